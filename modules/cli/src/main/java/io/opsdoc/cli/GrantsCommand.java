@@ -1,0 +1,33 @@
+package io.opsdoc.cli;
+
+import io.opsdoc.core.Check;
+import io.opsdoc.core.CheckRegistry;
+import io.opsdoc.core.GrantSet;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "grants", description = "Print the exact, least privileges the checks need, per server flavour.")
+final class GrantsCommand implements Runnable {
+    @ParentCommand
+    Opsdoc parent;
+
+    @Parameters(arity = "1..*", paramLabel = "CHECK", description = "check ids")
+    List<String> ids;
+
+    @Override
+    public void run() {
+        CheckRegistry registry = CheckRegistry.load();
+        List<Check<?>> checks = ids.stream().<Check<?>>map(registry::require).toList();
+        var out = parent.out;
+        for (Check<?> c : checks) {
+            out.println("-- " + c.id() + ": read-only; nothing else is needed.");
+            for (GrantSet g : c.grants()) {
+                out.println("-- " + g.flavor() + ": " + g.comment());
+                g.statements().forEach(out::println);
+            }
+            out.println();
+        }
+    }
+}

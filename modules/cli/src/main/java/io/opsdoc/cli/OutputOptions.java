@@ -1,0 +1,51 @@
+package io.opsdoc.cli;
+
+import io.opsdoc.core.UsageException;
+import io.opsdoc.core.notes.NoteCatalog;
+import io.opsdoc.core.report.JsonReportWriter;
+import io.opsdoc.core.report.NagiosReportWriter;
+import io.opsdoc.core.report.ReportWriter;
+import io.opsdoc.core.report.TextReportWriter;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** --format, --lang and colour, shared by every command that prints reports. */
+final class OutputOptions {
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), json or nagios")
+    String format;
+
+    @Option(names = "--lang", paramLabel = "LANG",
+            description = "language of the runbook text: en or zh (default: OPSDOC_LANG, else zh when LANG starts with zh, else en)")
+    String lang;
+
+    @Option(names = "--no-color", description = "never colour the text output (colour is only used on a terminal anyway)")
+    boolean noColor;
+
+    String language(Map<String, String> env) {
+        return language(lang, env);
+    }
+
+    static String language(String lang, Map<String, String> env) {
+        String l = lang != null ? lang : env.getOrDefault("OPSDOC_LANG",
+                env.getOrDefault("LANG", "").toLowerCase(Locale.ROOT).startsWith("zh") ? "zh" : "en");
+        if (!l.equals("en") && !l.equals("zh")) {
+            throw new UsageException("--lang must be en or zh, not '" + l + "'");
+        }
+        return l;
+    }
+
+    ReportWriter writer(Map<String, String> env) {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "text" -> new TextReportWriter(NoteCatalog.load(), language(env), colour(env));
+            case "json" -> new JsonReportWriter();
+            case "nagios" -> new NagiosReportWriter();
+            default -> throw new UsageException("unknown --format '" + format + "'; use text, json or nagios");
+        };
+    }
+
+    private boolean colour(Map<String, String> env) {
+        return !noColor && System.console() != null && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+    }
+}

@@ -1,0 +1,130 @@
+package io.opsdoc.core.report;
+
+import io.opsdoc.core.Finding;
+import io.opsdoc.core.Metric;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Severity;
+import io.opsdoc.core.notes.NoteCatalog;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * For a person at a terminal: the verdict first, then each finding worst first with its evidence, the opening of
+ * the note section that explains it, and the command that prints the whole section.
+ */
+public final class TextReportWriter implements ReportWriter {
+    private static final int WIDTH = 100;
+    private final NoteCatalog notes;
+    private final String lang;
+    private final boolean colour;
+
+    public TextReportWriter(NoteCatalog notes, String lang, boolean colour) {
+        this.notes = notes;
+        this.lang = lang;
+        this.colour = colour;
+    }
+
+    @Override
+    public void write(List<Report> reports, PrintStream out) {
+        boolean first = true;
+        for (Report r : reports) {
+            if (!first) {
+                out.println();
+            }
+            first = false;
+            writeOne(r, out);
+        }
+    }
+
+    private void writeOne(Report r, PrintStream out) {
+        List<Finding> findings = Ordering.sorted(r.findings());
+        String codes = findings.isEmpty() ? "no findings"
+                : findings.stream().map(Finding::code).distinct().collect(Collectors.joining(", "));
+        out.println(paint(r.status(), r.status().name()) + " " + r.check() + " on " + r.target() + ": " + codes
+                + String.format(" (%.2fs)", r.durationSeconds()));
+        for (Finding f : findings) {
+            out.println();
+            out.println("  " + paint(f.severity(), f.severity().name()) + " " + f.code()
+                    + (f.subject() == null ? "" : " [" + f.subject() + "]"));
+            wrap("    ", f.summary(), out);
+            if (!f.evidence().isEmpty()) {
+                wrap("    evidence: ", evidence(f.evidence()), out);
+            }
+            notes.lookup(f.note(), lang).ifPresentOrElse(l -> {
+                String marker = l.staleTranslation() ? " (translation older than the English note)" : "";
+                wrap("    runbook:  ", l.section().excerpt() + marker, out);
+            }, () -> out.println("    runbook:  (note " + f.note() + " is missing)"));
+            out.println("    more:     opsdoc explain " + r.check() + "#" + f.code() + (lang.equals(NoteCatalog.ENGLISH) ? "" : " --lang " + lang));
+        }
+        if (!r.metrics().isEmpty()) {
+            out.println();
+            wrap("  metrics: ", r.metrics().stream().map(TextReportWriter::metric).collect(Collectors.joining(", ")), out);
+        }
+    }
+
+    static String evidence(Map<String, Object> e) {
+        return e.entrySet().stream().map(x -> x.getKey() + "=" + value(x.getValue())).collect(Collectors.joining(", "));
+    }
+
+    private static String value(Object v) {
+        if (v == null) {
+            return "NULL";
+        }
+        String s = v.toString();
+        return s.isEmpty() || s.contains(" ") || s.contains(",") ? "\"" + s + "\"" : s;
+    }
+
+    private static String metric(Metric m) {
+        String labels = m.labels().isEmpty() ? "" : m.labels().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",", "{", "}"));
+        double v = m.value();
+        String n = v == Math.rint(v) ? Long.toString((long) v) : String.format("%.3f", v);
+        return m.name() + labels + "=" + n + (m.unit() == null ? "" : m.unit());
+    }
+
+    /** Wraps at word boundaries; text without spaces (Chinese) is cut by width. */
+    private static void wrap(String prefix, String text, PrintStream out) {
+        String indent = " ".repeat(prefix.length());
+        int room = Math.max(20, WIDTH - prefix.length());
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            while (word.length() > room) {
+                if (line.length() > 0) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                lines.add(word.substring(0, room));
+                word = word.substring(room);
+            }
+            if (line.length() > 0 && line.length() + 1 + word.length() > room) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() == 0 ? "" : " ").append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            out.println((i == 0 ? prefix : indent) + lines.get(i));
+        }
+    }
+
+    private String paint(Severity s, String text) {
+        if (!colour) {
+            return text;
+        }
+        String code = switch (s) {
+            case CRITICAL -> "1;31";
+            case WARNING -> "1;33";
+            case UNKNOWN -> "1;35";
+            case INFO -> "36";
+            case OK -> "1;32";
+        };
+        return "\u001b[" + code + "m" + text + "\u001b[0m";
+    }
+}

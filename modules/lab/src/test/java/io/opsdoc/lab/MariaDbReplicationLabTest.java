@@ -139,6 +139,15 @@ class MariaDbReplicationLabTest {
     }
 
     @Test
+    void positionBasedReplication() {
+        inject("positionBasedReplication", lab::positionBasedReplication);
+        assertThat(lab.replicaStatus()).containsEntry("Using_Gtid", "No").containsEntry("SQL_Delay", "0")
+                .containsEntry("Slave_IO_Running", "Yes").containsEntry("Slave_SQL_Running", "Yes");
+        healAndAssertReplicating();
+        assertThat(lab.replicaStatus()).containsEntry("Using_Gtid", "Slave_Pos");
+    }
+
+    @Test
     void holdApplierBehind() {
         long started = System.nanoTime();
         MariaDbReplicationLab.AppliedLag lag = lab.holdApplierBehind(Duration.ofSeconds(120));

@@ -55,7 +55,7 @@ public final class TextReportWriter implements ReportWriter {
             }
             notes.lookup(f.note(), lang).ifPresentOrElse(l -> {
                 String marker = l.staleTranslation() ? " (translation older than the English note)" : "";
-                wrap("    runbook:  ", l.section().excerpt() + marker, out);
+                wrap("    runbook:  ", plain(l.section().excerpt()) + marker, out);
             }, () -> out.println("    runbook:  (note " + f.note() + " is missing)"));
             out.println("    more:     opsdoc explain " + r.check() + "#" + f.code() + (lang.equals(NoteCatalog.ENGLISH) ? "" : " --lang " + lang));
         }
@@ -85,26 +85,36 @@ public final class TextReportWriter implements ReportWriter {
         return m.name() + labels + "=" + n + (m.unit() == null ? "" : m.unit());
     }
 
-    /** Wraps at word boundaries; text without spaces (Chinese) is cut by width. */
-    private static void wrap(String prefix, String text, PrintStream out) {
+    /** Wraps at word boundaries by display width; runs of CJK text (no spaces, two columns a character) break anywhere. */
+    static void wrap(String prefix, String text, PrintStream out) {
         String indent = " ".repeat(prefix.length());
         int room = Math.max(20, WIDTH - prefix.length());
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
+        int used = 0;
         for (String word : text.split(" ")) {
-            while (word.length() > room) {
-                if (line.length() > 0) {
-                    lines.add(line.toString());
-                    line.setLength(0);
-                }
-                lines.add(word.substring(0, room));
-                word = word.substring(room);
-            }
-            if (line.length() > 0 && line.length() + 1 + word.length() > room) {
+            int w = width(word);
+            if (used > 0 && used + 1 + w > room) {
                 lines.add(line.toString());
                 line.setLength(0);
+                used = 0;
             }
-            line.append(line.length() == 0 ? "" : " ").append(word);
+            if (used > 0) {
+                line.append(' ');
+                used++;
+            }
+            for (int i = 0; i < word.length(); ) {
+                int cp = word.codePointAt(i);
+                int cw = columns(cp);
+                if (used + cw > room) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                    used = 0;
+                }
+                line.appendCodePoint(cp);
+                used += cw;
+                i += Character.charCount(cp);
+            }
         }
         if (line.length() > 0) {
             lines.add(line.toString());
@@ -112,6 +122,23 @@ public final class TextReportWriter implements ReportWriter {
         for (int i = 0; i < lines.size(); i++) {
             out.println((i == 0 ? prefix : indent) + lines.get(i));
         }
+    }
+
+    static int width(String s) {
+        return s.codePoints().map(TextReportWriter::columns).sum();
+    }
+
+    /** East Asian wide and full-width characters take two terminal columns. */
+    private static int columns(int cp) {
+        boolean wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3)
+                || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60)
+                || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        return wide ? 2 : 1;
+    }
+
+    /** A terminal cannot follow a Markdown link: keep the link text. */
+    static String plain(String markdown) {
+        return markdown.replaceAll("\\[([^\\]]+)\\]\\([^)]*\\)", "$1");
     }
 
     private String paint(Severity s, String text) {

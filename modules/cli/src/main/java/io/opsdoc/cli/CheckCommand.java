@@ -5,12 +5,12 @@ import io.opsdoc.core.Check;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
-import io.opsdoc.core.Report;
 import io.opsdoc.core.Run;
 import io.opsdoc.core.Runner;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
+import io.opsdoc.core.gate.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +51,9 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    ReportFiles files;
+
     @Override
     public Integer call() throws IOException {
         CheckRegistry registry = CheckRegistry.load();
@@ -68,6 +71,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         rejectUnusedSettings(checks);
         var writer = output.writer(parent.env);
+        files.validate(output, parent.env);
         Optional<Secret> secret = password.resolve(target, parent.env, parent.err);
         Runner runner = new Runner();
         List<Run> runs = new ArrayList<>();
@@ -77,9 +81,10 @@ final class CheckCommand implements Callable<Integer> {
         if (capture != null) {
             Capture.of(runs).write(capture);
         }
-        List<Report> reports = runs.stream().map(Run::report).toList();
-        writer.write(reports, parent.out);
-        return Report.worst(reports).exitCode();
+        Outcome outcome = Outcome.of(runs.stream().map(Run::report).toList());
+        writer.write(outcome, parent.out);
+        files.write(outcome, output, parent.env);
+        return outcome.status().exitCode();
     }
 
     static Duration deadline(String text) {

@@ -5,6 +5,7 @@ import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.UsageException;
+import io.opsdoc.core.gate.Gate;
 import io.opsdoc.core.notes.Note;
 import io.opsdoc.core.notes.NoteCatalog;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ final class ExplainCommand implements Runnable {
     private String reference(String s) {
         CheckRegistry registry = CheckRegistry.load();
         int hash = s.indexOf('#');
+        if (hash > 0 && s.substring(0, hash).equals(Gate.CHECK_ID)) {
+            String code = s.substring(hash + 1);
+            return Gate.CODES.stream().filter(c -> c.code().equals(code)).findFirst().map(FindingCode::note)
+                    .orElseThrow(() -> new UsageException("the gate has no finding code " + code));
+        }
         if (hash > 0) {
             Optional<Check<?>> check = registry.find(s.substring(0, hash));
             if (check.isPresent()) {
@@ -109,6 +115,7 @@ final class ExplainCommand implements Runnable {
                 }
             }
             ProbeErrors.ALL.stream().filter(f -> f.code().equals(s)).forEach(f -> refs.add(f.note()));
+            Gate.CODES.stream().filter(f -> f.code().equals(s)).forEach(f -> refs.add(f.note()));
             if (refs.size() == 1) {
                 return refs.iterator().next();
             }

@@ -6,6 +6,7 @@ import io.opsdoc.cli.lab.LabSuites;
 import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.UsageException;
+import io.opsdoc.core.gate.Outcome;
 import io.opsdoc.core.notes.NoteCatalog;
 import io.opsdoc.core.report.TextReportWriter;
 import java.io.PrintStream;
@@ -80,7 +81,7 @@ final class LabCommand implements Callable<Integer> {
                     out.printf("       %s %s  -> %s%n", report.status(), codes,
                             ok ? "as expected" : "EXPECTED " + (s.expectedCode() == null ? "OK" : s.expectedCode()));
                     if (verbose) {
-                        writer.write(List.of(report), out);
+                        writer.write(Outcome.of(List.of(report)), out);
                     }
                     out.println();
                 }

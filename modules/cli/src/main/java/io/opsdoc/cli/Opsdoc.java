@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code opsdoc} command. Exit codes: Nagios 0/1/2/3 for results, 64 for usage errors. */
 @Command(name = "opsdoc", mixinStandardHelpOptions = true, versionProvider = Opsdoc.Version.class,
         description = "Runnable diagnostics for operations engineers: each finding links to the runbook note that explains it.",
-        subcommands = {CheckCommand.class, ListCommand.class, ExplainCommand.class, GrantsCommand.class,
+        subcommands = {CheckCommand.class, GateCommand.class, ListCommand.class, ExplainCommand.class, GrantsCommand.class,
                 ReplayCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios plugin convention), 64 usage error."})
 public final class Opsdoc implements Runnable {

@@ -2,8 +2,11 @@ package io.opsdoc.cli;
 
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.notes.NoteCatalog;
+import io.opsdoc.core.report.JUnitReportWriter;
 import io.opsdoc.core.report.JsonReportWriter;
+import io.opsdoc.core.report.MarkdownReportWriter;
 import io.opsdoc.core.report.NagiosReportWriter;
+import io.opsdoc.core.report.PrometheusReportWriter;
 import io.opsdoc.core.report.ReportWriter;
 import io.opsdoc.core.report.TextReportWriter;
 import java.util.Locale;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Option;
 /** --format, --lang and colour, shared by every command that prints reports. */
 final class OutputOptions {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default), json or nagios")
+            description = "text (default), json, nagios, junit, markdown or prometheus")
     String format;
 
     @Option(names = "--lang", paramLabel = "LANG",
@@ -37,11 +40,19 @@ final class OutputOptions {
     }
 
     ReportWriter writer(Map<String, String> env) {
-        return switch (format.toLowerCase(Locale.ROOT)) {
-            case "text" -> new TextReportWriter(NoteCatalog.load(), language(env), colour(env));
+        return writer(format, env, colour(env));
+    }
+
+    /** @param colour only ever true for the terminal; report files never get escape codes */
+    ReportWriter writer(String name, Map<String, String> env, boolean colour) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "text" -> new TextReportWriter(NoteCatalog.load(), language(env), colour);
             case "json" -> new JsonReportWriter();
             case "nagios" -> new NagiosReportWriter();
-            default -> throw new UsageException("unknown --format '" + format + "'; use text, json or nagios");
+            case "junit" -> new JUnitReportWriter();
+            case "markdown", "md" -> new MarkdownReportWriter();
+            case "prometheus", "prom" -> new PrometheusReportWriter();
+            default -> throw new UsageException("unknown format '" + name + "'; use text, json, nagios, junit, markdown or prometheus");
         };
     }
 

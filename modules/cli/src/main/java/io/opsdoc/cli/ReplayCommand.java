@@ -3,6 +3,7 @@ package io.opsdoc.cli;
 import io.opsdoc.core.Capture;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.Report;
+import io.opsdoc.core.gate.Outcome;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Report> reports = Capture.read(file).replay(CheckRegistry.load(), set);
-        output.writer(parent.env).write(reports, parent.out);
-        return Report.worst(reports).exitCode();
+        Outcome outcome = Outcome.of(reports);
+        output.writer(parent.env).write(outcome, parent.out);
+        return outcome.status().exitCode();
     }
 }

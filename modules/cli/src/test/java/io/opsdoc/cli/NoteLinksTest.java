@@ -6,6 +6,7 @@ import io.opsdoc.core.Check;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.gate.Gate;
 import io.opsdoc.core.notes.Note;
 import io.opsdoc.core.notes.NoteCatalog;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ class NoteLinksTest {
     @Test
     void everyFindingCodeHasItsSectionInEveryLanguage() {
         List<FindingCode> codes = new ArrayList<>(ProbeErrors.ALL);
+        codes.addAll(Gate.CODES);
         checks.all().forEach(c -> codes.addAll(c.codes()));
         assertThat(checks.all()).isNotEmpty();
         List<String> missing = new ArrayList<>();

@@ -3,7 +3,11 @@ package io.opsdoc.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opsdoc.core.gate.Outcome;
+import io.opsdoc.core.report.JUnitReportWriter;
 import io.opsdoc.core.report.JsonReportWriter;
+import io.opsdoc.core.report.MarkdownReportWriter;
+import io.opsdoc.core.report.PrometheusReportWriter;
 import io.opsdoc.core.report.NagiosReportWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,7 +30,7 @@ class ReportWritersTest {
 
     private static String render(io.opsdoc.core.report.ReportWriter w, List<Report> reports) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        w.write(reports, new PrintStream(b, true, StandardCharsets.UTF_8));
+        w.write(Outcome.of(reports), new PrintStream(b, true, StandardCharsets.UTF_8));
         return b.toString(StandardCharsets.UTF_8);
     }
 
@@ -48,6 +52,67 @@ class ReportWritersTest {
         JsonNode findings = doc.get("reports").get(0).get("findings");
         assertThat(findings.get(0).get("code").asText()).isEqualTo("LAG_WARNING");
         assertThat(findings.get(0).get("fingerprint").asText()).hasSize(16);
+    }
+
+    private static Report unknown() {
+        Finding f = Finding.of("mysql-replication", "mysql://m@db9:3306", "TIMEOUT", Severity.UNKNOWN,
+                "no result within 3s <&> \"quoted\"", Map.of(), "opsdoc/probe-errors#timeout", null);
+        return new Report("mysql-replication", "mysql://m@db9:3306", Severity.UNKNOWN, List.of(f), List.of(), 3.1,
+                Instant.parse("2026-11-21T00:00:00Z"));
+    }
+
+    private static Report ok() {
+        return new Report("mysql-replication", "mysql://m@db3:3306", Severity.OK, List.of(), List.of(), 0.05,
+                Instant.parse("2026-11-21T00:00:00Z"));
+    }
+
+    @Test
+    void junitHasOneTestcasePerCheckAndTargetWithFailuresAndErrors() throws Exception {
+        String xml = render(new JUnitReportWriter(), List.of(report(), unknown(), ok()));
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        var suites = doc.getDocumentElement();
+        assertThat(suites.getTagName()).isEqualTo("testsuites");
+        assertThat(suites.getAttribute("tests")).isEqualTo("3");
+        assertThat(suites.getAttribute("failures")).isEqualTo("1");
+        assertThat(suites.getAttribute("errors")).isEqualTo("1");
+        var cases = doc.getElementsByTagName("testcase");
+        assertThat(cases.getLength()).isEqualTo(3);
+        var first = (org.w3c.dom.Element) cases.item(0);
+        assertThat(first.getAttribute("classname")).isEqualTo("mysql://m@db1:3306");
+        assertThat(first.getAttribute("name")).isEqualTo("mysql-replication");
+        var failure = (org.w3c.dom.Element) first.getElementsByTagName("failure").item(0);
+        assertThat(failure.getAttribute("type")).isEqualTo("WARNING");
+        assertThat(failure.getTextContent()).contains("evidence: Seconds_Behind_Master=45")
+                .contains("runbook: mysql/replication#lag-warning (opsdoc explain mysql-replication#LAG_WARNING)");
+        assertThat(first.getElementsByTagName("system-out").item(0).getTextContent()).contains("INFO NO_GTID");
+        var error = (org.w3c.dom.Element) ((org.w3c.dom.Element) cases.item(1)).getElementsByTagName("error").item(0);
+        assertThat(error.getAttribute("message")).isEqualTo("TIMEOUT: no result within 3s <&> \"quoted\"");
+        assertThat(((org.w3c.dom.Element) cases.item(2)).getChildNodes().getLength()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void prometheusGroupsEachFamilyOnceWithEscapedLabels() {
+        String text = render(new PrometheusReportWriter(), List.of(report(), unknown()));
+        assertThat(text).contains("# TYPE opsdoc_check_status gauge\n")
+                .contains("opsdoc_check_status{check=\"mysql-replication\",target=\"mysql://m@db1:3306\"} 1\n")
+                .contains("opsdoc_check_status{check=\"mysql-replication\",target=\"mysql://m@db9:3306\"} 3\n")
+                .contains("opsdoc_finding{check=\"mysql-replication\",target=\"mysql://m@db1:3306\",code=\"LAG_WARNING\",severity=\"WARNING\",waived=\"false\"} 1")
+                .contains("opsdoc_mysql_replication_lag_seconds{target=\"mysql://m@db1:3306\"} 45");
+        assertThat(text.lines().filter(l -> l.equals("# TYPE opsdoc_check_status gauge"))).hasSize(1);
+        assertThat(text.lines().filter(l -> !l.startsWith("#")))
+                .allSatisfy(l -> assertThat(l).matches("[a-z_]+\\{.*\\} -?[0-9.E]+"));
+    }
+
+    @Test
+    void markdownTablesTheProblemsWorstFirst() {
+        String md = render(new MarkdownReportWriter(), List.of(report(), unknown(), ok()));
+        assertThat(md).startsWith("### opsdoc: UNKNOWN");
+        List<String> rows = md.lines().filter(l -> l.startsWith("| **")).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).contains("UNKNOWN").contains("`TIMEOUT`");
+        assertThat(rows.get(1)).contains("`LAG_WARNING`").contains("45s behind \\| really");
+        assertThat(md).contains("<summary>Passing (1)</summary>");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
+import io.opsdoc.core.gate.Outcome;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,12 @@ import java.util.stream.Collectors;
 public final class NagiosReportWriter implements ReportWriter {
 
     @Override
-    public void write(List<Report> reports, PrintStream out) {
-        Severity status = Report.worst(reports);
+    public void write(Outcome o, PrintStream out) {
+        List<Report> reports = o.reports();
+        Severity status = o.status();
         String service = reports.size() == 1 ? reports.get(0).check().toUpperCase(Locale.ROOT) : "OPSDOC";
         List<Finding> all = reports.stream().flatMap(r -> r.findings().stream()).toList();
-        List<Finding> problems = Ordering.sorted(all.stream().filter(f -> f.severity().isProblem()).toList());
+        List<Finding> problems = Ordering.sorted(all.stream().filter(f -> f.severity().isProblem() && !o.isWaived(f)).toList());
         String text;
         if (!problems.isEmpty()) {
             text = problems.stream().map(f -> f.code() + (f.subject() == null ? "" : "[" + f.subject() + "]") + ": " + f.summary())
@@ -36,7 +38,7 @@ public final class NagiosReportWriter implements ReportWriter {
             for (Finding f : Ordering.sorted(r.findings())) {
                 out.println(f.severity() + " " + (reports.size() > 1 ? r.check() + " " : "") + f.code()
                         + (f.subject() == null ? "" : "[" + f.subject() + "]") + ": " + oneLine(f.summary())
-                        + " (note " + f.note() + ")");
+                        + " (note " + f.note() + ")" + oneLine(Marks.of(o, f)));
             }
         }
     }

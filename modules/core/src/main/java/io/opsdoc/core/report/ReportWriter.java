@@ -1,10 +1,9 @@
 package io.opsdoc.core.report;
 
-import io.opsdoc.core.Report;
+import io.opsdoc.core.gate.Outcome;
 import java.io.PrintStream;
-import java.util.List;
 
-/** Renders reports in one output format. */
+/** Renders an outcome (one check run, or a whole gate) in one output format. */
 public interface ReportWriter {
-    void write(List<Report> reports, PrintStream out);
+    void write(Outcome outcome, PrintStream out);
 }

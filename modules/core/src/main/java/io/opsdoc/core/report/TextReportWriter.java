@@ -4,6 +4,7 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
+import io.opsdoc.core.gate.Outcome;
 import io.opsdoc.core.notes.NoteCatalog;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -28,27 +29,32 @@ public final class TextReportWriter implements ReportWriter {
     }
 
     @Override
-    public void write(List<Report> reports, PrintStream out) {
+    public void write(Outcome outcome, PrintStream out) {
+        if (!outcome.targetNames().isEmpty()) {
+            writeGate(outcome, out);
+            return;
+        }
         boolean first = true;
-        for (Report r : reports) {
+        for (Report r : outcome.reports()) {
             if (!first) {
                 out.println();
             }
             first = false;
-            writeOne(r, out);
+            writeOne(outcome, r, out);
         }
     }
 
-    private void writeOne(Report r, PrintStream out) {
+    private void writeOne(Outcome o, Report r, PrintStream out) {
         List<Finding> findings = Ordering.sorted(r.findings());
         String codes = findings.isEmpty() ? "no findings"
                 : findings.stream().map(Finding::code).distinct().collect(Collectors.joining(", "));
-        out.println(paint(r.status(), r.status().name()) + " " + r.check() + " on " + r.target() + ": " + codes
+        Severity status = o.status(r);
+        out.println(paint(status, status.name()) + " " + r.check() + " on " + r.target() + ": " + codes
                 + String.format(" (%.2fs)", r.durationSeconds()));
         for (Finding f : findings) {
             out.println();
             out.println("  " + paint(f.severity(), f.severity().name()) + " " + f.code()
-                    + (f.subject() == null ? "" : " [" + f.subject() + "]"));
+                    + (f.subject() == null ? "" : " [" + f.subject() + "]") + Marks.of(o, f));
             wrap("    ", f.summary(), out);
             if (!f.evidence().isEmpty()) {
                 wrap("    evidence: ", evidence(f.evidence()), out);
@@ -57,12 +63,46 @@ public final class TextReportWriter implements ReportWriter {
                 String marker = l.staleTranslation() ? " (translation older than the English note)" : "";
                 wrap("    runbook:  ", plain(l.section().excerpt()) + marker, out);
             }, () -> out.println("    runbook:  (note " + f.note() + " is missing)"));
-            out.println("    more:     opsdoc explain " + r.check() + "#" + f.code() + (lang.equals(NoteCatalog.ENGLISH) ? "" : " --lang " + lang));
+            out.println("    more:     " + Marks.explain(f) + (lang.equals(NoteCatalog.ENGLISH) ? "" : " --lang " + lang));
         }
         if (!r.metrics().isEmpty()) {
             out.println();
             wrap("  metrics: ", r.metrics().stream().map(TextReportWriter::metric).collect(Collectors.joining(", ")), out);
         }
+    }
+
+    /** Many targets: one line per check run, then the problems worst first with evidence and note, then the counts. */
+    private void writeGate(Outcome o, PrintStream out) {
+        for (int i = 0; i < o.reports().size(); i++) {
+            Report r = o.reports().get(i);
+            String name = o.targetName(i) == null ? r.target() : o.targetName(i);
+            Severity status = o.status(r);
+            String codes = r.findings().isEmpty() ? "no findings"
+                    : Ordering.sorted(r.findings()).stream().map(Finding::code).distinct().collect(Collectors.joining(", "));
+            out.printf("%-8s %-28s %-22s %s (%.2fs)%n", paint(status, status.name()), name, r.check(), codes, r.durationSeconds());
+        }
+        List<Finding> problems = Ordering.sorted(o.findings().stream().filter(f -> f.severity().isProblem()).toList());
+        if (!problems.isEmpty()) {
+            out.println();
+            out.println("Problems, worst first:");
+            for (Finding f : problems) {
+                out.println();
+                out.println("  " + paint(f.severity(), f.severity().name()) + " " + f.code() + " on " + f.target()
+                        + (f.subject() == null ? "" : " [" + f.subject() + "]") + Marks.of(o, f));
+                wrap("    ", f.summary(), out);
+                if (!f.evidence().isEmpty()) {
+                    wrap("    evidence: ", evidence(f.evidence()), out);
+                }
+                out.println("    runbook:  " + f.note() + "  (" + Marks.explain(f) + ")");
+            }
+        }
+        if (!o.resolved().isEmpty()) {
+            out.println();
+            out.println("Resolved since the baseline:");
+            o.resolved().forEach(f -> out.println("  " + f.code() + " on " + f.target() + (f.subject() == null ? "" : " [" + f.subject() + "]")));
+        }
+        out.println();
+        out.println(Counts.of(o).sentence());
     }
 
     static String evidence(Map<String, Object> e) {

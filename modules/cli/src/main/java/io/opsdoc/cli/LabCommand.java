@@ -42,6 +42,11 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            Class.forName("io.opsdoc.lab.MariaDbReplicationLab", false, getClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new UsageException("the lab is not part of this installation (the distribution's lab/ directory is missing)");
+        }
         PrintStream out = parent.out;
         TextReportWriter writer = new TextReportWriter(NoteCatalog.load(), OutputOptions.language(lang, parent.env), false);
         List<String> unknown = new ArrayList<>(only);

@@ -34,11 +34,11 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP = Set.of("version", "defaults", "targets", "waivers");
-    private static final Set<String> DEFAULTS = Set.of("timeout", "concurrency", "per-target");
-    private static final Set<String> TARGET = Set.of("uri", "password", "tags", "timeout", "checks");
+    static final Set<String> TOP = Set.of("version", "defaults", "targets", "waivers");
+    static final Set<String> DEFAULTS = Set.of("timeout", "concurrency", "per-target");
+    static final Set<String> TARGET = Set.of("uri", "password", "tags", "timeout", "checks");
     private static final Set<String> PASSWORD = Set.of("env", "file");
-    private static final Set<String> WAIVER = Set.of("target", "check", "code", "reason", "owner", "expires");
+    static final Set<String> WAIVER = Set.of("target", "check", "code", "reason", "owner", "expires");
 
     private final Path file;
     private final CheckRegistry registry;

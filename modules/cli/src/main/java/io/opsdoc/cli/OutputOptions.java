@@ -8,6 +8,7 @@ import io.opsdoc.core.report.MarkdownReportWriter;
 import io.opsdoc.core.report.NagiosReportWriter;
 import io.opsdoc.core.report.PrometheusReportWriter;
 import io.opsdoc.core.report.ReportWriter;
+import io.opsdoc.core.report.SarifReportWriter;
 import io.opsdoc.core.report.TextReportWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -16,12 +17,16 @@ import picocli.CommandLine.Option;
 /** --format, --lang and colour, shared by every command that prints reports. */
 final class OutputOptions {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default), json, nagios, junit, markdown or prometheus")
+            description = "text (default), json, nagios, junit, sarif, markdown or prometheus")
     String format;
 
     @Option(names = "--lang", paramLabel = "LANG",
             description = "language of the runbook text: en or zh (default: OPSDOC_LANG, else zh when LANG starts with zh, else en)")
     String lang;
+
+    @Option(names = "--notes-url", paramLabel = "URL",
+            description = "base URL of the served runbook notes, for links in SARIF (default: OPSDOC_NOTES_URL, else urn:opsdoc:note:)")
+    String notesUrl;
 
     @Option(names = "--no-color", description = "never colour the text output (colour is only used on a terminal anyway)")
     boolean noColor;
@@ -52,7 +57,9 @@ final class OutputOptions {
             case "junit" -> new JUnitReportWriter();
             case "markdown", "md" -> new MarkdownReportWriter();
             case "prometheus", "prom" -> new PrometheusReportWriter();
-            default -> throw new UsageException("unknown format '" + name + "'; use text, json, nagios, junit, markdown or prometheus");
+            case "sarif" -> new SarifReportWriter(NoteCatalog.load(),
+                    notesUrl != null ? notesUrl : env.getOrDefault("OPSDOC_NOTES_URL", SarifReportWriter.DEFAULT_NOTES_URL));
+            default -> throw new UsageException("unknown format '" + name + "'; use text, json, nagios, junit, sarif, markdown or prometheus");
         };
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** Extra report files next to the terminal output: {@code --report junit=out.xml --report sarif=...}. */
 final class ReportFiles {
     @Option(names = "--report", paramLabel = "FORMAT=FILE",
-            description = "also write a report file in this format (repeatable): json, junit, markdown, nagios, prometheus, text")
+            description = "also write a report file in this format (repeatable): json, junit, sarif, markdown, nagios, prometheus, text")
     Map<String, Path> reports = new LinkedHashMap<>();
 
     @Option(names = "--junit", paramLabel = "FILE", description = "same as --report junit=FILE")

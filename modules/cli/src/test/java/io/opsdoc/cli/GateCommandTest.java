@@ -83,8 +83,10 @@ class GateCommandTest {
         Path json = dir.resolve("out/report.json");
         Path md = dir.resolve("out/report.md");
         Path prom = dir.resolve("out/opsdoc.prom");
+        Path sarif = dir.resolve("out/opsdoc.sarif");
         Cli c = Cli.run(env(), "gate", "-c", cfg.toString(), "--junit", junit.toString(), "--report", "json=" + json,
-                "--report", "markdown=" + md, "--report", "prometheus=" + prom);
+                "--report", "markdown=" + md, "--report", "prometheus=" + prom, "--report", "sarif=" + sarif,
+                "--notes-url", "https://runbooks.example.com/notes/en/");
         assertThat(c.exit()).as(c.all()).isEqualTo(3); // the black hole and the refused port are UNKNOWN
         assertThat(c.millis()).as("about one timeout, not the sum").isLessThan(6500);
         assertThat(c.out()).contains("Problems, worst first:").contains("UNKNOWN TIMEOUT on mysql://monitor@127.0.0.1:" + blackHole.port())
@@ -102,7 +104,10 @@ class GateCommandTest {
                 .contains("<error type=\"UNKNOWN\" message=\"TIMEOUT:");
         assertThat(Files.readString(md)).startsWith("### opsdoc: UNKNOWN");
         assertThat(Files.readString(prom)).contains("opsdoc_check_status{check=\"mysql-replication\",target=\"refused\"} 3");
-        for (Path p : List.of(junit, json, md, prom)) {
+        JsonNode log = Json.mapper().readTree(sarif.toFile());
+        assertThat(log.at("/runs/0/results")).hasSize(4); // waived REPLICA_WRITABLE, INFO NOT_A_REPLICA, TIMEOUT, UNREACHABLE
+        assertThat(log.at("/runs/0/tool/driver/rules/0/helpUri").asText()).startsWith("https://runbooks.example.com/notes/en/");
+        for (Path p : List.of(junit, json, md, prom, sarif)) {
             assertThat(Files.readString(p)).doesNotContain(lab.monitorPassword());
         }
 

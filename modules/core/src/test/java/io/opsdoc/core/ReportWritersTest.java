@@ -89,6 +89,14 @@ class ReportWritersTest {
         var error = (org.w3c.dom.Element) ((org.w3c.dom.Element) cases.item(1)).getElementsByTagName("error").item(0);
         assertThat(error.getAttribute("message")).isEqualTo("TIMEOUT: no result within 3s <&> \"quoted\"");
         assertThat(((org.w3c.dom.Element) cases.item(2)).getChildNodes().getLength()).isLessThanOrEqualTo(1);
+
+        var schema = javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(java.nio.file.Path.of("../../docs/junit-report.xsd").toFile());
+        schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(xml)));
+        String broken = xml.replace(" time=\"0.050\"", "");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> schema.newValidator()
+                .validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(broken))))
+                .as("the schema rejects a testcase without time").isInstanceOf(org.xml.sax.SAXException.class);
     }
 
     @Test

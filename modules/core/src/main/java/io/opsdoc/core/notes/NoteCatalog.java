@@ -1,6 +1,7 @@
 package io.opsdoc.core.notes;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,11 +12,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -29,17 +31,51 @@ public final class NoteCatalog {
     public static final String ENGLISH = "en";
     static final String CLASSPATH_ROOT = "opsdoc-notes";
 
-    private final Map<String, Map<String, Note>> byLang = new TreeMap<>();
+    /** Reads one note file by its path relative to the notes root; null when there is none. */
+    @FunctionalInterface
+    private interface Reader {
+        byte[] read(String relativePath) throws IOException;
+    }
+
+    private final Reader reader;
+    private final Supplier<List<String>> lister;
+    // One note is what a check's output needs: notes are read on first use, and every file only when a caller asks
+    // for all of them (listings, the link test). Walking and parsing every note cost more than the check itself.
+    private final Map<String, Optional<Note>> cache = new ConcurrentHashMap<>();
+    private Map<String, Map<String, Note>> all;
     private final List<String> problems = new ArrayList<>();
 
     /** The outcome of looking a section up in a language: which note served it and whether it is a fallback or stale. */
     public record Lookup(Note note, Note.Section section, boolean fallbackToEnglish, boolean staleTranslation) {
     }
 
+    private NoteCatalog(Reader reader, Supplier<List<String>> lister) {
+        this.reader = reader;
+        this.lister = lister;
+    }
+
+    /** The notes packaged with the engine. */
     public static NoteCatalog load() {
-        URL url = NoteCatalog.class.getClassLoader().getResource(CLASSPATH_ROOT);
+        ClassLoader cl = NoteCatalog.class.getClassLoader();
+        return new NoteCatalog(rel -> {
+            try (InputStream in = cl.getResourceAsStream(CLASSPATH_ROOT + "/" + rel)) {
+                return in == null ? null : in.readAllBytes();
+            }
+        }, () -> listClasspath(cl));
+    }
+
+    /** @param root a directory holding {@code en/}, {@code zh/}, ... */
+    public static NoteCatalog fromDirectory(Path root) {
+        return new NoteCatalog(rel -> {
+            Path p = root.resolve(rel);
+            return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+        }, () -> listDirectory(root));
+    }
+
+    private static List<String> listClasspath(ClassLoader cl) {
+        URL url = cl.getResource(CLASSPATH_ROOT);
         if (url == null) {
-            return new NoteCatalog();
+            return List.of();
         }
         try {
             URI uri = url.toURI();
@@ -50,9 +86,9 @@ public final class NoteCatalog {
                 } catch (FileSystemAlreadyExistsException e) {
                     fs = FileSystems.getFileSystem(uri);
                 }
-                return fromDirectory(fs.getPath(CLASSPATH_ROOT));
+                return listDirectory(fs.getPath(CLASSPATH_ROOT));
             }
-            return fromDirectory(Path.of(uri));
+            return listDirectory(Path.of(uri));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
@@ -60,46 +96,67 @@ public final class NoteCatalog {
         }
     }
 
-    /** @param root a directory holding {@code en/}, {@code zh/}, ... */
-    public static NoteCatalog fromDirectory(Path root) {
-        NoteCatalog c = new NoteCatalog();
+    private static List<String> listDirectory(Path root) {
         if (!Files.isDirectory(root)) {
-            return c;
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                if (!rel.contains("/")) {
-                    continue; // README and the like at the root are not notes
-                }
-                try {
-                    Note n = NoteParser.parse(rel, Files.readAllBytes(p));
-                    c.byLang.computeIfAbsent(n.lang(), k -> new TreeMap<>()).put(n.id(), n);
-                } catch (IllegalArgumentException e) {
-                    c.problems.add(e.getMessage());
-                }
-            }
+            return files.filter(f -> f.toString().endsWith(".md")).sorted()
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(rel -> rel.contains("/")) // README and the like at the root are not notes
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return c;
+    }
+
+    private Optional<Note> read(String rel) {
+        return cache.computeIfAbsent(rel, r -> {
+            try {
+                byte[] bytes = reader.read(r);
+                return bytes == null ? Optional.empty() : Optional.of(NoteParser.parse(r, bytes));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (IllegalArgumentException e) {
+                synchronized (problems) {
+                    if (!problems.contains(e.getMessage())) {
+                        problems.add(e.getMessage());
+                    }
+                }
+                return Optional.empty();
+            }
+        });
+    }
+
+    private synchronized Map<String, Map<String, Note>> all() {
+        if (all == null) {
+            Map<String, Map<String, Note>> byLang = new TreeMap<>();
+            for (String rel : lister.get()) {
+                read(rel).ifPresent(n -> byLang.computeIfAbsent(n.lang(), k -> new TreeMap<>()).put(n.id(), n));
+            }
+            all = byLang;
+        }
+        return all;
     }
 
     public List<String> languages() {
-        return List.copyOf(byLang.keySet());
+        return List.copyOf(all().keySet());
     }
 
     public List<Note> notes(String lang) {
-        return List.copyOf(byLang.getOrDefault(lang, Map.of()).values());
+        return List.copyOf(all().getOrDefault(lang, Map.of()).values());
     }
 
     public Optional<Note> note(String id, String lang) {
-        return Optional.ofNullable(byLang.getOrDefault(lang, Map.of()).get(id));
+        return read(lang + "/" + id + ".md");
     }
 
-    /** Files that could not be read as notes. A test keeps this empty. */
+    /** Files that could not be read as notes (of those read so far; all of them after a listing). A test keeps this empty. */
     public List<String> problems() {
-        return Collections.unmodifiableList(problems);
+        all();
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
     }
 
     /**
@@ -138,11 +195,11 @@ public final class NoteCatalog {
     /** One line per stale or orphaned translation: what to update. */
     public List<String> staleTranslations() {
         List<String> out = new ArrayList<>();
-        for (String lang : byLang.keySet()) {
+        for (String lang : all().keySet()) {
             if (ENGLISH.equals(lang)) {
                 continue;
             }
-            for (Note n : byLang.get(lang).values()) {
+            for (Note n : all().get(lang).values()) {
                 Optional<Note> en = note(n.id(), ENGLISH);
                 if (en.isEmpty()) {
                     out.add(n.path() + ": no English note " + n.id() + " to translate from");

@@ -31,6 +31,7 @@ public final class Opsdoc implements Runnable {
         SUBCOMMANDS.put("explain", ExplainCommand::new);
         SUBCOMMANDS.put("grants", GrantsCommand::new);
         SUBCOMMANDS.put("replay", ReplayCommand::new);
+        SUBCOMMANDS.put("serve", ServeCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }

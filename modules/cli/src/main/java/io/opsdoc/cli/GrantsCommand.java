@@ -22,12 +22,20 @@ final class GrantsCommand implements Runnable {
         List<Check<?>> checks = ids.stream().<Check<?>>map(registry::require).toList();
         var out = parent.out;
         for (Check<?> c : checks) {
-            out.println("-- " + c.id() + ": read-only; nothing else is needed.");
+            String comment = commentPrefix(c);
+            out.println(comment + c.id() + ": read-only; nothing else is needed.");
             for (GrantSet g : c.grants()) {
-                out.println("-- " + g.flavor() + ": " + g.comment());
+                out.println(comment + g.flavor() + ": " + g.comment());
                 g.statements().forEach(out::println);
             }
             out.println();
         }
+    }
+
+    /** SQL grants take "--" comments; YAML manifests (Kubernetes RBAC) take "#", so the output can be piped to kubectl apply. */
+    private static String commentPrefix(Check<?> c) {
+        boolean yaml = c.grants().stream().flatMap(g -> g.statements().stream())
+                .anyMatch(s -> s.startsWith("---") || s.startsWith("apiVersion:"));
+        return yaml ? "# " : "-- ";
     }
 }

@@ -1,0 +1,86 @@
+package io.opsdoc.cli.lab;
+
+import io.opsdoc.core.Check;
+import io.opsdoc.core.CheckRegistry;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Runner;
+import io.opsdoc.core.Target;
+import io.opsdoc.lab.kubernetes.KubernetesLab;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Kubernetes checks against a mock API server holding a three-node cluster, broken one way after another. */
+final class KubernetesLabSuite implements LabSuite {
+    private final Runner runner = new Runner();
+    private KubernetesLab lab;
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public String description() {
+        return "a Kubernetes API server stand-in (Fabric8 mock, " + KubernetesLab.DEFAULT_VERSION + ") with 3 nodes and a few workloads";
+    }
+
+    @Override
+    public String start() {
+        lab = KubernetesLab.start();
+        return "API server " + lab.url() + ", kubeconfig " + lab.kubeconfig();
+    }
+
+    @Override
+    public void heal() {
+        lab.heal();
+    }
+
+    @Override
+    public void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Override
+    public List<LabScenario> scenarios() {
+        return List.of(
+                nodes("cluster-healthy", "3 nodes Ready, Leases renewed seconds ago", null, () -> { }),
+                nodes("node-unreachable", "worker-1 lost power 2 minutes ago: Lease not renewed, Ready=Unknown, unreachable taint",
+                        "NODE_UNKNOWN", () -> lab.nodeUnreachable("worker-1", Duration.ofMinutes(2))),
+                nodes("node-pods-evicting", "worker-1 has been unreachable for 8 minutes: the 300 s tolerations have run out",
+                        "PODS_EVICTING", () -> lab.nodeUnreachable("worker-1", Duration.ofMinutes(8))),
+                nodes("node-cni-not-ready", "the kubelet on worker-2 reports NotReady: cni plugin not initialized",
+                        "NODE_NOT_READY", () -> lab.nodeNotReady("worker-2", Duration.ofMinutes(3))),
+                nodes("node-lease-stale", "worker-1's Lease stopped 3 minutes ago but nothing marked it Unknown "
+                        + "(kube-controller-manager down)", "LEASE_STALE", () -> lab.leaseStale("worker-1", Duration.ofMinutes(3))),
+                nodes("node-disk-pressure", "worker-2 reports DiskPressure", "NODE_PRESSURE",
+                        () -> lab.nodePressure("worker-2", "DiskPressure", Duration.ofMinutes(12))),
+                nodes("node-network-unavailable", "no route was created for worker-2's pod CIDR", "NETWORK_UNAVAILABLE",
+                        () -> lab.networkUnavailable("worker-2")),
+                nodes("node-cordon-forgotten", "worker-1 was cordoned 3 days ago and never uncordoned", "NODE_CORDONED",
+                        () -> lab.cordon("worker-1", Duration.ofDays(3))),
+                nodes("kubelet-version-skew", "worker-1 still runs kubelet v1.28 under a v1.32 control plane",
+                        "KUBELET_VERSION_SKEW", () -> lab.kubeletVersion("worker-1", "v1.28.9")));
+    }
+
+    private LabScenario nodes(String name, String description, String code, Runnable induce) {
+        return scenario("k8s-node-notready", name, description, code, induce);
+    }
+
+    private LabScenario scenario(String checkId, String name, String description, String code, Runnable induce) {
+        return new LabScenario(name, description, code, () -> {
+            induce.run();
+            return check(checkId);
+        });
+    }
+
+    private Report check(String id) {
+        Check<?> check = CheckRegistry.load().require(id);
+        Parameters params = Parameters.resolve(check.id(), check.parameters(), Map.of());
+        return runner.run(check, Target.parse(lab.targetUri()), params, Optional.empty(), Duration.ofSeconds(10)).report();
+    }
+}

@@ -84,11 +84,36 @@ class CliKubernetesTest {
     }
 
     @Test
+    void workloadsThroughTheCli() {
+        lab.crashLoop(7);
+        Cli c = Cli.run("check", "k8s-workloads", "k8s://", "--set", "namespace=shop", "--format", "json");
+        assertThat(c.exit()).as(c.all()).isEqualTo(2);
+        assertThat(c.out()).contains("\"code\" : \"NO_REPLICAS_AVAILABLE\"", "\"code\" : \"CRASH_LOOP\"",
+                "\"subject\" : \"shop/Deployment/checkout\"", "kubernetes/workloads#crash-loop");
+    }
+
+    @Test
+    void bothChecksInOneRun() {
+        lab.nodeNotReady("worker-2", Duration.ofMinutes(3));
+        Cli c = Cli.run("check", "k8s-node-notready", "k8s-workloads", "k8s://");
+        assertThat(c.exit()).as(c.all()).isEqualTo(2);
+        assertThat(c.out()).contains("CRITICAL k8s-node-notready", "k8s-workloads on k8s://");
+    }
+
+    @Test
+    void labSuiteRunsKubernetesScenarios() {
+        Cli c = Cli.run("lab", "--suite", "kubernetes", "--scenario", "node-unreachable", "--scenario", "crash-loop");
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("node-unreachable", "CRITICAL NODE_UNKNOWN", "CRASH_LOOP", "2 scenarios, 2 as expected, 0 not");
+    }
+
+    @Test
     void grantsPrintRbacYamlWithOnlyGetAndList() {
-        Cli c = Cli.run("grants", "k8s-node-notready");
+        Cli c = Cli.run("grants", "k8s-node-notready", "k8s-workloads");
         assertThat(c.exit()).as(c.all()).isZero();
         assertThat(c.out()).contains("# k8s-node-notready: read-only", "kind: ClusterRole", "kind: ClusterRoleBinding",
-                "name: opsdoc-k8s-node-notready", "resources: [\"nodes\", \"pods\"]", "apiGroups: [\"coordination.k8s.io\"]");
+                "name: opsdoc-k8s-node-notready", "resources: [\"nodes\", \"pods\"]", "apiGroups: [\"coordination.k8s.io\"]",
+                "name: opsdoc-k8s-workloads", "resources: [\"deployments\", \"statefulsets\", \"daemonsets\"]");
         assertThat(c.out().lines().filter(l -> l.contains("verbs:"))).allSatisfy(l -> assertThat(l.trim())
                 .isEqualTo("verbs: [\"get\", \"list\"]"));
         assertThat(c.out()).doesNotContain("\n-- ");

@@ -64,7 +64,29 @@ final class KubernetesLabSuite implements LabSuite {
                 nodes("node-cordon-forgotten", "worker-1 was cordoned 3 days ago and never uncordoned", "NODE_CORDONED",
                         () -> lab.cordon("worker-1", Duration.ofDays(3))),
                 nodes("kubelet-version-skew", "worker-1 still runs kubelet v1.28 under a v1.32 control plane",
-                        "KUBELET_VERSION_SKEW", () -> lab.kubeletVersion("worker-1", "v1.28.9")));
+                        "KUBELET_VERSION_SKEW", () -> lab.kubeletVersion("worker-1", "v1.28.9")),
+                workloads("workloads-healthy", "Deployment, StatefulSet and DaemonSet at full strength", null, () -> { }),
+                workloads("crash-loop", "Deployment shop/checkout exits with status 1 at start: CrashLoopBackOff, 0 of 2 available",
+                        "CRASH_LOOP", () -> lab.crashLoop(7)),
+                workloads("replicas-none", "every pod of shop/web fails its readiness probe", "NO_REPLICAS_AVAILABLE",
+                        () -> lab.replicasBelowDesired(0)),
+                workloads("replicas-below-desired", "one of the 3 pods of shop/web fails its readiness probe",
+                        "REPLICAS_BELOW_DESIRED", () -> lab.replicasBelowDesired(2)),
+                workloads("restarting-often", "shop/worker runs, but has restarted 6 times, the last 50 s ago",
+                        "RESTARTING_OFTEN", () -> lab.restartingOften(6, Duration.ofSeconds(50))),
+                workloads("image-pull-backoff", "shop/api was rolled out with a tag the registry does not have",
+                        "IMAGE_PULL_FAILING", () -> lab.imagePullBackOff()),
+                workloads("unschedulable", "shop/search requests 48Gi of memory, more than any node has",
+                        "UNSCHEDULABLE", () -> lab.unschedulable()),
+                workloads("oom-killed", "shop/cache outgrows its 128Mi memory limit and is OOMKilled", "OOM_KILLED",
+                        () -> lab.oomKilled()),
+                workloads("besteffort", "shop/reports declares no requests or limits", "BESTEFFORT_POD", () -> lab.bestEffort()),
+                workloads("no-probes", "shop/legacy serves on 8080 without readiness or liveness probes", "PROBES_MISSING",
+                        () -> lab.noProbes()));
+    }
+
+    private LabScenario workloads(String name, String description, String code, Runnable induce) {
+        return scenario("k8s-workloads", name, description, code, induce);
     }
 
     private LabScenario nodes(String name, String description, String code, Runnable induce) {

@@ -102,9 +102,11 @@ class CliKubernetesTest {
 
     @Test
     void labSuiteRunsKubernetesScenarios() {
-        Cli c = Cli.run("lab", "--suite", "kubernetes", "--scenario", "node-unreachable", "--scenario", "crash-loop");
+        Cli c = Cli.run("lab", "--suite", "kubernetes", "--scenario", "node-unreachable", "--scenario", "crash-loop",
+                "--scenario", "no-room-for-replica");
         assertThat(c.exit()).as(c.all()).isZero();
-        assertThat(c.out()).contains("node-unreachable", "CRITICAL NODE_UNKNOWN", "CRASH_LOOP", "2 scenarios, 2 as expected, 0 not");
+        assertThat(c.out()).contains("node-unreachable", "CRITICAL NODE_UNKNOWN", "CRASH_LOOP", "NO_ROOM_FOR_REPLICA",
+                "3 scenarios, 3 as expected, 0 not");
     }
 
     @Test

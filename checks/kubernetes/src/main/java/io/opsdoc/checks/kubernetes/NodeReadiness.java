@@ -327,7 +327,8 @@ public final class NodeReadiness implements Check<NodeFacts> {
                             + ev.evictableText() + " on " + n.name() + " at " + ev.firstEviction() + " (in "
                             + Durations.since(now, ev.firstEviction()) + "), when their " + ev.tolerationText()
                             + " of the " + key + " taint ends; their controllers then create replacements on other nodes"
-                            + (ev.staying() > 0 ? "; " + ev.staying() + " pods (DaemonSets and the like) stay" : ""),
+                            + (ev.staying() > 0 ? "; " + ev.staying() + (ev.staying() == 1 ? " pod" : " pods")
+                                    + " that tolerate the taint indefinitely (DaemonSets and the like) stay" : ""),
                             e.put("evict_in", Durations.since(now, ev.firstEviction())), n.name());
                 } else {
                     List<PodOnNode> past = ev.pastDue();

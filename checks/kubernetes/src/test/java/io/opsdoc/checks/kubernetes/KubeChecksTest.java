@@ -30,8 +30,8 @@ class KubeChecksTest {
     }
 
     @Test
-    void bothChecksAreRegistered() {
-        assertThat(checks()).extracting(Check::id).containsExactlyInAnyOrder("k8s-node-notready", "k8s-workloads");
+    void theChecksAreRegistered() {
+        assertThat(checks()).extracting(Check::id).containsExactlyInAnyOrder("k8s-node-notready", "k8s-workloads", "k8s-capacity");
     }
 
     @Test
@@ -63,7 +63,7 @@ class KubeChecksTest {
             }
         }
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-            for (String name : List.of(NodeReadiness.class.getName(), WorkloadHealth.class.getName())) {
+            for (String name : List.of(NodeReadiness.class.getName(), WorkloadHealth.class.getName(), ClusterCapacity.class.getName())) {
                 Class<?> cls = Class.forName(name, true, loader);
                 Object check = cls.getConstructor().newInstance();
                 for (String method : List.of("id", "title", "codes", "parameters", "grants", "factsType")) {

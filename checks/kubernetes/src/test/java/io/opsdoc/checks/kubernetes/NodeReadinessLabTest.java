@@ -243,6 +243,10 @@ class NodeReadinessLabTest {
         assertThatThrownBy(() -> check.validate(Target.parse("k8s://10.0.0.1:6443"))).isInstanceOf(UsageException.class)
                 .hasMessageContaining("not host:port");
         assertThatThrownBy(() -> check.validate(Target.parse("k8s://admin@ctx"))).isInstanceOf(UsageException.class);
+        assertThat(KubeTarget.of(Target.parse("k8s://?context=arn:aws:eks:eu-west-1:123:cluster/prod")).context())
+                .isEqualTo("arn:aws:eks:eu-west-1:123:cluster/prod");
+        assertThat(KubeTarget.of(Target.parse("k8s://kind-dev")).context()).isEqualTo("kind-dev");
+        assertThat(KubeTarget.of(Target.parse("k8s://")).context()).isNull();
         check.validate(Target.parse("k8s://"));
         check.validate(Target.parse("k8s://prod-eu?kubeconfig=/etc/k.yaml"));
     }

@@ -82,7 +82,18 @@ final class KubernetesLabSuite implements LabSuite {
                         () -> lab.oomKilled()),
                 workloads("besteffort", "shop/reports declares no requests or limits", "BESTEFFORT_POD", () -> lab.bestEffort()),
                 workloads("no-probes", "shop/legacy serves on 8080 without readiness or liveness probes", "PROBES_MISSING",
-                        () -> lab.noProbes()));
+                        () -> lab.noProbes()),
+                capacity("capacity-healthy", "two workers with plenty of unrequested CPU and memory", null, () -> { }),
+                capacity("memory-requests-high", "shop/analytics: 2 pods requesting 13Gi each on 15Gi workers",
+                        "REQUESTS_HIGH", () -> lab.addLoad("analytics", 2, "500m", "13Gi")),
+                capacity("cannot-lose-a-node", "shop/api-fleet: 16 pods of 1Gi, more than one worker could hold",
+                        "CANNOT_LOSE_A_NODE", () -> lab.addLoad("api-fleet", 16, "100m", "1Gi")),
+                capacity("no-room-for-replica", "shop/ml-training: 8Gi pods, no worker has 8Gi unrequested left",
+                        "NO_ROOM_FOR_REPLICA", () -> lab.addLoad("ml-training", 2, "500m", "8Gi")));
+    }
+
+    private LabScenario capacity(String name, String description, String code, Runnable induce) {
+        return scenario("k8s-capacity", name, description, code, induce);
     }
 
     private LabScenario workloads(String name, String description, String code, Runnable induce) {

@@ -596,6 +596,68 @@ public final class KubernetesLab implements AutoCloseable {
                 List.of(runningStatus("legacy", image, 0, now.minus(10, ChronoUnit.DAYS))), "Running", true, defaultTolerations()));
     }
 
+    /**
+     * Deployment {@code shop/<name>} with {@code replicas} pods requesting (and limited to) {@code cpu} and
+     * {@code memory} each, bound the way the scheduler would: each pod to the worker with the most unrequested
+     * memory that still fits it, or left Pending (Unschedulable) when none does.
+     */
+    public void addLoad(String name, int replicas, String cpu, String memory) {
+        Instant now = Instant.now();
+        String image = "registry.example.com/shop/" + name + ":1.0.0";
+        ResourceRequirements r = resources(cpu, memory, cpu, memory);
+        Deployment d = deployment(name, replicas, replicas, replicas, now.minus(1, ChronoUnit.DAYS), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        put(d);
+        String hash = "5c6d7e8f9";
+        for (int i = 0; i < replicas; i++) {
+            String node = null;
+            double bestFree = -1;
+            for (String worker : NODES.subList(1, NODES.size())) {
+                double[] free = free(worker);
+                if (free[0] >= Quantity.getAmountInBytes(new Quantity(cpu)).doubleValue()
+                        && free[1] >= Quantity.getAmountInBytes(new Quantity(memory)).doubleValue() && free[1] > bestFree) {
+                    node = worker;
+                    bestFree = free[1];
+                }
+            }
+            var c = appContainer(name, image, true);
+            c.setResources(r);
+            Pod p = pod(APP_NAMESPACE, name + "-" + hash + "-" + suffix(i) + i, "ReplicaSet", name + "-" + hash, hash, node,
+                    now.minus(1, ChronoUnit.DAYS), List.of(c),
+                    node == null ? List.of() : List.of(runningStatus(name, image, 0, now.minus(1, ChronoUnit.DAYS))),
+                    node == null ? "Pending" : "Running", node != null, defaultTolerations());
+            p.getStatus().setQosClass("Guaranteed");
+            if (node == null) {
+                p.getStatus().setConditions(List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+                        .withReason("Unschedulable").withMessage("0/3 nodes are available: 1 node(s) had untolerated taint "
+                                + "{node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.")
+                        .withLastTransitionTime(ts(now.minusSeconds(60))).build()));
+            }
+            put(p);
+        }
+    }
+
+    /** Unrequested {cpu cores, memory bytes} on a node, from the pods bound to it. */
+    private double[] free(String node) {
+        Node n = client.nodes().withName(node).get();
+        double cpu = Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("cpu")).doubleValue();
+        double mem = Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("memory")).doubleValue();
+        for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
+            if (!node.equals(p.getSpec().getNodeName())) {
+                continue;
+            }
+            for (var c : p.getSpec().getContainers()) {
+                if (c.getResources() != null && c.getResources().getRequests() != null) {
+                    Quantity qc = c.getResources().getRequests().get("cpu");
+                    Quantity qm = c.getResources().getRequests().get("memory");
+                    cpu -= qc == null ? 0 : Quantity.getAmountInBytes(qc).doubleValue();
+                    mem -= qm == null ? 0 : Quantity.getAmountInBytes(qm).doubleValue();
+                }
+            }
+        }
+        return new double[] {cpu, mem};
+    }
+
     // ------------------------------------------------------------------ object builders
 
     private Deployment deployment(String name, int replicas, int ready, int available, Instant created, boolean probes) {

@@ -116,6 +116,7 @@ class CliKubernetesTest {
         assertThat(c.out()).contains("# k8s-node-notready: read-only", "kind: ClusterRole", "kind: ClusterRoleBinding",
                 "name: opsdoc-k8s-node-notready", "resources: [\"nodes\", \"pods\"]", "apiGroups: [\"coordination.k8s.io\"]",
                 "name: opsdoc-k8s-workloads", "resources: [\"deployments\", \"statefulsets\", \"daemonsets\"]");
+        assertThat(Cli.run("grants", "k8s-control-plane").out()).contains("nonResourceURLs: [\"/readyz\"", "verbs: [\"get\"]");
         assertThat(c.out().lines().filter(l -> l.contains("verbs:"))).allSatisfy(l -> assertThat(l.trim())
                 .isEqualTo("verbs: [\"get\", \"list\"]"));
         assertThat(c.out()).doesNotContain("\n-- ");

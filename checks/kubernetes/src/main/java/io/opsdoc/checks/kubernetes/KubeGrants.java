@@ -17,6 +17,36 @@ final class KubeGrants {
     private KubeGrants() {
     }
 
+    /** A ClusterRole for non-resource URLs (health endpoints), get only. */
+    static GrantSet nonResource(String checkId, String why, List<String> urls) {
+        String name = "opsdoc-" + checkId;
+        String role = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: ClusterRole\n"
+                + "metadata:\n"
+                + "  name: " + name + "\n"
+                + "rules:\n"
+                + "- nonResourceURLs: [" + urls.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")) + "]\n"
+                + "  verbs: [\"get\"]";
+        return new GrantSet(FLAVOR, List.of(role, binding(name)), why + " Read-only: get on these URLs, nothing else.");
+    }
+
+    private static String binding(String name) {
+        return "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: ClusterRoleBinding\n"
+                + "metadata:\n"
+                + "  name: " + name + "\n"
+                + "roleRef:\n"
+                + "  apiGroup: rbac.authorization.k8s.io\n"
+                + "  kind: ClusterRole\n"
+                + "  name: " + name + "\n"
+                + "subjects:\n"
+                + "- kind: ServiceAccount\n"
+                + "  name: " + SERVICE_ACCOUNT + "\n"
+                + "  namespace: " + NAMESPACE;
+    }
+
     static GrantSet clusterRole(String checkId, String why, Rule... rules) {
         String name = "opsdoc-" + checkId;
         StringBuilder role = new StringBuilder("---\n")

@@ -124,7 +124,7 @@ final class KubeSession implements AutoCloseable {
         }
     }
 
-    private ProbeException translate(String what, KubernetesClientException e) {
+    ProbeException translate(String what, KubernetesClientException e) {
         int code = e.getCode();
         String statusMessage = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : null;
         if (code == 401) {

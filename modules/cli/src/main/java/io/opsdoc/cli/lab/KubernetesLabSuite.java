@@ -6,6 +6,7 @@ import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Runner;
 import io.opsdoc.core.Target;
+import io.opsdoc.lab.kubernetes.ControlPlaneLab;
 import io.opsdoc.lab.kubernetes.KubernetesLab;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Optional;
 final class KubernetesLabSuite implements LabSuite {
     private final Runner runner = new Runner();
     private KubernetesLab lab;
+    private ControlPlaneLab controlPlane;
 
     @Override
     public String name() {
@@ -24,24 +26,31 @@ final class KubernetesLabSuite implements LabSuite {
 
     @Override
     public String description() {
-        return "a Kubernetes API server stand-in (Fabric8 mock, " + KubernetesLab.DEFAULT_VERSION + ") with 3 nodes and a few workloads";
+        return "a Kubernetes API server stand-in (Fabric8 mock, " + KubernetesLab.DEFAULT_VERSION + ") with 3 nodes and a few "
+                + "workloads, and an HTTPS stand-in for its health endpoints and certificate";
     }
 
     @Override
     public String start() {
         lab = KubernetesLab.start();
-        return "API server " + lab.url() + ", kubeconfig " + lab.kubeconfig();
+        controlPlane = ControlPlaneLab.start();
+        return "API server " + lab.url() + ", kubeconfig " + lab.kubeconfig() + "; HTTPS health endpoints "
+                + controlPlane.url();
     }
 
     @Override
     public void heal() {
         lab.heal();
+        controlPlane.heal();
     }
 
     @Override
     public void close() {
         if (lab != null) {
             lab.close();
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
         }
     }
 
@@ -89,7 +98,27 @@ final class KubernetesLabSuite implements LabSuite {
                 capacity("cannot-lose-a-node", "shop/api-fleet: 16 pods of 1Gi, more than one worker could hold",
                         "CANNOT_LOSE_A_NODE", () -> lab.addLoad("api-fleet", 16, "100m", "1Gi")),
                 capacity("no-room-for-replica", "shop/ml-training: 8Gi pods, no worker has 8Gi unrequested left",
-                        "NO_ROOM_FOR_REPLICA", () -> lab.addLoad("ml-training", 2, "500m", "8Gi")));
+                        "NO_ROOM_FOR_REPLICA", () -> lab.addLoad("ml-training", 2, "500m", "8Gi")),
+                controlPlane("control-plane-healthy", "readyz and livez pass, serving certificate valid for 335 more days",
+                        null, () -> { }),
+                controlPlane("etcd-down", "the API server cannot reach etcd: [-]etcd in readyz and livez", "ETCD_UNHEALTHY",
+                        () -> controlPlane.etcdDown()),
+                controlPlane("apiserver-not-ready", "informer-sync fails after a restart", "APISERVER_NOT_READY",
+                        () -> controlPlane.notReady("informer-sync")),
+                controlPlane("cert-expiring", "the serving certificate expires in 5 days", "CERT_EXPIRING",
+                        () -> controlPlane.certificate(-360, 365)),
+                controlPlane("cert-expired", "the serving certificate expired 35 days ago", "CERT_EXPIRED",
+                        () -> controlPlane.certificate(-400, 365)));
+    }
+
+    private LabScenario controlPlane(String name, String description, String code, Runnable induce) {
+        return new LabScenario(name, description, code, () -> {
+            induce.run();
+            Check<?> check = CheckRegistry.load().require("k8s-control-plane");
+            Parameters params = Parameters.resolve(check.id(), check.parameters(), Map.of());
+            return runner.run(check, Target.parse(controlPlane.targetUri()), params, Optional.empty(), Duration.ofSeconds(10))
+                    .report();
+        });
     }
 
     private LabScenario capacity(String name, String description, String code, Runnable induce) {

@@ -54,7 +54,8 @@ final class GrantsCommand implements Runnable {
         checks.forEach(c -> byScheme.computeIfAbsent(c.targetScheme(), k -> new ArrayList<>()).add(c));
         var out = parent.out;
         for (Map.Entry<String, List<Check<?>>> e : byScheme.entrySet()) {
-            out.println("-- " + e.getKey() + ":// targets, for " + String.join(", ", e.getValue().stream().map(Check::id).toList())
+            String comment = commentPrefix(e.getValue());
+            out.println(comment + e.getKey() + ":// targets, for " + String.join(", ", e.getValue().stream().map(Check::id).toList())
                     + ": read-only; nothing else is needed.");
             // union per flavour: the statements of every check, each once, in first-seen order
             Map<String, Set<String>> statements = new LinkedHashMap<>();
@@ -66,10 +67,24 @@ final class GrantsCommand implements Runnable {
                 }
             }
             for (String flavor : statements.keySet()) {
-                out.println("-- " + flavor + ": " + String.join(" ", why.get(flavor)));
+                out.println(comment + flavor + ": " + String.join(" ", why.get(flavor)));
                 statements.get(flavor).forEach(out::println);
             }
             out.println();
         }
+    }
+
+    /** SQL grants take "--" comments; YAML manifests (Kubernetes RBAC) take "#", so the output can be piped to kubectl apply. */
+    private static String commentPrefix(Check<?> c) {
+        boolean yaml = c.grants().stream().flatMap(g -> g.statements().stream())
+                .anyMatch(s -> s.startsWith("---") || s.startsWith("apiVersion:"));
+        return yaml ? "# " : "-- ";
+    }
+
+    /** SQL grants take "--" comments; YAML manifests (Kubernetes RBAC) take "#", so the output can be piped to kubectl apply. */
+    private static String commentPrefix(List<Check<?>> checks) {
+        boolean yaml = checks.stream().flatMap(c -> c.grants().stream()).flatMap(g -> g.statements().stream())
+                .anyMatch(st -> st.startsWith("---") || st.startsWith("apiVersion:"));
+        return yaml ? "# " : "-- ";
     }
 }

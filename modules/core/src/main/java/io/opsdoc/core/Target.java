@@ -27,6 +27,7 @@ public final class Target {
     private final List<HostPort> hosts;
     private final String path;
     private final Map<String, String> query;
+    private final boolean opaque;
 
     public record HostPort(String host, int port) {
         /** Port or the given default when the URI named none (port -1). */
@@ -42,7 +43,8 @@ public final class Target {
     }
 
     private Target(String scheme, String user, Secret uriPassword, List<HostPort> hosts, String path,
-            Map<String, String> query) {
+            Map<String, String> query, boolean opaque) {
+        this.opaque = opaque;
         this.scheme = scheme;
         this.user = user;
         this.uriPassword = uriPassword;
@@ -68,7 +70,7 @@ public final class Target {
                 throw new UsageException("target '" + redactForMessage(s) + "' has no scheme; expected e.g. mysql://monitor@" + s);
             }
             // opaque form, e.g. "local:"
-            return new Target(scheme, null, null, List.of(), rest, Map.of());
+            return new Target(scheme, null, null, List.of(), rest, Map.of(), true);
         }
         rest = rest.substring(2);
         Map<String, String> query = new LinkedHashMap<>();
@@ -110,7 +112,7 @@ public final class Target {
                 hosts.add(parseHostPort(hp, s));
             }
         }
-        return new Target(scheme, user, password, hosts, path, query);
+        return new Target(scheme, user, password, hosts, path, query, false);
     }
 
     private static HostPort parseHostPort(String hp, String whole) {
@@ -201,8 +203,9 @@ public final class Target {
         if (hosts.isEmpty() && user == null && !path.startsWith("/") && !path.isEmpty()) {
             return b.append(path).toString();
         }
-        if (hosts.isEmpty() && user == null && path.isEmpty()) {
-            return scheme + ":";
+        if (hosts.isEmpty() && user == null && path.isEmpty() && query.isEmpty()) {
+            // "local:" stays opaque; "k8s://" (the current kubeconfig context) keeps its slashes
+            return opaque ? scheme + ":" : scheme + "://";
         }
         b.append("//");
         if (user != null) {

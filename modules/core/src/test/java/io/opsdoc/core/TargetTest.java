@@ -43,6 +43,8 @@ class TargetTest {
     @Test
     void opaqueAndContextForms() {
         assertThat(Target.parse("local:").display()).isEqualTo("local:");
+        assertThat(Target.parse("k8s://").display()).isEqualTo("k8s://");
+        assertThat(Target.parse("k8s://?kubeconfig=/etc/k").display()).isEqualTo("k8s://?kubeconfig=/etc/k");
         assertThat(Target.parse("k8s://prod").host().host()).isEqualTo("prod");
     }
 

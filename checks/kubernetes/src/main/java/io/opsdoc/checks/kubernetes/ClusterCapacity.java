@@ -1,0 +1,262 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.checks.kubernetes.CapacityFacts.ContainerRequests;
+import io.opsdoc.checks.kubernetes.CapacityFacts.NodeCapacity;
+import io.opsdoc.checks.kubernetes.CapacityFacts.PodRequests;
+import io.opsdoc.checks.kubernetes.CapacityFacts.WorkloadRequests;
+import io.opsdoc.core.Check;
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.Evidence;
+import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.Metric;
+import io.opsdoc.core.ParameterSpec;
+import io.opsdoc.core.ParameterType;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Severity;
+import io.opsdoc.core.Target;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Are there enough nodes? Requested CPU and memory against what the schedulable nodes can allocate, in total and
+ * per node; whether the pods of the biggest node would fit elsewhere if it failed; and whether one more replica of
+ * the workload with the largest pods fits anywhere. Requests count, not usage: they are what the scheduler reserves.
+ */
+public final class ClusterCapacity implements Check<CapacityFacts> {
+    public static final String ID = "k8s-capacity";
+    static final String NOTE = "kubernetes/capacity";
+
+    static final String REQUESTS_HIGH = "REQUESTS_HIGH";
+    static final String CANNOT_LOSE_A_NODE = "CANNOT_LOSE_A_NODE";
+    static final String NO_ROOM_FOR_REPLICA = "NO_ROOM_FOR_REPLICA";
+
+    private static final List<FindingCode> CODES = List.of(
+            FindingCode.inNote(NOTE, REQUESTS_HIGH, "requested CPU or memory near what the schedulable nodes can allocate"),
+            FindingCode.inNote(NOTE, CANNOT_LOSE_A_NODE, "the pods would not fit on the remaining nodes if the largest node failed"),
+            FindingCode.inNote(NOTE, NO_ROOM_FOR_REPLICA, "one more replica of the workload with the largest pods fits on no node"));
+
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            new ParameterSpec("requests-warning", ParameterType.PERCENT, "90%",
+                    "requested share of the schedulable nodes' allocatable CPU or memory at which to warn"));
+
+    private static final List<GrantSet> GRANTS = List.of(KubeGrants.clusterRole(ID,
+            "Lists Nodes (allocatable), pods (requests) and Deployments / StatefulSets (pod templates).",
+            new KubeGrants.Rule("", List.of("nodes", "pods")),
+            new KubeGrants.Rule("apps", List.of("deployments", "statefulsets"))));
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String targetScheme() {
+        return KubeTarget.SCHEME;
+    }
+
+    @Override
+    public String title() {
+        return "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica?";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public List<FindingCode> codes() {
+        return CODES;
+    }
+
+    @Override
+    public List<GrantSet> grants() {
+        return GRANTS;
+    }
+
+    @Override
+    public Class<CapacityFacts> factsType() {
+        return CapacityFacts.class;
+    }
+
+    @Override
+    public void validate(Target target) {
+        KubeTarget.of(target);
+    }
+
+    @Override
+    public CapacityFacts collect(CheckContext context) throws Exception {
+        return CapacityCollector.collect(context);
+    }
+
+    /** CPU in millicores and memory in bytes. */
+    record Amount(long cpu, long memory) {
+        Amount plus(Amount o) {
+            return new Amount(cpu + o.cpu, memory + o.memory);
+        }
+
+        Amount minus(Amount o) {
+            return new Amount(cpu - o.cpu, memory - o.memory);
+        }
+
+        boolean fits(Amount need) {
+            return cpu >= need.cpu && memory >= need.memory;
+        }
+
+        @Override
+        public String toString() {
+            return "cpu " + Quantities.cpu(cpu) + ", memory " + Quantities.memory(memory);
+        }
+    }
+
+    /** What the scheduler reserves for a pod: max(sum of containers, largest init container) plus overhead. */
+    static Amount effective(List<ContainerRequests> containers, List<ContainerRequests> init, String overheadCpu,
+            String overheadMemory) {
+        long cpu = 0;
+        long mem = 0;
+        for (ContainerRequests c : containers == null ? List.<ContainerRequests>of() : containers) {
+            cpu += Quantities.millicores(c.cpu());
+            mem += Quantities.bytes(c.memory());
+        }
+        for (ContainerRequests c : init == null ? List.<ContainerRequests>of() : init) {
+            cpu = Math.max(cpu, Quantities.millicores(c.cpu()));
+            mem = Math.max(mem, Quantities.bytes(c.memory()));
+        }
+        return new Amount(cpu + Quantities.millicores(overheadCpu), mem + Quantities.bytes(overheadMemory));
+    }
+
+    private record NodeUse(NodeCapacity node, Amount allocatable, Amount requested, int pods) {
+        Amount free() {
+            return allocatable.minus(requested);
+        }
+    }
+
+    @Override
+    public void evaluate(CapacityFacts facts, Parameters p, Evaluation.Builder out) {
+        Map<String, NodeUse> schedulable = new LinkedHashMap<>();
+        List<String> excluded = new ArrayList<>();
+        for (NodeCapacity n : facts.nodes()) {
+            if (n.ready() && !n.unschedulable() && (n.blockingTaints() == null || n.blockingTaints().isEmpty())) {
+                schedulable.put(n.name(), new NodeUse(n, new Amount(Quantities.millicores(n.allocatableCpu()),
+                        Quantities.bytes(n.allocatableMemory())), new Amount(0, 0), 0));
+            } else {
+                excluded.add(n.name() + (!n.ready() ? " (not Ready)" : n.unschedulable() ? " (cordoned)"
+                        : " (" + String.join(", ", n.blockingTaints()) + ")"));
+            }
+        }
+        for (PodRequests pod : facts.pods()) {
+            if (pod.nodeName() == null || "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase())) {
+                continue;
+            }
+            NodeUse u = schedulable.get(pod.nodeName());
+            if (u != null) {
+                schedulable.put(pod.nodeName(), new NodeUse(u.node(), u.allocatable(), u.requested().plus(
+                        effective(pod.containers(), pod.initContainers(), pod.overheadCpu(), pod.overheadMemory())), u.pods() + 1));
+            }
+        }
+        Amount alloc = new Amount(0, 0);
+        Amount req = new Amount(0, 0);
+        for (NodeUse u : schedulable.values()) {
+            alloc = alloc.plus(u.allocatable());
+            req = req.plus(u.requested());
+        }
+        double cpuPct = alloc.cpu() == 0 ? 0 : 100.0 * req.cpu() / alloc.cpu();
+        double memPct = alloc.memory() == 0 ? 0 : 100.0 * req.memory() / alloc.memory();
+        double warn = p.percent("requests-warning");
+        out.metric(new Metric("cpu_requested_percent", round(cpuPct), "%", Map.of(), warn, null));
+        out.metric(new Metric("memory_requested_percent", round(memPct), "%", Map.of(), warn, null));
+        out.metric(Metric.of("schedulable_nodes", schedulable.size(), ""));
+        String scope = schedulable.size() + " schedulable nodes" + (excluded.isEmpty() ? "" : " (not counted: "
+                + String.join(", ", excluded) + ")");
+        requestsHigh("cpu", cpuPct, Quantities.cpu(req.cpu()), Quantities.cpu(alloc.cpu()), warn, scope, p, out);
+        requestsHigh("memory", memPct, Quantities.memory(req.memory()), Quantities.memory(alloc.memory()), warn, scope, p, out);
+        nodeLoss(schedulable, alloc, req, scope, out);
+        room(facts, schedulable, out);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void requestsHigh(String resource, double pct, String requested, String allocatable, double warn,
+            String scope, Parameters p, Evaluation.Builder out) {
+        if (pct < warn) {
+            return;
+        }
+        out.finding(REQUESTS_HIGH, Severity.WARNING, String.format(java.util.Locale.ROOT, "pods request %.1f%% of the "
+                + "%s the %s can allocate (%s of %s): new pods and rescheduled ones will soon stay Pending; add nodes or "
+                + "lower oversized requests", pct, resource, scope, requested, allocatable),
+                Evidence.of("resource", resource, "requested", requested, "allocatable", allocatable,
+                        "requested_percent", round(pct), "requests-warning", p.raw().get("requests-warning")),
+                resource);
+    }
+
+    private static void nodeLoss(Map<String, NodeUse> schedulable, Amount alloc, Amount req, String scope,
+            Evaluation.Builder out) {
+        if (schedulable.isEmpty()) {
+            return;
+        }
+        if (schedulable.size() == 1) {
+            NodeUse only = schedulable.values().iterator().next();
+            out.finding(CANNOT_LOSE_A_NODE, Severity.WARNING, "only one node (" + only.node().name() + ") can take "
+                    + "ordinary pods: if it fails, every workload stops until it is back",
+                    Evidence.of("schedulable_nodes", 1), "cluster");
+            return;
+        }
+        NodeUse biggest = schedulable.values().stream()
+                .max((a, b) -> Long.compare(a.allocatable().memory(), b.allocatable().memory())).orElseThrow();
+        Amount remaining = alloc.minus(biggest.allocatable());
+        boolean cpu = req.cpu() > remaining.cpu();
+        boolean mem = req.memory() > remaining.memory();
+        if (!cpu && !mem) {
+            return;
+        }
+        String what = cpu && mem ? "CPU and memory" : cpu ? "CPU" : "memory";
+        out.finding(CANNOT_LOSE_A_NODE, Severity.WARNING, "if " + biggest.node().name() + " (the largest of the " + scope
+                + ") failed, the pods would request more " + what + " (" + req + ") than the other nodes can allocate ("
+                + remaining + "): some would stay Pending until it is back; keep one node's worth of headroom",
+                Evidence.of("requested", req.toString(), "allocatable_without_largest", remaining.toString(),
+                        "largest_node", biggest.node().name(), "largest_node_allocatable", biggest.allocatable().toString()),
+                "cluster");
+    }
+
+    private static void room(CapacityFacts facts, Map<String, NodeUse> schedulable, Evaluation.Builder out) {
+        WorkloadRequests largest = null;
+        Amount need = null;
+        for (WorkloadRequests w : facts.workloads()) {
+            if (w.replicas() <= 0) {
+                continue;
+            }
+            Amount a = effective(w.containers(), w.initContainers(), null, null);
+            if (need == null || a.memory() > need.memory() || (a.memory() == need.memory() && a.cpu() > need.cpu())) {
+                largest = w;
+                need = a;
+            }
+        }
+        if (largest == null || (need.cpu() == 0 && need.memory() == 0) || schedulable.isEmpty()) {
+            return;
+        }
+        NodeUse best = null;
+        for (NodeUse u : schedulable.values()) {
+            long maxPods = Quantities.value(u.node().allocatablePods()).longValue();
+            if (u.free().fits(need) && (maxPods == 0 || u.pods() < maxPods)) {
+                return;
+            }
+            if (best == null || u.free().memory() > best.free().memory()) {
+                best = u;
+            }
+        }
+        String key = largest.namespace() + "/" + largest.kind() + "/" + largest.name();
+        out.finding(NO_ROOM_FOR_REPLICA, Severity.WARNING, "one more replica of " + largest.kind() + " " + largest.namespace()
+                + "/" + largest.name() + " (the largest pods: " + need + " each) fits on no schedulable node; the most free "
+                + "is on " + best.node().name() + " (" + best.free() + "): scaling it up, a rollout with maxSurge, or "
+                + "rescheduling one of its pods would leave a pod Pending",
+                Evidence.of("pod_requests", need.toString(), "replicas", largest.replicas(), "best_node", best.node().name(),
+                        "best_node_free", best.free().toString()),
+                key);
+    }
+}

@@ -1,0 +1,157 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.checks.kubernetes.ControlPlaneFacts.Endpoint;
+import io.opsdoc.checks.kubernetes.ControlPlaneFacts.ServingCertificate;
+import io.opsdoc.core.Check;
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.Evidence;
+import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.Metric;
+import io.opsdoc.core.ParameterSpec;
+import io.opsdoc.core.ParameterType;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Severity;
+import io.opsdoc.core.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Is the API server ready and live, is etcd reachable from it, and when does its serving certificate expire?
+ * Reads {@code /readyz?verbose} and {@code /livez?verbose} (each named check, etcd among them) and the certificate
+ * from the TLS handshake.
+ */
+public final class ControlPlaneHealth implements Check<ControlPlaneFacts> {
+    public static final String ID = "k8s-control-plane";
+    static final String NOTE = "kubernetes/control-plane";
+
+    static final String APISERVER_NOT_READY = "APISERVER_NOT_READY";
+    static final String APISERVER_NOT_LIVE = "APISERVER_NOT_LIVE";
+    static final String ETCD_UNHEALTHY = "ETCD_UNHEALTHY";
+    static final String CERT_EXPIRING = "CERT_EXPIRING";
+    static final String CERT_EXPIRED = "CERT_EXPIRED";
+
+    private static final List<FindingCode> CODES = List.of(
+            FindingCode.inNote(NOTE, APISERVER_NOT_READY, "/readyz reports failing checks"),
+            FindingCode.inNote(NOTE, APISERVER_NOT_LIVE, "/livez reports failing checks"),
+            FindingCode.inNote(NOTE, ETCD_UNHEALTHY, "the API server's etcd checks fail"),
+            FindingCode.inNote(NOTE, CERT_EXPIRING, "the API server's serving certificate expires soon"),
+            FindingCode.inNote(NOTE, CERT_EXPIRED, "the API server's serving certificate has expired"));
+
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            new ParameterSpec("cert-warning", ParameterType.DURATION, "30d", "warn when the serving certificate expires within this"),
+            new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "critical when it expires within this"));
+
+    private static final List<GrantSet> GRANTS = List.of(KubeGrants.nonResource(ID,
+            "Reads /readyz and /livez (and /version). Default clusters already allow these to everyone through "
+                    + "system:public-info-viewer; this role makes it explicit where that binding was removed.",
+            List.of("/readyz", "/readyz/*", "/livez", "/livez/*", "/version")));
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String targetScheme() {
+        return KubeTarget.SCHEME;
+    }
+
+    @Override
+    public String title() {
+        return "Is the Kubernetes API server ready and live, is etcd reachable, and when does its certificate expire?";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public List<FindingCode> codes() {
+        return CODES;
+    }
+
+    @Override
+    public List<GrantSet> grants() {
+        return GRANTS;
+    }
+
+    @Override
+    public Class<ControlPlaneFacts> factsType() {
+        return ControlPlaneFacts.class;
+    }
+
+    @Override
+    public void validate(Target target) {
+        KubeTarget.of(target);
+    }
+
+    @Override
+    public ControlPlaneFacts collect(CheckContext context) throws Exception {
+        return ControlPlaneCollector.collect(context);
+    }
+
+    @Override
+    public void evaluate(ControlPlaneFacts facts, Parameters p, Evaluation.Builder out) {
+        endpoint(facts.readyz(), APISERVER_NOT_READY, "not ready: it answers, but should not get traffic (load balancers "
+                + "using /readyz take it out)", facts, out);
+        endpoint(facts.livez(), APISERVER_NOT_LIVE, "not live: a kubelet or supervisor using /livez restarts it", facts, out);
+        List<String> etcd = new ArrayList<>();
+        for (Endpoint e : List.of(facts.readyz(), facts.livez())) {
+            if (e != null) {
+                e.failed().stream().filter(l -> l.startsWith("[-]etcd")).map(l -> e.path().replace("?verbose", "") + " " + l)
+                        .forEach(etcd::add);
+            }
+        }
+        if (!etcd.isEmpty()) {
+            out.finding(ETCD_UNHEALTHY, Severity.CRITICAL, "the API server " + facts.serverUrl() + " cannot use etcd ("
+                    + String.join("; ", etcd) + "): reads and writes of every object fail or hang; check the etcd members "
+                    + "(etcdctl endpoint health --cluster), their disks, and the API server's --etcd-servers and client "
+                    + "certificates", Evidence.of("failed", String.join("; ", etcd)), "etcd");
+        }
+        certificate(facts, p, out);
+    }
+
+    private static void endpoint(Endpoint e, String code, String meaning, ControlPlaneFacts facts, Evaluation.Builder out) {
+        if (e == null || e.status() == 200) {
+            return;
+        }
+        List<String> failed = e.failed();
+        out.finding(code, Severity.CRITICAL, "the API server " + facts.serverUrl() + " is " + meaning + "; GET " + e.path()
+                + " returned " + e.status() + (failed.isEmpty() ? "" : " with " + String.join(", ", failed)),
+                Evidence.of("status", e.status(), "failed", failed.isEmpty() ? null : String.join("; ", failed)),
+                e.path().replace("?verbose", ""));
+    }
+
+    private static void certificate(ControlPlaneFacts facts, Parameters p, Evaluation.Builder out) {
+        ServingCertificate c = facts.certificate();
+        if (c == null || c.notAfter() == null) {
+            return;
+        }
+        Duration left = Duration.between(facts.observedAt(), c.notAfter());
+        out.metric(new Metric("apiserver_cert_days_left", Math.floor(left.toHours() / 24.0), "", Map.of(),
+                (double) p.duration("cert-warning").toDays(), (double) p.duration("cert-critical").toDays()));
+        Evidence e = Evidence.of("subject", c.subject(), "issuer", c.issuer(), "not_after", c.notAfter());
+        if (left.isNegative() || left.isZero()) {
+            out.finding(CERT_EXPIRED, Severity.CRITICAL, "the API server's serving certificate (" + c.subject()
+                    + ") expired on " + c.notAfter() + " (" + Durations.human(left.negated()) + " ago): clients that verify "
+                    + "it (kubectl, kubelets, controllers) fail with x509 errors; renew it (kubeadm certs renew apiserver) "
+                    + "and restart the API server", e, "serving-certificate");
+            return;
+        }
+        Duration warn = p.duration("cert-warning");
+        Duration crit = p.duration("cert-critical");
+        if (left.compareTo(warn) <= 0) {
+            boolean critical = left.compareTo(crit) <= 0;
+            out.finding(CERT_EXPIRING, critical ? Severity.CRITICAL : Severity.WARNING, "the API server's serving "
+                    + "certificate (" + c.subject() + ") expires on " + c.notAfter() + ", in " + Durations.human(left)
+                    + ": renew it before then (kubeadm certs check-expiration; kubeadm certs renew apiserver), then "
+                    + "restart the API server", e.put(critical ? "cert-critical" : "cert-warning",
+                            p.raw().get(critical ? "cert-critical" : "cert-warning")), "serving-certificate");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.core.GrantSet;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The least RBAC a Kubernetes check needs: a ClusterRole with get/list on the resources it reads, bound to opsdoc's ServiceAccount. */
+final class KubeGrants {
+    static final String FLAVOR = "Kubernetes RBAC (apply with: opsdoc grants CHECK... | kubectl apply -f -)";
+    static final String SERVICE_ACCOUNT = "opsdoc";
+    static final String NAMESPACE = "opsdoc";
+
+    /** One rule: these resources of one API group, read-only. */
+    record Rule(String apiGroup, List<String> resources) {
+    }
+
+    private KubeGrants() {
+    }
+
+    /** A ClusterRole for non-resource URLs (health endpoints), get only. */
+    static GrantSet nonResource(String checkId, String why, List<String> urls) {
+        String name = "opsdoc-" + checkId;
+        String role = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: ClusterRole\n"
+                + "metadata:\n"
+                + "  name: " + name + "\n"
+                + "rules:\n"
+                + "- nonResourceURLs: [" + urls.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")) + "]\n"
+                + "  verbs: [\"get\"]";
+        return new GrantSet(FLAVOR, List.of(role, binding(name)), why + " Read-only: get on these URLs, nothing else.");
+    }
+
+    private static String binding(String name) {
+        return "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: ClusterRoleBinding\n"
+                + "metadata:\n"
+                + "  name: " + name + "\n"
+                + "roleRef:\n"
+                + "  apiGroup: rbac.authorization.k8s.io\n"
+                + "  kind: ClusterRole\n"
+                + "  name: " + name + "\n"
+                + "subjects:\n"
+                + "- kind: ServiceAccount\n"
+                + "  name: " + SERVICE_ACCOUNT + "\n"
+                + "  namespace: " + NAMESPACE;
+    }
+
+    static GrantSet clusterRole(String checkId, String why, Rule... rules) {
+        String name = "opsdoc-" + checkId;
+        StringBuilder role = new StringBuilder("---\n")
+                .append("apiVersion: rbac.authorization.k8s.io/v1\n")
+                .append("kind: ClusterRole\n")
+                .append("metadata:\n")
+                .append("  name: ").append(name).append('\n')
+                .append("rules:\n");
+        for (Rule r : rules) {
+            role.append("- apiGroups: [\"").append(r.apiGroup()).append("\"]\n")
+                    .append("  resources: [").append(r.resources().stream().map(s -> "\"" + s + "\"")
+                            .collect(Collectors.joining(", "))).append("]\n")
+                    .append("  verbs: [\"get\", \"list\"]\n");
+        }
+        String binding = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: ClusterRoleBinding\n"
+                + "metadata:\n"
+                + "  name: " + name + "\n"
+                + "roleRef:\n"
+                + "  apiGroup: rbac.authorization.k8s.io\n"
+                + "  kind: ClusterRole\n"
+                + "  name: " + name + "\n"
+                + "subjects:\n"
+                + "- kind: ServiceAccount\n"
+                + "  name: " + SERVICE_ACCOUNT + "\n"
+                + "  namespace: " + NAMESPACE + "\n";
+        return new GrantSet(FLAVOR, List.of(role.toString().stripTrailing(), binding.stripTrailing()),
+                why + " Read-only: get and list only, no watch, no write, no Secrets. The binding names the ServiceAccount "
+                        + NAMESPACE + "/" + SERVICE_ACCOUNT + " from deploy/kubernetes/rbac.yaml; for a person's kubeconfig, "
+                        + "bind the ClusterRole to that user or group instead. GET /version needs no grant "
+                        + "(system:public-info-viewer).");
+    }
+}

@@ -1,0 +1,203 @@
+package io.opsdoc.lab.kubernetes;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A kube-apiserver stand-in for the control-plane endpoints: HTTPS with a serving certificate made by the JDK's
+ * keytool (valid from/until the dates a fault asks for), {@code /version}, and {@code /readyz?verbose} /
+ * {@code /livez?verbose} answered in the API server's own format ({@code [+]ping ok}, {@code [-]etcd failed:
+ * reason withheld}, then {@code readyz check passed} or {@code readyz check failed} with status 200 or 500).
+ * The Fabric8 mock server serves neither these endpoints nor a certificate one can date, hence this server.
+ */
+public final class ControlPlaneLab implements AutoCloseable {
+    private static final List<String> CHECKS = List.of("ping", "log", "etcd", "etcd-readiness", "informer-sync",
+            "poststarthook/start-apiserver-admission-initializer", "poststarthook/generic-apiserver-start-informers",
+            "poststarthook/start-apiextensions-controllers", "poststarthook/rbac/bootstrap-roles");
+    private static final String PASSWORD = "opsdoc-lab";
+
+    private final String version;
+    private final Path dir;
+    private HttpsServer server;
+    private Path kubeconfig;
+    private final List<String> failingReadyz = new ArrayList<>();
+    private final List<String> failingLivez = new ArrayList<>();
+    /** Start (days from now) and validity (days) of the current serving certificate. */
+    private final int[] certificate = new int[2];
+
+    private ControlPlaneLab(String version) {
+        this.version = version;
+        try {
+            dir = Files.createTempDirectory("opsdoc-k8s-cp");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts with a certificate valid from 30 days ago for 365 days, and every health check passing. */
+    public static ControlPlaneLab start(String version) {
+        ControlPlaneLab lab = new ControlPlaneLab(version);
+        lab.serve(-30, 365);
+        return lab;
+    }
+
+    public static ControlPlaneLab start() {
+        return start(KubernetesLab.DEFAULT_VERSION);
+    }
+
+    public String url() {
+        return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public String targetUri() {
+        return "k8s://" + KubeconfigFile.CONTEXT + "?kubeconfig=" + kubeconfig;
+    }
+
+    /** Back to healthy: all checks pass, a certificate valid for another 335 days. */
+    public synchronized void heal() {
+        failingReadyz.clear();
+        failingLivez.clear();
+        serve(-30, 365);
+    }
+
+    /** etcd does not answer the API server: both readyz and livez fail on their etcd checks. */
+    public synchronized void etcdDown() {
+        failingReadyz.addAll(List.of("etcd", "etcd-readiness"));
+        failingLivez.add("etcd");
+    }
+
+    /** One readyz check fails, e.g. {@code informer-sync} while caches sync after a restart. */
+    public synchronized void notReady(String check) {
+        failingReadyz.add(check);
+    }
+
+    /** Replaces the serving certificate with one valid from {@code startDays} (negative: in the past) for {@code validityDays}. */
+    public synchronized void certificate(int startDays, int validityDays) {
+        serve(startDays, validityDays);
+    }
+
+    private void serve(int startDays, int validityDays) {
+        if (server != null && certificate[0] == startDays && certificate[1] == validityDays) {
+            return;
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+        certificate[0] = startDays;
+        certificate[1] = validityDays;
+        try {
+            Path keystore = dir.resolve("serving-" + System.nanoTime() + ".p12");
+            keytool(keystore, startDays, validityDays);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(kmf.getKeyManagers(), null, null);
+            server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+            server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                int status;
+                String body;
+                String type = "text/plain; charset=utf-8";
+                synchronized (this) {
+                    if (path.equals("/version")) {
+                        String[] v = version.replace("v", "").split("\\.");
+                        status = 200;
+                        type = "application/json";
+                        body = "{\"major\":\"" + v[0] + "\",\"minor\":\"" + v[1] + "\",\"gitVersion\":\"" + version
+                                + "\",\"platform\":\"linux/amd64\"}";
+                    } else if (path.equals("/readyz") || path.equals("/livez")) {
+                        List<String> failing = path.equals("/readyz") ? failingReadyz : failingLivez;
+                        StringBuilder b = new StringBuilder();
+                        for (String c : CHECKS) {
+                            if (path.equals("/livez") && c.equals("etcd-readiness") || path.equals("/livez") && c.equals("informer-sync")) {
+                                continue;
+                            }
+                            b.append(failing.contains(c) ? "[-]" + c + " failed: reason withheld\n" : "[+]" + c + " ok\n");
+                        }
+                        String name = path.substring(1);
+                        b.append(failing.isEmpty() ? name + " check passed\n" : name + " check failed\n");
+                        status = failing.isEmpty() ? 200 : 500;
+                        body = b.toString();
+                    } else {
+                        status = 404;
+                        body = "404 page not found\n";
+                    }
+                }
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", type);
+                exchange.sendResponseHeaders(status, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            });
+            server.start();
+            kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, KubeconfigFile.text(url()).replace("    server: " + url(),
+                    "    server: " + url() + "\n    insecure-skip-tls-verify: true"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS for the lab API server", e);
+        }
+    }
+
+    private static void keytool(Path keystore, int startDays, int validityDays) throws IOException {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        List<String> cmd = new ArrayList<>(List.of(keytool, "-genkeypair", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD, "-alias", "apiserver",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=kube-apiserver",
+                "-ext", "san=dns:kubernetes,dns:kubernetes.default.svc,ip:127.0.0.1",
+                "-validity", Integer.toString(validityDays)));
+        if (startDays != 0) {
+            cmd.addAll(List.of("-startdate", (startDays > 0 ? "+" : "") + startDays + "d"));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running keytool", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files left behind are harmless
+        }
+    }
+}

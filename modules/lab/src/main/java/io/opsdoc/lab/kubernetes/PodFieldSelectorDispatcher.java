@@ -1,0 +1,84 @@
+package io.opsdoc.lab.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * The mock's CRUD store answers only {@code metadata.name} / {@code metadata.namespace} field selectors and returns
+ * nothing for any other. A real API server also filters pods by {@code spec.nodeName} (what {@code kubectl drain}
+ * and node-scoped tools use), so this dispatcher does that: it asks the store without that requirement and keeps
+ * the pods bound to the node.
+ */
+final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
+    private static final String NODE_NAME = "spec.nodeName=";
+    private final ObjectMapper json = new ObjectMapper();
+
+    PodFieldSelectorDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+        super(responses);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        int q = path == null ? -1 : path.indexOf('?');
+        if (!"GET".equals(request.getMethod()) || q < 0 || !path.substring(0, q).endsWith("/pods")) {
+            return super.dispatch(request);
+        }
+        String node = null;
+        List<String> kept = new ArrayList<>();
+        for (String pair : path.substring(q + 1).split("&")) {
+            String decoded = URLDecoder.decode(pair, StandardCharsets.UTF_8);
+            if (decoded.startsWith("fieldSelector=")) {
+                List<String> rest = new ArrayList<>();
+                for (String requirement : decoded.substring("fieldSelector=".length()).split(",")) {
+                    if (requirement.startsWith(NODE_NAME)) {
+                        node = requirement.substring(NODE_NAME.length());
+                    } else {
+                        rest.add(requirement);
+                    }
+                }
+                if (!rest.isEmpty()) {
+                    kept.add("fieldSelector=" + String.join(",", rest));
+                }
+            } else {
+                kept.add(pair);
+            }
+        }
+        if (node == null) {
+            return super.dispatch(request);
+        }
+        String stripped = path.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        MockResponse all = super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), stripped,
+                request.getHeaders(), request.getBody()));
+        if (all.code() != 200) {
+            return all;
+        }
+        try {
+            ObjectNode list = (ObjectNode) json.readTree(all.getBody().readUtf8());
+            ArrayNode items = json.createArrayNode();
+            for (JsonNode pod : list.path("items")) {
+                if (node.equals(pod.path("spec").path("nodeName").asText(null))) {
+                    items.add(pod);
+                }
+            }
+            list.set("items", items);
+            return all.setBody(json.writeValueAsString(list));
+        } catch (IOException | ClassCastException e) {
+            return all;
+        }
+    }
+}

@@ -99,13 +99,14 @@ final class LabRedisServer {
             return;
         }
         if (process.isAlive()) {
-            try (Jedis admin = admin()) {
+            // a server stuck in DEBUG SLEEP or a script never reads SHUTDOWN: wait one second, then SIGKILL
+            try (Jedis admin = connect(adminUser, adminPassword, 1_000)) {
                 admin.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "NOSAVE");
             } catch (RuntimeException expected) {
                 // the server closes the connection instead of answering SHUTDOWN
             }
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                if (!process.waitFor(1, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {

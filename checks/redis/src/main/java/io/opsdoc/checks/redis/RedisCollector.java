@@ -130,7 +130,7 @@ final class RedisCollector {
         int timeout = context.remainingMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false);
         if (authenticate) {
             config.clientName("opsdoc");
             if (context.password().isPresent()) {

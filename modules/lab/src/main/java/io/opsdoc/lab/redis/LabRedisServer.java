@@ -135,7 +135,7 @@ final class LabRedisServer {
     Jedis connect(String user, String password, int socketTimeoutMs) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(CONNECT_TIMEOUT_MS).socketTimeoutMillis(socketTimeoutMs)
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false);
         if (password != null) {
             config.user(user).password(password);
         }

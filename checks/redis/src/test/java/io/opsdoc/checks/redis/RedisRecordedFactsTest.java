@@ -1,0 +1,112 @@
+package io.opsdoc.checks.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsdoc.checks.redis.RedisFacts.DefaultUser;
+import io.opsdoc.core.Check;
+import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.Finding;
+import io.opsdoc.core.Json;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Severity;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evaluation edge cases on hand-written facts: versions and setups the lab does not run (Redis 6.0 without errorstats,
+ * Redis 7 ACL rules and DEBUG disabled by default, a public bind address), and the facts' JSON round trip.
+ */
+class RedisRecordedFactsTest {
+
+    private static RedisFacts facts(Map<String, String> info, Map<String, String> infoAfter, Map<String, String> config,
+            DefaultUser user, Map<String, List<String>> categories, String anonymous) {
+        return new RedisFacts(info, infoAfter, infoAfter == null ? null : 2000L, null, config, null, null, null, null, null,
+                user, categories, user == null ? null : Map.of("flushall", true, "flushdb", true, "keys", true,
+                "config", true, "debug", true), anonymous);
+    }
+
+    private static Evaluation evaluate(Check<RedisFacts> check, RedisFacts f, Map<String, String> params) {
+        return Evaluation.of(check, "redis://db1:6379", f, Parameters.resolve(check.id(), check.parameters(), params));
+    }
+
+    private static List<String> codes(Evaluation e) {
+        return e.findings().stream().map(Finding::code).toList();
+    }
+
+    private static Map<String, String> info(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void redis60WithoutErrorstatsStillSeesNoevictionAtTheLimit() {
+        Map<String, String> i = info("redis_version", "6.0.20", "used_memory", "990", "maxmemory", "1000",
+                "maxmemory_policy", "noeviction", "evicted_keys", "0", "db0", "keys=10,expires=0,avg_ttl=0");
+        Evaluation e = evaluate(new RedisMemory(), facts(i, i, Map.of(), null, null, null), Map.of());
+        Finding f = e.findings().stream().filter(x -> x.code().equals("WRITES_REJECTED_OOM")).findFirst().orElseThrow();
+        assertThat(f.evidence()).doesNotContainKey("oom_errors_in_window");
+        assertThat(codes(e)).doesNotContain("MEMORY_NEAR_LIMIT");
+    }
+
+    @Test
+    void aVolatilePolicyWithTtlsBelowTheLimitIsHealthy() {
+        Map<String, String> i = info("used_memory", "500", "maxmemory", "1000", "maxmemory_policy", "volatile-lru",
+                "evicted_keys", "0", "db0", "keys=10,expires=4,avg_ttl=100", "total_system_memory", "100000");
+        assertThat(evaluate(new RedisMemory(), facts(i, i, Map.of(), null, null, null), Map.of()).findings()).isEmpty();
+    }
+
+    @Test
+    void redis7AclRulesWithCategoriesAndDebugDisabled() {
+        DefaultUser user = new DefaultUser(List.of("on", "sanitize-payload"), "+@all -@dangerous +keys");
+        Map<String, List<String>> cats = Map.of("dangerous", List.of("flushall", "flushdb", "keys", "config", "debug", "info"));
+        RedisFacts f = facts(info("redis_version", "7.2.4"), null,
+                Map.of("protected-mode", "yes", "bind", "* -::*", "enable-debug-command", "no"), user, cats, "NOAUTH");
+        Evaluation e = evaluate(new RedisSecurity(), f, Map.of());
+        assertThat(codes(e)).containsExactly("DANGEROUS_COMMANDS_CALLABLE");
+        assertThat(e.findings().get(0).evidence()).containsEntry("callable", "keys");
+    }
+
+    @Test
+    void debugStaysCallableOn62AndWhenEnabled() {
+        DefaultUser user = new DefaultUser(List.of("on", "allkeys", "allcommands"), "+@all");
+        RedisFacts v62 = facts(info(), null, Map.of("protected-mode", "yes", "bind", "10.0.0.5"), user, Map.of(), "NOAUTH");
+        assertThat(RedisSecurity.callable(v62)).containsExactly("flushall", "flushdb", "keys", "config", "debug");
+        RedisFacts local = facts(info(), null, Map.of("enable-debug-command", "local"), user, Map.of(), "NOAUTH");
+        assertThat(RedisSecurity.callable(local)).contains("debug");
+        DefaultUser restricted = new DefaultUser(List.of("on"), "-@all +get +set +config|get");
+        assertThat(RedisSecurity.callable(facts(info(), null, Map.of(), restricted, Map.of(), "NOAUTH"))).isEmpty();
+    }
+
+    @Test
+    void anOpenServerOnAPublicAddressIsCritical() {
+        DefaultUser user = new DefaultUser(List.of("on", "nopass", "allcommands"), "-@all +get");
+        RedisFacts f = facts(info(), null, Map.of("protected-mode", "no", "bind", "0.0.0.0"), user, Map.of(), "PONG");
+        Evaluation e = evaluate(new RedisSecurity(), f, Map.of());
+        assertThat(codes(e)).containsExactly("NO_PASSWORD", "PROTECTED_MODE_OFF");
+        assertThat(e.findings()).allSatisfy(x -> assertThat(x.severity()).isEqualTo(Severity.CRITICAL));
+    }
+
+    @Test
+    void aRestartBetweenSamplesIsNotARate() {
+        Map<String, String> before = info("rejected_connections", "500", "connected_clients", "5", "sync_full", "9");
+        Map<String, String> after = info("rejected_connections", "0", "connected_clients", "5", "sync_full", "0");
+        RedisFacts f = new RedisFacts(before, after, 2000L, List.of(100L), Map.of("maxclients", "10000"), -1L, List.of(),
+                List.of(), List.of(), 1, null, null, null, null);
+        assertThat(evaluate(new RedisTimeouts(), f, Map.of()).findings()).isEmpty();
+        assertThat(evaluate(new RedisReplication(), f, Map.of()).findings()).isEmpty();
+    }
+
+    @Test
+    void factsRoundTripThroughJson() throws Exception {
+        DefaultUser user = new DefaultUser(List.of("on"), "+@all");
+        RedisFacts f = facts(info("used_memory", "1"), null, Map.of("bind", "127.0.0.1"), user, Map.of(), "NOAUTH");
+        String json = Json.mapper().writeValueAsString(f);
+        assertThat(Json.mapper().readValue(json, RedisFacts.class)).isEqualTo(f);
+        assertThat(json).doesNotContain("passwords");
+    }
+}

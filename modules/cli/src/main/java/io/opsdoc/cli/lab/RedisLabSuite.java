@@ -1,0 +1,94 @@
+package io.opsdoc.cli.lab;
+
+import io.opsdoc.core.Check;
+import io.opsdoc.core.CheckRegistry;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Runner;
+import io.opsdoc.core.Secret;
+import io.opsdoc.core.Target;
+import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisLab.Node;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Redis checks against a real standalone server and a primary with one replica (Redis 6.2 from embedded-redis). */
+final class RedisLabSuite implements LabSuite {
+    private final Runner runner = new Runner();
+    private RedisLab lab;
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public String description() {
+        return "a Redis 6.2 standalone server, and a primary with one replica (~0.5 s)";
+    }
+
+    @Override
+    public String start() {
+        lab = RedisLab.start();
+        return "standalone " + RedisLab.host() + ":" + lab.port(Node.STANDALONE) + ", primary :" + lab.port(Node.PRIMARY)
+                + ", replica :" + lab.port(Node.REPLICA) + " (redis " + lab.version() + ")";
+    }
+
+    @Override
+    public void heal() {
+        lab.heal();
+    }
+
+    @Override
+    public void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Override
+    public List<LabScenario> scenarios() {
+        return List.of(
+                scenario("redis-healthy", "healthy standalone server: timeouts checklist finds nothing", null,
+                        "redis-timeouts", Node.STANDALONE, Map.of(), () -> { }),
+                scenario("redis-oom", "memory at maxmemory with noeviction while an application keeps writing",
+                        "WRITES_REJECTED_OOM", "redis-timeouts", Node.STANDALONE, Map.of(), () -> lab.memoryFullNoEviction()),
+                scenario("redis-slow-script", "a client keeps running a Lua script that busy-waits 300 ms",
+                        "SLOW_COMMANDS", "redis-timeouts", Node.STANDALONE, Map.of(), () -> lab.slowScript(Duration.ofMillis(300))),
+                scenario("redis-maxclients", "idle connections fill maxclients; an application is refused",
+                        "CONNECTIONS_REJECTED", "redis-timeouts", Node.STANDALONE, Map.of(), () -> lab.clientsExhausted()),
+                scenario("redis-evicting", "a small maxmemory with allkeys-lru under writes", "EVICTIONS_ACTIVE",
+                        "redis-memory", Node.STANDALONE, Map.of(), () -> lab.evicting()),
+                scenario("redis-output-buffer", "a client asks for 16 x 4 MiB and does not read the replies",
+                        "OUTPUT_BUFFER_PRESSURE", "redis-timeouts", Node.STANDALONE, Map.of(), () -> lab.outputBufferPileUp(16)),
+                scenario("redis-no-maxmemory", "maxmemory 0", "MAXMEMORY_UNSET", "redis-memory", Node.STANDALONE,
+                        Map.of(), () -> lab.maxmemoryUnset()),
+                scenario("redis-bgsave-failed", "the data directory is not writable: BGSAVE fails, writes stop (MISCONF)",
+                        "BGSAVE_FAILED", "redis-persistence", Node.STANDALONE, Map.of(), () -> lab.bgsaveFails()),
+                scenario("redis-master-no-persistence", "a master with a replica persists nothing", "MASTER_WITHOUT_PERSISTENCE",
+                        "redis-persistence", Node.PRIMARY, Map.of(), () -> lab.noPersistence(Node.PRIMARY)),
+                scenario("redis-link-down", "the replica points at a master port where nothing listens", "LINK_DOWN",
+                        "redis-replication", Node.REPLICA, Map.of(), () -> lab.replicaLinkDown()),
+                scenario("redis-replica-lagging", "the replica stops reading while the primary writes 2 MiB",
+                        "REPLICA_LAGGING", "redis-replication", Node.PRIMARY, Map.of(), () -> lab.replicaLagging()),
+                scenario("redis-resync-loop", "a 16 KiB backlog, heavy writes and a flapping replica link", "FULL_SYNCS",
+                        "redis-replication", Node.PRIMARY, Map.of("window", "3s"), () -> lab.resyncLoop()),
+                scenario("redis-no-password", "the default user lost its password", "NO_PASSWORD", "redis-security",
+                        Node.STANDALONE, Map.of(), () -> lab.noPassword()),
+                scenario("redis-dangerous-commands", "the default user may run FLUSHALL, KEYS, CONFIG again",
+                        "DANGEROUS_COMMANDS_CALLABLE", "redis-security", Node.STANDALONE, Map.of(),
+                        () -> lab.dangerousCommandsAllowed()));
+    }
+
+    private LabScenario scenario(String name, String description, String code, String checkId, Node node,
+            Map<String, String> params, Runnable induce) {
+        return new LabScenario(name, description, code, () -> {
+            induce.run();
+            Check<?> check = CheckRegistry.load().require(checkId);
+            return runner.run(check, Target.parse(lab.uri(node)), Parameters.resolve(check.id(), check.parameters(), params),
+                    Optional.of(Secret.of(lab.monitorPassword(), "the lab")), Duration.ofSeconds(10)).report();
+        });
+    }
+}

@@ -1,0 +1,183 @@
+package io.opsdoc.lab.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * One redis-server process of the lab, on 127.0.0.1, started from the binary embedded-redis ships (Redis 6.2).
+ * Every (re)start gets a fresh data directory, so a fault's files (a half-written RDB, a failed AOF) never leak
+ * into the next scenario.
+ */
+final class LabRedisServer {
+    static final String HOST = "127.0.0.1";
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final int SOCKET_TIMEOUT_MS = 30_000;
+    private static final long START_DEADLINE_MS = 15_000;
+
+    private static File binary;
+
+    private final String name;
+    private final int port;
+    private final Path baseDir;
+    private final List<String> args;
+    private final String adminUser;
+    private final String adminPassword;
+    private Process process;
+    private int generation;
+    private Path dataDir;
+
+    LabRedisServer(String name, int port, Path baseDir, List<String> args, String adminUser, String adminPassword) {
+        this.name = name;
+        this.port = port;
+        this.baseDir = baseDir;
+        this.args = List.copyOf(args);
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The redis-server binary from embedded-redis's jar, extracted once per JVM. */
+    static synchronized File binary() {
+        if (binary == null) {
+            try {
+                binary = ExecutableProvider.newJarResourceProvider().get();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot extract the embedded redis-server binary", e);
+            }
+            if (!binary.canExecute() && !binary.setExecutable(true)) {
+                throw new IllegalStateException("cannot make " + binary + " executable");
+            }
+        }
+        return binary;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** Starts the process in a fresh data dir; returns once it answers PING as the admin user. */
+    void start() {
+        generation++;
+        dataDir = baseDir.resolve(name + "-" + generation);
+        List<String> command = new ArrayList<>();
+        command.add(binary().getAbsolutePath());
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--dir", dataDir.toString(),
+                "--daemonize", "no", "--logfile", "redis.log"));
+        command.addAll(args);
+        try {
+            Files.createDirectories(dataDir);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dataDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dataDir.resolve("stdout.log").toFile());
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the lab's " + name + " redis-server", e);
+        }
+        awaitPing();
+    }
+
+    /** SHUTDOWN NOSAVE (kills any fork child too), then waits for the process; SIGKILL if it lingers. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        if (process.isAlive()) {
+            // a server stuck in DEBUG SLEEP or a script never reads SHUTDOWN: wait one second, then SIGKILL
+            try (Jedis admin = connect(adminUser, adminPassword, 1_000)) {
+                admin.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "NOSAVE");
+            } catch (RuntimeException expected) {
+                // the server closes the connection instead of answering SHUTDOWN
+            }
+            try {
+                if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        process = null;
+    }
+
+    void restart() {
+        stop();
+        start();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** A fresh connection as the lab's admin user; the caller closes it. */
+    Jedis admin() {
+        return connect(adminUser, adminPassword, SOCKET_TIMEOUT_MS);
+    }
+
+    /** A fresh connection (no auth when user and password are null); the caller closes it. */
+    Jedis connect(String user, String password, int socketTimeoutMs) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(CONNECT_TIMEOUT_MS).socketTimeoutMillis(socketTimeoutMs)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false);
+        if (password != null) {
+            config.user(user).password(password);
+        }
+        return new Jedis(new HostAndPort(HOST, port), config.build());
+    }
+
+    private void awaitPing() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DEADLINE_MS);
+        RuntimeException last = null;
+        while (System.nanoTime() - deadline < 0) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the lab's " + name + " redis-server exited at start: " + log());
+            }
+            // the first start runs without the admin user (it is created from the init connection)
+            try (Jedis j = connect(null, null, 2_000)) {
+                j.ping();
+                return;
+            } catch (RuntimeException e) {
+                if (e.getMessage() != null && e.getMessage().contains("NOAUTH")) {
+                    return;
+                }
+                last = e;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting redis", e);
+            }
+        }
+        throw new IllegalStateException("the lab's " + name + " redis-server did not answer within "
+                + START_DEADLINE_MS + " ms: " + (last == null ? "" : last.getMessage()) + "; " + log());
+    }
+
+    String log() {
+        try {
+            Path log = dataDir.resolve("redis.log");
+            Path out = dataDir.resolve("stdout.log");
+            String text = (Files.exists(out) ? Files.readString(out) : "") + (Files.exists(log) ? Files.readString(log) : "");
+            return text.length() > 2_000 ? text.substring(text.length() - 2_000) : text;
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

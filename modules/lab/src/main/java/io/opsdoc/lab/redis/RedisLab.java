@@ -1,0 +1,902 @@
+package io.opsdoc.lab.redis;
+
+import io.opsdoc.lab.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Real Redis servers on loopback (the 6.2 binary embedded-redis ships) plus named fault injectors: a standalone
+ * server, and a primary with one replica. The lab knows nothing about the checks run against it.
+ *
+ * <p>Every injector leaves its fault in place (background clients keep it going where the fault is a rate, such as
+ * rejected connections or OOM errors) and returns once the server shows it. {@link #heal()} stops the background
+ * clients and restarts whatever was touched, in a fresh data directory: a restart takes about 0.1 s and undoes any
+ * configuration, data, ACL or fork child a fault left behind.
+ */
+public final class RedisLab implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisLab.class);
+
+    /** Which server of the lab. */
+    public enum Node { STANDALONE, PRIMARY, REPLICA }
+
+    private static final String ADMIN_USER = "labadmin";
+    private static final String MONITOR_USER = "monitor";
+    private static final String NO_PRIVILEGE_USER = "noprivs";
+    /**
+     * What the lab's monitor user may run: the read-only commands the opsdoc Redis checks use (the checks' tests
+     * also create users from each check's own printed grants).
+     */
+    public static final String MONITOR_RULES = "-@all +ping +info +config|get +slowlog|get +latency|latest +client|list "
+            + "+client|setname +cluster|info +command|info +acl|getuser +acl|cat";
+    /** The healthy default user: has a password and cannot run the commands that destroy data or reconfigure. */
+    private static final String DEFAULT_USER_RULES = "on ~* allchannels +@all -flushall -flushdb -keys -config -debug";
+    private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
+    private static final int LOW_MAXCLIENTS = 24;
+
+    private static RedisLab shared;
+
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private final String adminPassword = randomPassword();
+    private final String monitorPassword = randomPassword();
+    private final String noPrivilegePassword = randomPassword();
+    private final String applicationPassword = randomPassword();
+    private final Map<Node, LabRedisServer> servers = new LinkedHashMap<>();
+    private final Set<Node> dirty = EnumSet.noneOf(Node.class);
+    private final List<AutoCloseable> background = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisLab(Path workDir, boolean ownsWorkDir) {
+        this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
+    }
+
+    /** One lab per JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized RedisLab shared() {
+        if (shared == null || shared.closed.get()) {
+            RedisLab lab = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-redis-lab-stop"));
+            shared = lab;
+        }
+        return shared;
+    }
+
+    /** Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close. */
+    public static RedisLab start() {
+        long t0 = System.nanoTime();
+        RedisLab lab;
+        try {
+            lab = new RedisLab(Files.createTempDirectory("opsdoc-redis-lab-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Redis lab work dir", e);
+        }
+        try {
+            lab.boot();
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+        log.info("Redis lab up in {} ms: standalone {}:{}, primary :{}, replica :{} (redis {})",
+                (System.nanoTime() - t0) / 1_000_000, host(), lab.port(Node.STANDALONE), lab.port(Node.PRIMARY),
+                lab.port(Node.REPLICA), lab.version());
+        return lab;
+    }
+
+    private void boot() {
+        int[] ports = {Ports.freePort(), Ports.freePort(), Ports.freePort()};
+        while (ports[1] == ports[0] || ports[2] == ports[0] || ports[2] == ports[1]) {
+            ports = new int[] {Ports.freePort(), Ports.freePort(), Ports.freePort()};
+        }
+        List<String> common = List.of("--save", "3600", "1", "--save", "300", "100", "--save", "60", "10000", "--appendonly", "yes",
+                "--appendfsync", "everysec", "--latency-monitor-threshold", "100", "--repl-diskless-sync-delay", "0",
+                "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--protected-mode", "yes");
+        servers.put(Node.STANDALONE, new LabRedisServer("standalone", ports[0], workDir, common, ADMIN_USER, adminPassword));
+        servers.put(Node.PRIMARY, new LabRedisServer("primary", ports[1], workDir, common, ADMIN_USER, adminPassword));
+        List<String> replicaArgs = new ArrayList<>(common);
+        replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[1]), "--masteruser", ADMIN_USER,
+                "--masterauth", adminPassword, "--replica-read-only", "yes"));
+        servers.put(Node.REPLICA, new LabRedisServer("replica", ports[2], workDir, replicaArgs, ADMIN_USER, adminPassword));
+        for (Node node : Node.values()) {
+            startServer(node);
+        }
+        awaitReplicaLinked();
+    }
+
+    private void startServer(Node node) {
+        LabRedisServer server = servers.get(node);
+        server.start();
+        // a fresh server has only the passwordless default user: create the lab's users from that connection
+        try (Jedis init = server.connect(null, null, 10_000)) {
+            init.sendCommand(Cmd.ACL, "SETUSER", ADMIN_USER, "reset", "on", ">" + adminPassword, "~*", "allchannels", "+@all");
+            setUser(init, MONITOR_USER, monitorPassword, MONITOR_RULES);
+            setUser(init, NO_PRIVILEGE_USER, noPrivilegePassword, "-@all");
+            List<String> def = new ArrayList<>(List.of("SETUSER", "default", "reset", ">" + applicationPassword));
+            def.addAll(List.of(DEFAULT_USER_RULES.split(" ")));
+            init.sendCommand(Cmd.ACL, def.toArray(String[]::new));
+        }
+    }
+
+    private static void setUser(Jedis admin, String user, String password, String rules) {
+        List<String> args = new ArrayList<>(List.of("SETUSER", user, "reset", "on", ">" + password, "resetkeys", "resetchannels"));
+        args.addAll(List.of(rules.trim().split("\\s+")));
+        admin.sendCommand(Cmd.ACL, args.toArray(String[]::new));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Coordinates and credentials
+
+    public static String host() {
+        return LabRedisServer.HOST;
+    }
+
+    public int port(Node node) {
+        return servers.get(node).port();
+    }
+
+    /** {@code redis://monitor@127.0.0.1:PORT}. */
+    public String uri(Node node) {
+        return "redis://" + MONITOR_USER + "@" + host() + ":" + port(node);
+    }
+
+    public String monitorUser() {
+        return MONITOR_USER;
+    }
+
+    public String monitorPassword() {
+        return monitorPassword;
+    }
+
+    public String noPrivilegeUser() {
+        return NO_PRIVILEGE_USER;
+    }
+
+    public String noPrivilegePassword() {
+        return noPrivilegePassword;
+    }
+
+    /** The default user's password (what an application configured with only a password uses). */
+    public String applicationPassword() {
+        return applicationPassword;
+    }
+
+    /** The server's redis_version. */
+    public String version() {
+        try (Jedis j = admin(Node.STANDALONE)) {
+            return info(j).getOrDefault("redis_version", "?");
+        }
+    }
+
+    /** A fresh connection as the lab's admin user (+@all); the caller closes it. */
+    public Jedis admin(Node node) {
+        return servers.get(node).admin();
+    }
+
+    /**
+     * Creates or replaces an ACL user on every server: {@code ACL SETUSER user reset on >password resetkeys
+     * resetchannels <rules>}. Healing keeps it only until the next restart of that server, so call it per test.
+     */
+    public void createUser(String user, String password, String rules) {
+        for (Node node : Node.values()) {
+            try (Jedis j = admin(node)) {
+                setUser(j, user, password, rules);
+            }
+        }
+    }
+
+    /** INFO as one flat map of field to value (section headers dropped). */
+    public static Map<String, String> info(Jedis j) {
+        return parseInfo(j.info("all"));
+    }
+
+    public Map<String, String> info(Node node) {
+        try (Jedis j = admin(node)) {
+            return info(j);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fault injectors: the standalone server
+
+    /**
+     * maxmemory lowered to just above what is used, with {@code noeviction}, filled until writes fail with OOM; an
+     * application thread keeps trying to write (and failing) every 100 ms.
+     */
+    public synchronized void memoryFullNoEviction() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            long used = Long.parseLong(info(j).get("used_memory"));
+            j.configSet("maxmemory-policy", "noeviction");
+            j.configSet("maxmemory", Long.toString(used + 2 * 1024 * 1024));
+            String value = "x".repeat(16 * 1024);
+            for (int i = 0; i < 10_000; i++) {
+                try {
+                    j.set("lab:fill:" + i, value);
+                } catch (JedisException e) {
+                    if (e.getMessage() != null && e.getMessage().startsWith("OOM")) {
+                        break;
+                    }
+                    throw e;
+                }
+            }
+        }
+        startWriter(node, "lab:app:", 1024, 100, 100_000);
+        await(node, "errorstat_OOM > 0", i -> i.getOrDefault("errorstat_OOM", "").startsWith("count="));
+    }
+
+    /** A small maxmemory with allkeys-lru and an application that keeps writing: keys are evicted continuously. */
+    public synchronized void evicting() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            long used = Long.parseLong(info(j).get("used_memory"));
+            j.configSet("maxmemory", Long.toString(used + 4 * 1024 * 1024));
+            j.configSet("maxmemory-policy", "allkeys-lru");
+        }
+        startWriter(node, "lab:cache:", 64 * 1024, 20, 100_000);
+        await(node, "evicted_keys > 0", i -> Long.parseLong(i.get("evicted_keys")) > 0);
+    }
+
+    /**
+     * A client keeps running a Lua script that busy-waits {@code each} on the server (every 2 x each), so every other
+     * client waits behind it while it runs.
+     */
+    public synchronized void slowScript(Duration each) {
+        Node node = touch(Node.STANDALONE);
+        String script = "local s = redis.call('TIME') local t0 = s[1] * 1000000 + s[2] "
+                + "repeat local n = redis.call('TIME') until (n[1] * 1000000 + n[2]) - t0 >= tonumber(ARGV[1]) return 1";
+        long micros = each.toNanos() / 1000;
+        Loop loop = new Loop("slow-script", () -> {
+            Jedis j = servers.get(node).connect(ADMIN_USER, adminPassword, 60_000);
+            background.add(j);
+            return () -> {
+                j.eval(script, 0, Long.toString(micros));
+                sleep(each.toMillis());
+            };
+        });
+        background.add(loop.start());
+        await(node, "an EVAL in SLOWLOG", i -> {
+            try (Jedis j = admin(node)) {
+                return j.slowlogLen() > 0;
+            }
+        });
+    }
+
+    /**
+     * maxclients lowered to {@value #LOW_MAXCLIENTS}; idle clients hold all slots but one. Whenever another client
+     * (a probe) takes that last slot, an application thread tries to connect and is rejected, every 50 ms.
+     */
+    public synchronized void clientsExhausted() {
+        Node node = touch(Node.STANDALONE);
+        LabRedisServer server = servers.get(node);
+        HeldConnections held = new HeldConnections();
+        background.add(held);
+        Jedis watcher = server.admin();
+        held.add(watcher);
+        watcher.configSet("maxclients", Integer.toString(LOW_MAXCLIENTS));
+        while (connectedClients(watcher) < LOW_MAXCLIENTS - 1) {
+            Jedis idle = server.admin();
+            idle.ping();
+            held.add(idle);
+        }
+        Loop retrier = new Loop("rejected-client", () -> () -> {
+            if (connectedClients(watcher) >= LOW_MAXCLIENTS) {
+                rawPing(server.port());
+            }
+            sleep(50);
+        });
+        background.add(retrier.start());
+    }
+
+    /** A queue consumer blocked in BLPOP on an empty list. */
+    public synchronized void blockedClient() {
+        Node node = touch(Node.STANDALONE);
+        HeldConnections held = new HeldConnections();
+        background.add(held);
+        Jedis consumer = servers.get(node).connect(ADMIN_USER, adminPassword, 0);
+        held.add(consumer);
+        Thread t = new Thread(() -> {
+            try {
+                consumer.blpop(0, "lab:empty-queue");
+            } catch (RuntimeException expected) {
+                // heal closes the connection
+            }
+        }, "opsdoc-redis-lab-blpop");
+        t.setDaemon(true);
+        t.start();
+        await(node, "blocked_clients = 1", i -> "1".equals(i.get("blocked_clients")));
+    }
+
+    /**
+     * A client asks for a 4 MiB value {@code replies} times without reading the answers: the replies pile up in its
+     * output buffer on the server (the normal client class has no limit by default).
+     */
+    public synchronized void outputBufferPileUp(int replies) {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.set("lab:big", "b".repeat(4 * 1024 * 1024));
+        }
+        Socket socket = new Socket();
+        background.add(socket);
+        try {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(host(), port(node)), 2_000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder cmds = new StringBuilder(resp("AUTH", ADMIN_USER, adminPassword))
+                    .append(resp("CLIENT", "SETNAME", "lab-slow-reader"));
+            for (int i = 0; i < replies; i++) {
+                cmds.append(resp("GET", "lab:big"));
+            }
+            out.write(cmds.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the slow reader", e);
+        }
+        long want = (long) (replies - 4) * 4 * 1024 * 1024;
+        await(node, "a client with omem > " + want, i -> {
+            try (Jedis j = admin(node)) {
+                return j.clientList().lines().anyMatch(l -> l.contains("name=lab-slow-reader") && field(l, "omem") > want);
+            }
+        });
+    }
+
+    /** BGSAVE of 300 keys with a 10 ms delay per key (rdb-key-save-delay): a fork child writes for about 3 s. */
+    public synchronized void backgroundSaveRunning() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            fill(j, "lab:save:", 300, 100);
+            j.configSet("rdb-key-save-delay", "10000");
+            j.bgsave();
+        }
+        await(node, "rdb_bgsave_in_progress:1", i -> "1".equals(i.get("rdb_bgsave_in_progress")));
+    }
+
+    /** About {@code megabytes} MiB of small keys, then BGSAVE: a real fork of a bigger process (latest_fork_usec). */
+    public synchronized void forkOfBigDataset(int megabytes) {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.configSet("maxmemory", "0");
+            fill(j, "lab:fork:", megabytes * 1024, 1000);
+            j.bgsave();
+        }
+        await(node, "a finished BGSAVE", i -> "0".equals(i.get("rdb_bgsave_in_progress"))
+                && Long.parseLong(i.get("latest_fork_usec")) > 0 && "ok".equals(i.get("rdb_last_bgsave_status")));
+    }
+
+    /**
+     * Many small keys, then 90 % of them deleted: the allocator keeps the freed pages, so the process's resident
+     * memory stays far above what Redis uses (mem_fragmentation_ratio well above 1).
+     */
+    public synchronized void fragmented(int megabytes) {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.configSet("maxmemory", "0");
+            j.configSet("activedefrag", "no");
+            int keys = megabytes * 1024 * 1024 / 200;
+            fill(j, "lab:frag:", keys, 100);
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < keys; i++) {
+                if (i % 10 != 0) {
+                    p.del("lab:frag:" + i);
+                }
+                if (i % 10_000 == 0) {
+                    p.sync();
+                }
+            }
+            p.sync();
+        }
+    }
+
+    /** maxmemory 0: no limit, Redis grows until the kernel's OOM killer or swap stops it. */
+    public synchronized void maxmemoryUnset() {
+        config(Node.STANDALONE, "maxmemory", "0");
+    }
+
+    /** maxmemory 1 TiB: a limit larger than the machine's memory. */
+    public synchronized void maxmemoryAboveSystemMemory() {
+        config(Node.STANDALONE, "maxmemory", Long.toString(1L << 40));
+    }
+
+    /** volatile-lru with data that has no TTL: the policy has nothing it may evict. */
+    public synchronized void volatilePolicyWithoutTtls() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.configSet("maxmemory-policy", "volatile-lru");
+            fill(j, "lab:nottl:", 100, 100);
+        }
+    }
+
+    /** The default user loses its password: anyone who can connect gets in without AUTH. */
+    public synchronized void noPassword() {
+        acl(Node.STANDALONE, "SETUSER", "default", "nopass");
+    }
+
+    /** protected-mode off on top of {@link #noPassword()}. */
+    public synchronized void protectedModeOff() {
+        noPassword();
+        config(Node.STANDALONE, "protected-mode", "no");
+    }
+
+    /** The default user may run every command again, FLUSHALL, KEYS and CONFIG included. */
+    public synchronized void dangerousCommandsAllowed() {
+        acl(Node.STANDALONE, "SETUSER", "default", "+@all");
+    }
+
+    /** The data directory becomes /proc, where nothing can be created: BGSAVE fails (and writes stop: MISCONF). */
+    public synchronized void bgsaveFails() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.set("lab:k", "v");
+            j.configSet("dir", "/proc");
+            j.bgsave();
+        }
+        await(node, "rdb_last_bgsave_status:err", i -> "err".equals(i.get("rdb_last_bgsave_status"))
+                && "0".equals(i.get("rdb_bgsave_in_progress")));
+    }
+
+    /** As {@link #bgsaveFails()} for BGREWRITEAOF: aof_last_bgrewrite_status:err. */
+    public synchronized void aofRewriteFails() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.set("lab:k", "v");
+            j.configSet("dir", "/proc");
+            j.bgrewriteaof();
+        }
+        await(node, "aof_last_bgrewrite_status:err", i -> "err".equals(i.get("aof_last_bgrewrite_status"))
+                && "0".equals(i.get("aof_rewrite_in_progress")));
+    }
+
+    /** No RDB save points and no AOF on the given server. */
+    public synchronized void noPersistence(Node target) {
+        Node node = touch(target);
+        try (Jedis j = admin(node)) {
+            j.configSet("save", "");
+            j.configSet("appendonly", "no");
+        }
+    }
+
+    /** appendfsync always / everysec / no. */
+    public synchronized void appendfsync(String policy) {
+        config(Node.STANDALONE, "appendfsync", policy);
+    }
+
+    /** RDB only (AOF off) and 50 writes since the last snapshot. */
+    public synchronized void unsavedChanges() {
+        Node node = touch(Node.STANDALONE);
+        try (Jedis j = admin(node)) {
+            j.configSet("appendonly", "no");
+            fill(j, "lab:unsaved:", 50, 10);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fault injectors: the primary and its replica
+
+    /** The replica is pointed at a loopback port where nothing listens: master_link_status:down. */
+    public synchronized void replicaLinkDown() {
+        Node node = touch(Node.REPLICA);
+        try (Jedis j = admin(node)) {
+            j.sendCommand(Cmd.REPLICAOF, host(), Integer.toString(Ports.closedPort()));
+        }
+        await(node, "master_link_status:down", i -> "down".equals(i.get("master_link_status")));
+    }
+
+    /** The replica stops reading replication (DEBUG SLEEP) while the primary takes 2 MiB of writes. */
+    public synchronized void replicaLagging() {
+        touch(Node.PRIMARY);
+        touch(Node.REPLICA);
+        HeldConnections held = new HeldConnections();
+        background.add(held);
+        Jedis sleeper = servers.get(Node.REPLICA).connect(ADMIN_USER, adminPassword, 0);
+        held.add(sleeper);
+        Thread t = new Thread(() -> {
+            try {
+                sleeper.sendCommand(Cmd.DEBUG, "SLEEP", "30");
+            } catch (RuntimeException expected) {
+                // heal kills the replica
+            }
+        }, "opsdoc-redis-lab-replica-sleep");
+        t.setDaemon(true);
+        t.start();
+        sleep(300);
+        try (Jedis j = admin(Node.PRIMARY)) {
+            fill(j, "lab:lag:", 32, 64 * 1024);
+        }
+        await(Node.PRIMARY, "slave0 lag >= 2 s", i -> i.containsKey("slave0") && field(i.get("slave0").replace(',', ' '), "lag") >= 2);
+    }
+
+    /** replica-read-only no: applications can write to the replica. */
+    public synchronized void replicaWritable() {
+        config(Node.REPLICA, "replica-read-only", "no");
+    }
+
+    /** REPLICAOF NO ONE on the replica: the primary is left without replicas. */
+    public synchronized void replicaDetached() {
+        touch(Node.PRIMARY);
+        Node node = touch(Node.REPLICA);
+        try (Jedis j = admin(node)) {
+            j.sendCommand(Cmd.REPLICAOF, "NO", "ONE");
+        }
+        await(Node.PRIMARY, "connected_slaves:0", i -> "0".equals(i.get("connected_slaves")));
+    }
+
+    /**
+     * The replica restarts empty while the primary's snapshot for it is slow (rdb-key-save-delay): a full
+     * synchronisation is in progress for about 3 s.
+     */
+    public synchronized void fullSyncInProgress() {
+        touch(Node.PRIMARY);
+        touch(Node.REPLICA);
+        try (Jedis j = admin(Node.PRIMARY)) {
+            fill(j, "lab:sync:", 300, 100);
+            j.configSet("rdb-key-save-delay", "10000");
+        }
+        servers.get(Node.REPLICA).stop();
+        startServer(Node.REPLICA);
+        await(Node.REPLICA, "master_sync_in_progress:1", i -> "1".equals(i.get("master_sync_in_progress")));
+    }
+
+    /**
+     * A 16 KiB replication backlog on a primary taking about 6 MiB/s of writes, and a network that drops the
+     * replica's link every 600 ms: every reconnection needs a full resync (sync_full keeps rising).
+     */
+    public synchronized void resyncLoop() {
+        touch(Node.PRIMARY);
+        touch(Node.REPLICA);
+        try (Jedis j = admin(Node.PRIMARY)) {
+            j.configSet("repl-backlog-size", "16384");
+        }
+        startWriter(Node.PRIMARY, "lab:stream:", 32 * 1024, 5, 64);
+        Loop killer = new Loop("replica-link-killer", () -> {
+            Jedis primary = servers.get(Node.PRIMARY).admin();
+            background.add(primary);
+            return () -> {
+                sleep(600);
+                primary.sendCommand(Cmd.CLIENT, "KILL", "TYPE", "replica");
+            };
+        });
+        background.add(killer.start());
+        long before = Long.parseLong(info(Node.PRIMARY).get("sync_full"));
+        await(Node.PRIMARY, "another full resync", i -> Long.parseLong(i.get("sync_full")) >= before + 1);
+    }
+
+    /** A primary taking about 100 KiB/s of writes with a 16 KiB backlog (and no link trouble, yet). */
+    public synchronized void smallBacklogUnderWrites() {
+        touch(Node.PRIMARY);
+        touch(Node.REPLICA);
+        try (Jedis j = admin(Node.PRIMARY)) {
+            j.configSet("repl-backlog-size", "16384");
+        }
+        startWriter(Node.PRIMARY, "lab:stream:", 10 * 1024, 100, 64);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Healing
+
+    /** Stops every background client and restarts each server a fault touched; returns when all are healthy. */
+    public synchronized void heal() {
+        ensureOpen();
+        for (AutoCloseable c : background) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing a background client", e);
+            }
+        }
+        background.clear();
+        boolean relink = dirty.contains(Node.PRIMARY) || dirty.contains(Node.REPLICA);
+        for (Node node : Node.values()) {
+            LabRedisServer s = servers.get(node);
+            if (dirty.contains(node) || !s.alive()) {
+                s.stop();
+            }
+        }
+        for (Node node : Node.values()) {
+            if (!servers.get(node).alive()) {
+                startServer(node);
+            }
+        }
+        dirty.clear();
+        if (relink) {
+            awaitReplicaLinked();
+        }
+        try (Jedis j = admin(Node.STANDALONE)) {
+            j.slowlogReset();
+            j.sendCommand(Cmd.LATENCY, "RESET");
+        }
+    }
+
+    private void awaitReplicaLinked() {
+        int primary = port(Node.PRIMARY);
+        await(Node.REPLICA, "replication link up", i -> "up".equals(i.get("master_link_status"))
+                && Integer.toString(primary).equals(i.get("master_port")) && "0".equals(i.get("master_sync_in_progress")));
+        await(Node.PRIMARY, "one online replica", i -> "1".equals(i.get("connected_slaves"))
+                && i.getOrDefault("slave0", "").contains("state=online"));
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (AutoCloseable c : background) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // going away
+            }
+        }
+        for (LabRedisServer s : servers.values()) {
+            try {
+                s.stop();
+            } catch (RuntimeException e) {
+                log.warn("could not stop the lab's {} redis", s.name(), e);
+            }
+        }
+        if (ownsWorkDir) {
+            deleteRecursively(workDir);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Plumbing
+
+    private enum Cmd implements redis.clients.jedis.commands.ProtocolCommand {
+        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY;
+
+        @Override
+        public byte[] getRaw() {
+            return name().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private Node touch(Node node) {
+        ensureOpen();
+        dirty.add(node);
+        return node;
+    }
+
+    private void config(Node target, String name, String value) {
+        Node node = touch(target);
+        try (Jedis j = admin(node)) {
+            j.configSet(name, value);
+        }
+    }
+
+    private void acl(Node target, String... args) {
+        Node node = touch(target);
+        try (Jedis j = admin(node)) {
+            j.sendCommand(Cmd.ACL, args);
+        }
+    }
+
+    private void startWriter(Node node, String prefix, int valueBytes, long everyMillis, int keySpace) {
+        String value = "w".repeat(valueBytes);
+        long[] n = {0};
+        Loop writer = new Loop("writer-" + prefix, () -> {
+            Jedis j = servers.get(node).admin();
+            background.add(j);
+            return () -> {
+                try {
+                    j.set(prefix + (n[0]++ % keySpace), value);
+                } catch (JedisException e) {
+                    if (e.getMessage() == null || !(e.getMessage().startsWith("OOM") || e.getMessage().startsWith("MISCONF"))) {
+                        throw e;
+                    }
+                }
+                sleep(everyMillis);
+            };
+        });
+        background.add(writer.start());
+    }
+
+    private static void fill(Jedis j, String prefix, int keys, int valueBytes) {
+        String value = "v".repeat(valueBytes);
+        Pipeline p = j.pipelined();
+        for (int i = 0; i < keys; i++) {
+            p.set(prefix + i, value);
+            if (i % 10_000 == 9_999) {
+                p.sync();
+            }
+        }
+        p.sync();
+    }
+
+    private static long connectedClients(Jedis j) {
+        return Long.parseLong(parseInfo(j.info("clients")).get("connected_clients"));
+    }
+
+    /** Connects without the pool of a client library, sends PING, reads one line: what a retrying app does. */
+    private static void rawPing(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host(), port), 1_000);
+            s.setSoTimeout(1_000);
+            s.getOutputStream().write(resp("PING").getBytes(StandardCharsets.UTF_8));
+            InputStream in = s.getInputStream();
+            in.read(new byte[256]);
+        } catch (IOException ignored) {
+            // a rejected client sees the error, or a reset
+        }
+    }
+
+    private static String resp(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString();
+    }
+
+    /** {@code name=value} out of a CLIENT LIST line or an INFO field such as {@code ip=..,lag=3}. */
+    private static long field(String line, String name) {
+        for (String part : line.split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return Long.parseLong(part.substring(name.length() + 1));
+            }
+        }
+        return -1;
+    }
+
+    static Map<String, String> parseInfo(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\r?\n")) {
+            int c = line.indexOf(':');
+            if (line.isEmpty() || line.startsWith("#") || c < 0) {
+                continue;
+            }
+            out.put(line.substring(0, c), line.substring(c + 1).trim());
+        }
+        return out;
+    }
+
+    private void await(Node node, String what, Predicate<Map<String, String>> shows) {
+        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
+        Map<String, String> last = Map.of();
+        RuntimeException error = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                last = info(node);
+                if (shows.test(last)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            sleep(25);
+        }
+        throw new IllegalStateException("the lab's " + node + " redis did not show " + what + " within "
+                + FAULT_DEADLINE.toSeconds() + " s" + (error == null ? "" : " (" + error.getMessage() + ")")
+                + "; log: " + servers.get(node).log());
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the Redis lab is closed");
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String randomPassword() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("could not delete {}", p, e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("could not delete the Redis lab work dir {}", dir, e);
+        }
+    }
+
+    /** Connections a fault holds open; closing them ends the fault. */
+    private static final class HeldConnections implements AutoCloseable {
+        private final List<Jedis> connections = new CopyOnWriteArrayList<>();
+
+        void add(Jedis j) {
+            connections.add(j);
+        }
+
+        @Override
+        public void close() {
+            for (Jedis j : connections) {
+                try {
+                    j.close();
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            }
+        }
+    }
+
+    /** A daemon thread running one step again and again until closed; a failing step ends the loop quietly. */
+    private static final class Loop implements AutoCloseable {
+        interface Setup {
+            Step open() throws Exception;
+        }
+
+        interface Step {
+            void run() throws Exception;
+        }
+
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Loop(String name, Setup setup) {
+            this.thread = new Thread(() -> {
+                try {
+                    Step step = setup.open();
+                    while (!stop.get()) {
+                        step.run();
+                    }
+                } catch (Exception e) {
+                    if (!stop.get()) {
+                        log.debug("lab loop {} ended: {}", name, e.toString());
+                    }
+                }
+            }, "opsdoc-redis-lab-" + name);
+            thread.setDaemon(true);
+        }
+
+        Loop start() {
+            thread.start();
+            return this;
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -93,6 +93,30 @@ class CliKubernetesTest {
     }
 
     @Test
+    void captureThenReplayAllFourChecksOffline() throws Exception {
+        lab.nodeUnreachable("worker-1", Duration.ofMinutes(2));
+        lab.crashLoop(7);
+        lab.addLoad("analytics", 2, "500m", "13Gi");
+        java.nio.file.Path capture = java.nio.file.Files.createTempFile("opsdoc-k8s-capture", ".json");
+        try {
+            Cli live = Cli.run("check", "k8s-node-notready", "k8s-workloads", "k8s-capacity", "k8s://", "--format", "json",
+                    "--capture", capture.toString());
+            lab.heal(); // the cluster recovered; the replay must not need it, nor give another answer later
+            Thread.sleep(1100);
+            Cli replay = Cli.run("replay", capture.toString(), "--format", "json");
+            assertThat(replay.exit()).as(replay.all()).isEqualTo(live.exit()).isEqualTo(2);
+            var liveDoc = io.opsdoc.core.Json.mapper().readTree(live.out());
+            var replayDoc = io.opsdoc.core.Json.mapper().readTree(replay.out());
+            for (int i = 0; i < 3; i++) {
+                assertThat(replayDoc.at("/reports/" + i + "/findings")).isEqualTo(liveDoc.at("/reports/" + i + "/findings"));
+            }
+            assertThat(liveDoc.at("/reports/0/findings/0/code").asText()).isEqualTo("NODE_UNKNOWN");
+        } finally {
+            java.nio.file.Files.deleteIfExists(capture);
+        }
+    }
+
+    @Test
     void bothChecksInOneRun() {
         lab.nodeNotReady("worker-2", Duration.ofMinutes(3));
         Cli c = Cli.run("check", "k8s-node-notready", "k8s-workloads", "k8s://");

@@ -9,6 +9,6 @@ public final class LabSuites {
     }
 
     public static List<Supplier<LabSuite>> all() {
-        return List.of(MysqlLabSuite::new);
+        return List.of(MysqlLabSuite::new, KafkaLabSuite::new);
     }
 }

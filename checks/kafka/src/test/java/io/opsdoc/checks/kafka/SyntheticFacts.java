@@ -45,5 +45,7 @@ final class SyntheticFacts {
     /** Used by the class-loading test: evaluation alone must not touch the Kafka client. */
     static void evaluateAllChecksOnce() {
         evaluate(new KafkaIsr(), cluster(3, 2, 3, Set.of(2)), Map.of());
+        evaluate(new KafkaDurabilityConfig(), cluster(3, 2, 3, Set.of(2)), Map.of());
+        evaluate(new KafkaCluster(), new ClusterFacts("c", List.of(new BrokerFacts(1, "h", 9092, null, true)), true, null, null, null, List.of(), Map.of()), Map.of());
     }
 }

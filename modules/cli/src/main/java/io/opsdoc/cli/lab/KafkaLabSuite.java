@@ -61,11 +61,45 @@ final class KafkaLabSuite implements LabSuite {
                 isr("leaders-moved", "a broker restarted and leads nothing: no preferred-leader election ran",
                         "NOT_PREFERRED_LEADER", () -> lab.leadersMovedAway()),
                 isr("unclean-election", "unclean.leader.election.enable=true was set on a topic", "UNCLEAN_ELECTION_ENABLED",
-                        () -> lab.uncleanElectionEnabled(KafkaClusterLab.PAYMENTS)));
+                        () -> lab.uncleanElectionEnabled(KafkaClusterLab.PAYMENTS)),
+                durability("kafka-durable", "healthy configuration: RF 3, min.insync.replicas 2, unclean election off",
+                        null, () -> { }),
+                durability("single-replica-topic", "a topic was created with replication factor 1", "REPLICATION_FACTOR_1",
+                        () -> lab.singleReplicaTopic()),
+                durability("min-isr-one", "min.insync.replicas=1 was set on an RF 3 topic", "MIN_ISR_1",
+                        () -> lab.minInsyncReplicasOne(KafkaClusterLab.PAYMENTS)),
+                durability("min-isr-equals-rf", "min.insync.replicas=3 was set on an RF 3 topic", "MIN_ISR_EQUALS_RF",
+                        () -> lab.minInsyncReplicasEqualToReplicationFactor(KafkaClusterLab.ORDERS)),
+                durability("offsets-one-replica", "__consumer_offsets was reassigned to a single replica per partition",
+                        "INTERNAL_TOPIC_LOW_RF", () -> lab.consumerOffsetsOnOneReplica()),
+                scenario("kafka-cluster", "kafka-cluster-healthy", "3 of 3 expected brokers live, metadata quorum caught up",
+                        null, () -> { }, Map.of("expected-brokers", "3", "log-dir-usage-warning", "99.9%",
+                                "log-dir-usage-critical", "100%")),
+                scenario("kafka-cluster", "broker-missing", "one of the 3 expected brokers is shut down", "BROKER_MISSING",
+                        () -> lab.stopOneBroker(), Map.of("expected-brokers", "3")),
+                scenario("kafka-cluster", "quorum-lagging", "a stopped broker falls behind the metadata log (threshold 2 s)",
+                        "QUORUM_LAGGING", () -> {
+                            lab.stopOneBroker();
+                            sleep(3_000);
+                        }, Map.of("quorum-lag-warning", "2s")),
+                scenario("kafka-cluster", "log-dir-filling", "the log dirs' real usage against a 0.1% threshold",
+                        "LOG_DIR_FILLING", () -> { }, Map.of("log-dir-usage-warning", "0.1%")));
     }
 
     private LabScenario isr(String name, String description, String code, Runnable induce) {
         return scenario("kafka-isr", name, description, code, induce, Map.of());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private LabScenario durability(String name, String description, String code, Runnable induce) {
+        return scenario("kafka-durability-config", name, description, code, induce, Map.of());
     }
 
     private LabScenario scenario(String checkId, String name, String description, String code, Runnable induce,

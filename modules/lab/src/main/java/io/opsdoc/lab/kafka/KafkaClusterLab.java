@@ -32,6 +32,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,6 +71,7 @@ public final class KafkaClusterLab implements AutoCloseable {
     public static final int PAYMENTS_PARTITIONS = 3;
     /** Created by {@link #singleReplicaTopic()}, deleted by heal(). */
     public static final String SINGLE_REPLICA_TOPIC = "audit-rf1";
+    public static final String CONSUMER_OFFSETS = "__consumer_offsets";
 
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(50);
@@ -80,6 +83,7 @@ public final class KafkaClusterLab implements AutoCloseable {
     private final Set<Integer> unregistered = new TreeSet<>();
     private final Set<String> faultTopics = new TreeSet<>();
     private final Map<String, Map<String, String>> topicConfigOverrides = new HashMap<>();
+    private final Map<TopicPartition, List<Integer>> originalAssignments = new HashMap<>();
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeFinished = new CountDownLatch(1);
@@ -309,6 +313,35 @@ public final class KafkaClusterLab implements AutoCloseable {
         setTopicConfig(topic, "min.insync.replicas", "1");
     }
 
+    /** Sets {@code min.insync.replicas} to the topic's replication factor (3): any one broker loss stops acks=all writes. */
+    public synchronized void minInsyncReplicasEqualToReplicationFactor(String topic) {
+        setTopicConfig(topic, "min.insync.replicas", "3");
+    }
+
+    /**
+     * Reassigns every partition of {@code __consumer_offsets} to a single replica (its current leader), as if the
+     * topic had been created while the cluster had one broker: consumer group offsets then live on one broker.
+     * heal() reassigns the original replicas back.
+     */
+    public synchronized void consumerOffsetsOnOneReplica() {
+        ensureOpen();
+        ensureConsumerOffsetsTopic();
+        Map<String, TopicDescription> all = describeAll();
+        TopicDescription offsets = all.get(CONSUMER_OFFSETS);
+        if (offsets == null) {
+            throw new IllegalStateException(CONSUMER_OFFSETS + " does not exist");
+        }
+        Map<TopicPartition, Optional<NewPartitionReassignment>> moves = new HashMap<>();
+        for (TopicPartitionInfo p : offsets.partitions()) {
+            TopicPartition tp = new TopicPartition(CONSUMER_OFFSETS, p.partition());
+            originalAssignments.putIfAbsent(tp, p.replicas().stream().map(Node::id).toList());
+            moves.put(tp, Optional.of(new NewPartitionReassignment(List.of(p.leader().id()))));
+        }
+        get(admin.alterPartitionReassignments(moves).all(), "shrink " + CONSUMER_OFFSETS);
+        await(CONSUMER_OFFSETS + " on one replica per partition", () -> partitions(CONSUMER_OFFSETS).stream()
+                .allMatch(p -> p.replicas().size() == 1));
+    }
+
     /**
      * Stops a broker and starts it again without a preferred-leader election (auto.leader.rebalance.enable is
      * off in the lab): it rejoins every ISR but leads nothing, so the partitions it should lead are led elsewhere.
@@ -358,6 +391,16 @@ public final class KafkaClusterLab implements AutoCloseable {
             Set<String> gone = Set.copyOf(faultTopics);
             faultTopics.clear();
             await("fault topics deleted", () -> describeAll().keySet().stream().noneMatch(gone::contains));
+        }
+        if (!originalAssignments.isEmpty()) {
+            Map<TopicPartition, Optional<NewPartitionReassignment>> back = new HashMap<>();
+            originalAssignments.forEach((tp, replicas) -> back.put(tp, Optional.of(new NewPartitionReassignment(replicas))));
+            get(admin.alterPartitionReassignments(back).all(), "restore replica assignments");
+            Map<TopicPartition, List<Integer>> expected = Map.copyOf(originalAssignments);
+            originalAssignments.clear();
+            await("replica assignments restored", () -> expected.entrySet().stream().allMatch(e ->
+                    partitions(e.getKey().topic()).get(e.getKey().partition()).replicas().stream().map(Node::id).toList()
+                            .equals(e.getValue())));
         }
         if (!topicConfigOverrides.isEmpty()) {
             Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
@@ -409,6 +452,22 @@ public final class KafkaClusterLab implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
     // Internals
+
+    /** Kafka creates __consumer_offsets on the first group coordinator lookup; the lab does that only when needed. */
+    void ensureConsumerOffsetsTopic() {
+        // the first group coordinator lookup creates __consumer_offsets (RF 3, 5 partitions in the lab)
+        try {
+            admin.describeConsumerGroups(List.of("opsdoc-lab-bootstrap")).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // "group not found" is the expected answer; the lookup has done its job
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot look up a group coordinator", e);
+        }
+        await(CONSUMER_OFFSETS + " created", () -> {
+            TopicDescription d = describeAll().get(CONSUMER_OFFSETS);
+            return d != null && d.partitions().stream().allMatch(p -> p.leader() != null);
+        });
+    }
 
     private void restartBroker(int id) {
         BrokerServer broker = broker(id);
@@ -495,7 +554,7 @@ public final class KafkaClusterLab implements AutoCloseable {
     }
 
     Map<String, TopicDescription> describeAll() {
-        Set<String> names = get(admin.listTopics().names(), "list topics");
+        Set<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "list topics");
         return get(admin.describeTopics(names).allTopicNames(), "describe topics");
     }
 

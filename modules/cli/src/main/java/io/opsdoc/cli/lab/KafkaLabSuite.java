@@ -83,7 +83,17 @@ final class KafkaLabSuite implements LabSuite {
                             sleep(3_000);
                         }, Map.of("quorum-lag-warning", "2s")),
                 scenario("kafka-cluster", "log-dir-filling", "the log dirs' real usage against a 0.1% threshold",
-                        "LOG_DIR_FILLING", () -> { }, Map.of("log-dir-usage-warning", "0.1%")));
+                        "LOG_DIR_FILLING", () -> { }, Map.of("log-dir-usage-warning", "0.1%")),
+                lag("group-keeping-up", "a consumer group reads orders as fast as they are written", null,
+                        () -> lab.caughtUpConsumerGroup(), KafkaClusterLab.GROUP_CAUGHT_UP),
+                lag("group-stopped", "a group's consumers shut down, then 20 more orders were written", "STOPPED",
+                        () -> lab.stoppedConsumerGroup(), KafkaClusterLab.GROUP_STOPPED),
+                lag("group-stalled", "a group's consumer holds its partitions but commits nothing", "STALLED",
+                        () -> lab.stalledConsumerGroup(), KafkaClusterLab.GROUP_STALLED),
+                lag("group-lagging", "producers write 40 msg/s, the group processes 10 msg/s", "LAGGING",
+                        () -> lab.slowConsumerGroup(), KafkaClusterLab.GROUP_SLOW),
+                lag("group-rewound", "a group's committed offsets walk backwards", "REWIND",
+                        () -> lab.rewindingConsumerGroup(), KafkaClusterLab.GROUP_REWINDING));
     }
 
     private LabScenario isr(String name, String description, String code, Runnable induce) {
@@ -96,6 +106,10 @@ final class KafkaLabSuite implements LabSuite {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private LabScenario lag(String name, String description, String code, Runnable induce, String group) {
+        return scenario("kafka-consumer-lag", name, description, code, induce, Map.of("window", "2s", "groups", group));
     }
 
     private LabScenario durability(String name, String description, String code, Runnable induce) {

@@ -23,6 +23,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -84,6 +95,7 @@ public final class KafkaClusterLab implements AutoCloseable {
     private final Set<String> faultTopics = new TreeSet<>();
     private final Map<String, Map<String, String>> topicConfigOverrides = new HashMap<>();
     private final Map<TopicPartition, List<Integer>> originalAssignments = new HashMap<>();
+    private final Set<String> labGroups = new TreeSet<>();
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeFinished = new CountDownLatch(1);
@@ -370,6 +382,225 @@ public final class KafkaClusterLab implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Consumer groups (all consume the orders topic)
+
+    public static final String GROUP_CAUGHT_UP = "ledger";
+    public static final String GROUP_STOPPED = "billing";
+    public static final String GROUP_STALLED = "search";
+    public static final String GROUP_SLOW = "analytics";
+    public static final String GROUP_REWINDING = "replay";
+
+    /** A group whose one consumer reads orders as fast as it is written and commits: lag 0, healthy. */
+    public synchronized void caughtUpConsumerGroup() {
+        ensureOpen();
+        String group = GROUP_CAUGHT_UP;
+        AtomicReference<KafkaConsumer<String, String>> c = new AtomicReference<>();
+        running.add(ClientLoop.start("consumer-" + group, () -> {
+            c.set(consumer(group, 500));
+            drainAndCommit(c.get());
+        }, loop -> {
+            if (!pollQuietly(c.get(), loop).isEmpty()) {
+                c.get().commitSync();
+            }
+        }, () -> wakeup(c.get()), () -> closeConsumer(c.get())));
+        await(group + " consuming with lag 0", () -> members(group) == 1 && lag(group) == 0);
+    }
+
+    /**
+     * A group that consumed orders to the end, committed and shut down, after which producers wrote 20 more
+     * messages: no member, lag 20.
+     */
+    public synchronized void stoppedConsumerGroup() {
+        ensureOpen();
+        String group = GROUP_STOPPED;
+        try (KafkaConsumer<String, String> c = consumer(group, 500)) {
+            drainAndCommit(c);
+        }
+        produce(ORDERS, 20);
+        await(group + " empty with lag 20", () -> members(group) == 0 && lag(group) == 20);
+    }
+
+    /**
+     * A group whose consumer stays in the group (it keeps polling, so it keeps its partitions) but has paused
+     * them: it commits nothing while producers write 20 more messages, as a consumer stuck on a poison message
+     * or a blocked downstream does.
+     */
+    public synchronized void stalledConsumerGroup() {
+        ensureOpen();
+        String group = GROUP_STALLED;
+        AtomicReference<KafkaConsumer<String, String>> c = new AtomicReference<>();
+        running.add(ClientLoop.start("consumer-" + group, () -> {
+            c.set(consumer(group, 500));
+            drainAndCommit(c.get());
+            c.get().pause(c.get().assignment());
+        }, loop -> {
+            pollQuietly(c.get(), loop);
+            c.get().pause(c.get().assignment()); // partitions assigned by a later rebalance stay paused too
+        }, () -> wakeup(c.get()), () -> closeConsumer(c.get())));
+        await(group + " caught up and holding its partitions", () -> members(group) == 1 && lag(group) == 0);
+        produce(ORDERS, 20);
+        await(group + " with lag 20 and a member", () -> members(group) == 1 && lag(group) == 20);
+    }
+
+    /**
+     * Producers write orders at about 40 messages/s while the group's consumer processes one message per 100 ms
+     * and commits each: it makes progress, but lag grows.
+     */
+    public synchronized void slowConsumerGroup() {
+        ensureOpen();
+        String group = GROUP_SLOW;
+        AtomicReference<KafkaProducer<String, String>> p = new AtomicReference<>();
+        running.add(ClientLoop.start("producer-orders", () -> p.set(producer()), loop -> {
+            p.get().send(new ProducerRecord<>(ORDERS, "k", "v"));
+            ClientLoop.pause(Duration.ofMillis(25));
+        }, () -> { }, () -> p.get().close(Duration.ofSeconds(5))));
+        AtomicReference<KafkaConsumer<String, String>> c = new AtomicReference<>();
+        running.add(ClientLoop.start("consumer-" + group, () -> c.set(consumer(group, 1)), loop -> {
+            ConsumerRecords<String, String> records = pollQuietly(c.get(), loop);
+            if (!records.isEmpty()) {
+                ClientLoop.pause(Duration.ofMillis(100));
+                c.get().commitSync();
+            }
+        }, () -> wakeup(c.get()), () -> closeConsumer(c.get())));
+        await(group + " committing with lag", () -> members(group) == 1 && lag(group) > 0);
+    }
+
+    /**
+     * A group whose consumer, after reading orders to the end, commits offsets one lower every 200 ms: a
+     * replay walking backwards, as repeated {@code kafka-consumer-groups.sh --reset-offsets --shift-by -1} would.
+     */
+    public synchronized void rewindingConsumerGroup() {
+        ensureOpen();
+        String group = GROUP_REWINDING;
+        AtomicReference<KafkaConsumer<String, String>> c = new AtomicReference<>();
+        Map<TopicPartition, Long> last = new HashMap<>();
+        running.add(ClientLoop.start("consumer-" + group, () -> {
+            c.set(consumer(group, 500));
+            drainAndCommit(c.get());
+            c.get().pause(c.get().assignment());
+            c.get().committed(c.get().assignment()).forEach((tp, om) -> last.put(tp, om == null ? 0 : om.offset()));
+        }, loop -> {
+            ClientLoop.pause(Duration.ofMillis(200));
+            Map<TopicPartition, OffsetAndMetadata> back = new HashMap<>();
+            last.replaceAll((tp, o) -> Math.max(0, o - 1));
+            last.forEach((tp, o) -> back.put(tp, new OffsetAndMetadata(o)));
+            c.get().commitSync(back);
+            pollQuietly(c.get(), loop);
+        }, () -> { }, () -> closeConsumer(c.get())));
+        await(group + " rewinding", () -> members(group) == 1 && lag(group) >= 6);
+    }
+
+    private KafkaConsumer<String, String> consumer(String group, int maxPollRecords) {
+        labGroups.add(group);
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "opsdoc-lab-" + group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        c.subscribe(List.of(ORDERS));
+        return c;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Polls until the consumer has partitions and has read all of them to their end, then commits. */
+    private static void drainAndCommit(KafkaConsumer<String, String> c) {
+        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            c.poll(Duration.ofMillis(100));
+            Set<TopicPartition> assigned = c.assignment();
+            if (assigned.size() == ORDERS_PARTITIONS) {
+                Map<TopicPartition, Long> ends = c.endOffsets(assigned);
+                if (assigned.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) {
+                    c.commitSync();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("a lab consumer did not read " + ORDERS + " to its end within " + FAULT_DEADLINE.toSeconds() + " s");
+    }
+
+    private static ConsumerRecords<String, String> pollQuietly(KafkaConsumer<String, String> c, ClientLoop loop) {
+        try {
+            return c.poll(Duration.ofMillis(100));
+        } catch (WakeupException e) {
+            if (loop.running()) {
+                throw e;
+            }
+            return ConsumerRecords.empty();
+        }
+    }
+
+    private static void wakeup(KafkaConsumer<String, String> c) {
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private static void closeConsumer(KafkaConsumer<String, String> c) {
+        if (c != null) {
+            try {
+                c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                log.debug("closing a lab consumer", e);
+            }
+        }
+    }
+
+    /** Members of a group now (0 when it does not exist). */
+    public int members(String group) {
+        return get(admin.describeConsumerGroups(List.of(group)).all(), "describe " + group).get(group).members().size();
+    }
+
+    /** Total lag of a group on the orders topic: log-end minus committed, summed over partitions. */
+    public long lag(String group) {
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata(), "read offsets of " + group);
+        if (committed.isEmpty()) {
+            return -1;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all(), "read end offsets");
+        return committed.entrySet().stream().mapToLong(e -> ends.get(e.getKey()).offset() - e.getValue().offset()).sum();
+    }
+
+    private void deleteLabGroups() {
+        if (labGroups.isEmpty()) {
+            return;
+        }
+        Set<String> existing = get(admin.listGroups().all(), "list groups").stream().map(GroupListing::groupId)
+                .filter(labGroups::contains).collect(Collectors.toSet());
+        if (!existing.isEmpty()) {
+            await("lab consumer groups deleted", () -> {
+                try {
+                    admin.deleteConsumerGroups(existing).all().get(10, TimeUnit.SECONDS);
+                    return true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                        return true;
+                    }
+                    return false; // still has members leaving: try again
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        labGroups.clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Healing
 
     /**
@@ -383,6 +614,7 @@ public final class KafkaClusterLab implements AutoCloseable {
             closeQuietly(c);
         }
         running.clear();
+        deleteLabGroups();
         for (int id : new ArrayList<>(stopped)) {
             restartBroker(id);
         }

@@ -127,7 +127,9 @@ class RedisTimeoutsLabTest {
         lab.forkOfBigDataset(64);
         long forkUsec = Long.parseLong(lab.info(Node.STANDALONE).get("latest_fork_usec"));
         assertThat(forkUsec).as("a real fork of a 64 MiB process").isGreaterThan(200);
-        Report r = check(Map.of("fork-warning", forkUsec / 2000 > 0 ? (forkUsec / 2000) + "ms" : "0ms"));
+        // any real fork is longer than a zero threshold; deriving the threshold from the fork time read above raced
+        // with the check's own INFO samples on a loaded machine
+        Report r = check(Map.of("fork-warning", "0ms"));
         assertThat((Long) finding(r, "SLOW_FORK").evidence().get("latest_fork_usec")).isGreaterThan(200L);
         assertThat(codes(check())).doesNotContain("SLOW_FORK");
     }

@@ -380,6 +380,11 @@ public final class RedisLab implements AutoCloseable {
         try (Jedis j = admin(node)) {
             j.configSet("maxmemory", "0");
             fill(j, "lab:fork:", megabytes * 1024, 1000);
+        }
+        // filling that much trips the automatic save points, whose child would make our BGSAVE fail: let it finish
+        await(node, "no fork child running", i -> "0".equals(i.get("rdb_bgsave_in_progress"))
+                && "0".equals(i.get("aof_rewrite_in_progress")));
+        try (Jedis j = admin(node)) {
             j.bgsave();
         }
         await(node, "a finished BGSAVE", i -> "0".equals(i.get("rdb_bgsave_in_progress"))

@@ -1,0 +1,43 @@
+package io.opsdoc.checks.kafka;
+
+import io.opsdoc.core.Check;
+import io.opsdoc.core.Finding;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Runner;
+import io.opsdoc.core.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs Kafka checks the way the CLI does (runner, deadline) and picks findings out of reports. */
+final class KafkaLabChecks {
+    private static final Runner RUNNER = new Runner();
+
+    private KafkaLabChecks() {
+    }
+
+    static <F> Report run(Check<F> check, String uri, Map<String, String> params, Duration timeout) {
+        return RUNNER.run(check, Target.parse(uri), Parameters.resolve(check.id(), check.parameters(), params),
+                Optional.empty(), timeout).report();
+    }
+
+    static <F> Report run(Check<F> check, String uri, Map<String, String> params) {
+        return run(check, uri, params, Duration.ofSeconds(15));
+    }
+
+    static List<String> codes(Report r) {
+        return r.findings().stream().map(Finding::code).toList();
+    }
+
+    static Finding finding(Report r, String code) {
+        return r.findings().stream().filter(f -> f.code().equals(code)).findFirst()
+                .orElseThrow(() -> new AssertionError(code + " not in " + codes(r) + ": " + r.findings()));
+    }
+
+    static double metric(Report r, String name) {
+        return r.metrics().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name)).value();
+    }
+}

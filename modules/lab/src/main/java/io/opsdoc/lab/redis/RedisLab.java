@@ -70,6 +70,11 @@ public final class RedisLab implements AutoCloseable {
     private final Set<Node> dirty = EnumSet.noneOf(Node.class);
     private final List<AutoCloseable> background = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Sentinel group: its own master and replica plus three Sentinels, started on first use. */
+    private LabRedisServer sentinelMaster;
+    private LabRedisServer sentinelReplica;
+    private final List<LabRedisServer> sentinels = new ArrayList<>();
+    private boolean sentinelDirty;
 
     private RedisLab(Path workDir, boolean ownsWorkDir) {
         this.workDir = workDir;
@@ -128,7 +133,10 @@ public final class RedisLab implements AutoCloseable {
     }
 
     private void startServer(Node node) {
-        LabRedisServer server = servers.get(node);
+        startServer(servers.get(node));
+    }
+
+    private void startServer(LabRedisServer server) {
         server.start();
         // a fresh server has only the passwordless default user: create the lab's users from that connection
         try (Jedis init = server.connect(null, null, 10_000)) {
@@ -593,6 +601,235 @@ public final class RedisLab implements AutoCloseable {
         startWriter(Node.PRIMARY, "lab:stream:", 10 * 1024, 100, 64);
     }
 
+
+    // ---------------------------------------------------------------------------------------------
+    // Sentinel: a master, its replica and three Sentinels (quorum 2), apart from the other servers so that their
+    // faults and restarts never trigger a failover
+
+    /** The name the Sentinels monitor the group's master under. */
+    public static final String SENTINEL_MASTER_NAME = "labmaster";
+    private static final int SENTINELS = 3;
+
+    /** Starts the Sentinel group if it is not running yet (about 3 s: Sentinels find each other every 2 s). */
+    public synchronized void startSentinels() {
+        ensureOpen();
+        if (sentinelMaster != null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        int[] ports = new int[2 + SENTINELS];
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        servers.values().forEach(srv -> seen.add(srv.port()));
+        for (int i = 0; i < ports.length; i++) {
+            int p;
+            do {
+                p = Ports.freePort();
+            } while (!seen.add(p));
+            ports[i] = p;
+        }
+        List<String> common = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0",
+                "--maxmemory", "64mb");
+        sentinelMaster = new LabRedisServer("sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
+        List<String> replicaArgs = new ArrayList<>(common);
+        replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[0]), "--masteruser", ADMIN_USER,
+                "--masterauth", adminPassword));
+        sentinelReplica = new LabRedisServer("sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
+        for (int i = 0; i < SENTINELS; i++) {
+            String config = String.join("\n",
+                    "sentinel monitor " + SENTINEL_MASTER_NAME + " " + host() + " " + ports[0] + " 2",
+                    "sentinel down-after-milliseconds " + SENTINEL_MASTER_NAME + " 1000",
+                    "sentinel failover-timeout " + SENTINEL_MASTER_NAME + " 5000",
+                    "sentinel auth-user " + SENTINEL_MASTER_NAME + " " + ADMIN_USER,
+                    "sentinel auth-pass " + SENTINEL_MASTER_NAME + " " + adminPassword) + "\n";
+            sentinels.add(new LabRedisServer("sentinel-" + (i + 1), ports[2 + i], workDir, config));
+        }
+        startSentinelGroup();
+        log.info("Redis Sentinel group up in {} ms: master :{}, replica :{}, sentinels :{} :{} :{}",
+                (System.nanoTime() - t0) / 1_000_000, ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+
+    private void startSentinelGroup() {
+        startServer(sentinelMaster);
+        startServer(sentinelReplica);
+        awaitInfo(sentinelReplica, "replication link up", i -> "up".equals(i.get("master_link_status")));
+        for (LabRedisServer s : sentinels) {
+            s.start();
+        }
+        awaitSentinels("3 Sentinels that know each other, the master and its replica", SENTINELS, m ->
+                "2".equals(m.get("num-other-sentinels")) && "1".equals(m.get("num-slaves"))
+                        && "master".equals(m.get("flags")) && Integer.toString(sentinelMaster.port()).equals(m.get("port")));
+    }
+
+    private void restartSentinelGroup() {
+        for (LabRedisServer s : sentinels) {
+            s.stop();
+        }
+        sentinelReplica.stop();
+        sentinelMaster.stop();
+        startSentinelGroup();
+        sentinelDirty = false;
+    }
+
+    public int sentinelPort(int index) {
+        startSentinels();
+        return sentinels.get(index).port();
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:PORT/labmaster} for Sentinel number {@code index} (0-2). */
+    public String sentinelUri(int index) {
+        return "redis-sentinel://" + host() + ":" + sentinelPort(index) + "/" + SENTINEL_MASTER_NAME;
+    }
+
+    public int sentinelMasterPort() {
+        startSentinels();
+        return sentinelMaster.port();
+    }
+
+    public int sentinelReplicaPort() {
+        startSentinels();
+        return sentinelReplica.port();
+    }
+
+    /** A fresh connection to Sentinel {@code index} (Sentinels have no password in the lab); the caller closes it. */
+    public Jedis sentinel(int index) {
+        startSentinels();
+        return sentinels.get(index).admin();
+    }
+
+    /** SENTINEL MASTER labmaster as a map, from Sentinel {@code index}. */
+    public Map<String, String> sentinelMasterState(int index) {
+        try (Jedis j = sentinel(index)) {
+            return pairs((List<?>) j.sendCommand(Cmd.SENTINEL, "MASTER", SENTINEL_MASTER_NAME));
+        }
+    }
+
+    /** The master's replica may never be promoted (replica-priority 0), then the master dies: o_down, no failover. */
+    public synchronized void sentinelMasterDownNoPromotableReplica() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinelReplica.admin()) {
+            j.configSet("replica-priority", "0");
+        }
+        sentinelMaster.stop();
+        awaitSentinels("o_down", 1, m -> m.get("flags").contains("o_down"));
+    }
+
+    /** Two of the three Sentinels stop, then the master dies: the last Sentinel sees s_down but cannot agree o_down. */
+    public synchronized void sentinelMasterDownWithoutQuorum() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(1).stop();
+        sentinels.get(2).stop();
+        sentinelMaster.stop();
+        awaitSentinels("s_down", 1, m -> m.get("flags").contains("s_down"));
+        awaitCkquorum(false);
+    }
+
+    /** Two of the three Sentinels stop: the last one cannot reach the quorum of 2 (SENTINEL CKQUORUM fails). */
+    public synchronized void sentinelsLost() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(1).stop();
+        sentinels.get(2).stop();
+        awaitCkquorum(false);
+    }
+
+    /** One Sentinel is removed for good (stopped, the others reset): two Sentinels remain and know it. */
+    public synchronized void sentinelsReducedToTwo() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(2).stop();
+        for (int i = 0; i < 2; i++) {
+            try (Jedis j = sentinels.get(i).admin()) {
+                j.sendCommand(Cmd.SENTINEL, "RESET", SENTINEL_MASTER_NAME);
+            }
+        }
+        awaitSentinels("two Sentinels that know each other", 2, m -> "1".equals(m.get("num-other-sentinels"))
+                && "1".equals(m.get("num-slaves")));
+    }
+
+    /** The master's only replica dies: the Sentinels flag it s_down. */
+    public synchronized void sentinelReplicaDown() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinelReplica.stop();
+        await("the replica flagged s_down", () -> {
+            try (Jedis j = sentinels.get(0).admin()) {
+                List<?> replicas = (List<?>) j.sendCommand(Cmd.SENTINEL, "REPLICAS", SENTINEL_MASTER_NAME);
+                return replicas.stream().map(r -> pairs((List<?>) r)).anyMatch(r -> r.get("flags").contains("s_down"));
+            }
+        });
+    }
+
+    /** The master dies and the Sentinels promote its replica; the old master stays down. */
+    public synchronized void sentinelFailover() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinelMaster.stop();
+        awaitSentinels("the replica promoted", 1, m -> Integer.toString(sentinelReplica.port()).equals(m.get("port"))
+                && "master".equals(m.get("flags")));
+    }
+
+    private void awaitCkquorum(boolean ok) {
+        await("CKQUORUM " + (ok ? "OK" : "failing"), () -> {
+            try (Jedis j = sentinels.get(0).admin()) {
+                j.sendCommand(Cmd.SENTINEL, "CKQUORUM", SENTINEL_MASTER_NAME);
+                return ok;
+            } catch (JedisException e) {
+                return !ok;
+            }
+        });
+    }
+
+    private void awaitSentinels(String what, int count, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            for (int i = 0; i < count; i++) {
+                if (!shows.test(sentinelMasterState(i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private void awaitInfo(LabRedisServer server, String what, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            try (Jedis j = server.admin()) {
+                return shows.test(info(j));
+            }
+        });
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier shows) {
+        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
+        RuntimeException error = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (shows.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("the lab's Sentinel group did not show " + what + " within "
+                + FAULT_DEADLINE.toSeconds() + " s" + (error == null ? "" : " (" + error.getMessage() + ")"));
+    }
+
+    /** A RESP2 flat array of name, value, name, value... as a map. */
+    static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.put(text(flat.get(i)), text(flat.get(i + 1)));
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Healing
 
@@ -623,6 +860,9 @@ public final class RedisLab implements AutoCloseable {
         if (relink) {
             awaitReplicaLinked();
         }
+        if (sentinelDirty) {
+            restartSentinelGroup();
+        }
         try (Jedis j = admin(Node.STANDALONE)) {
             j.slowlogReset();
             j.sendCommand(Cmd.LATENCY, "RESET");
@@ -649,7 +889,13 @@ public final class RedisLab implements AutoCloseable {
                 // going away
             }
         }
-        for (LabRedisServer s : servers.values()) {
+        List<LabRedisServer> all = new ArrayList<>(servers.values());
+        all.addAll(sentinels);
+        if (sentinelMaster != null) {
+            all.add(sentinelMaster);
+            all.add(sentinelReplica);
+        }
+        for (LabRedisServer s : all) {
             try {
                 s.stop();
             } catch (RuntimeException e) {
@@ -665,7 +911,7 @@ public final class RedisLab implements AutoCloseable {
     // Plumbing
 
     private enum Cmd implements redis.clients.jedis.commands.ProtocolCommand {
-        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY;
+        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY, SENTINEL;
 
         @Override
         public byte[] getRaw() {

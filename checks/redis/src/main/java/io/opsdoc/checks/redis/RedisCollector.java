@@ -61,6 +61,13 @@ final class RedisCollector {
             }
             Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
             Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
+            if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
+                // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
+                info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
+                if (request.clusterNodes()) {
+                    info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
+                }
+            }
             List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
             Map<String, String> infoAfter = null;
             Long windowMillis = null;
@@ -398,7 +405,7 @@ final class RedisCollector {
     }
 
     private enum Cmd implements ProtocolCommand {
-        PING, INFO, CONFIG, SLOWLOG, LATENCY, CLIENT, ACL, COMMAND, SENTINEL;
+        PING, INFO, CONFIG, SLOWLOG, LATENCY, CLIENT, ACL, COMMAND, SENTINEL, CLUSTER;
 
         @Override
         public byte[] getRaw() {

@@ -88,7 +88,7 @@ class RedisReplicationLabTest {
     @Test
     void replicaReconnectingInAResyncLoop() {
         lab.resyncLoop();
-        Report r = check(Node.PRIMARY, Map.of("window", "3s"));
+        Report r = check(Node.PRIMARY, Map.of("window", "5s"));
         assertThat((Long) finding(r, "FULL_SYNCS").evidence().get("sync_full_in_window")).isPositive();
         assertThat(codes(r)).contains("BACKLOG_TOO_SMALL");
     }

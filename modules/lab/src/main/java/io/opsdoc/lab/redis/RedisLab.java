@@ -52,7 +52,7 @@ public final class RedisLab implements AutoCloseable {
      * also create users from each check's own printed grants).
      */
     public static final String MONITOR_RULES = "-@all +ping +info +config|get +slowlog|get +latency|latest +client|list "
-            + "+client|setname +cluster|info +command|info +acl|getuser +acl|cat";
+            + "+client|setname +cluster|info +cluster|nodes +command|info +acl|getuser +acl|cat";
     /** The healthy default user: has a password and cannot run the commands that destroy data or reconfigure. */
     private static final String DEFAULT_USER_RULES = "on ~* allchannels +@all -flushall -flushdb -keys -config -debug";
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
@@ -75,6 +75,9 @@ public final class RedisLab implements AutoCloseable {
     private LabRedisServer sentinelReplica;
     private final List<LabRedisServer> sentinels = new ArrayList<>();
     private boolean sentinelDirty;
+    /** Cluster: three masters and three replicas, started on first use. */
+    private final List<LabRedisServer> clusterNodes = new ArrayList<>();
+    private boolean clusterDirty;
 
     private RedisLab(Path workDir, boolean ownsWorkDir) {
         this.workDir = workDir;
@@ -568,7 +571,7 @@ public final class RedisLab implements AutoCloseable {
     }
 
     /**
-     * A 16 KiB replication backlog on a primary taking about 6 MiB/s of writes, and a network that drops the
+     * A 16 KiB replication backlog on a primary taking about 3 MiB/s of writes, and a network that drops the
      * replica's link every 600 ms: every reconnection needs a full resync (sync_full keeps rising).
      */
     public synchronized void resyncLoop() {
@@ -577,7 +580,7 @@ public final class RedisLab implements AutoCloseable {
         try (Jedis j = admin(Node.PRIMARY)) {
             j.configSet("repl-backlog-size", "16384");
         }
-        startWriter(Node.PRIMARY, "lab:stream:", 32 * 1024, 5, 64);
+        startWriter(Node.PRIMARY, "lab:stream:", 32 * 1024, 10, 64);
         Loop killer = new Loop("replica-link-killer", () -> {
             Jedis primary = servers.get(Node.PRIMARY).admin();
             background.add(primary);
@@ -658,6 +661,7 @@ public final class RedisLab implements AutoCloseable {
         awaitSentinels("3 Sentinels that know each other, the master and its replica", SENTINELS, m ->
                 "2".equals(m.get("num-other-sentinels")) && "1".equals(m.get("num-slaves"))
                         && "master".equals(m.get("flags")) && Integer.toString(sentinelMaster.port()).equals(m.get("port")));
+        awaitReplicaKnownHealthy(SENTINELS);
     }
 
     private void restartSentinelGroup() {
@@ -746,6 +750,24 @@ public final class RedisLab implements AutoCloseable {
         }
         awaitSentinels("two Sentinels that know each other", 2, m -> "1".equals(m.get("num-other-sentinels"))
                 && "1".equals(m.get("num-slaves")));
+        // after a reset the replica is rediscovered first and its link state is learnt from the next INFO
+        awaitReplicaKnownHealthy(2);
+    }
+
+    private void awaitReplicaKnownHealthy(int sentinelCount) {
+        await("the replica known healthy by the Sentinels", () -> {
+            for (int i = 0; i < sentinelCount; i++) {
+                try (Jedis j = sentinels.get(i).admin()) {
+                    List<?> replicas = (List<?>) j.sendCommand(Cmd.SENTINEL, "REPLICAS", SENTINEL_MASTER_NAME);
+                    boolean healthy = replicas.stream().map(r -> pairs((List<?>) r)).anyMatch(r -> "slave".equals(r.get("flags"))
+                            && "ok".equals(r.get("master-link-status")));
+                    if (!healthy) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
     }
 
     /** The master's only replica dies: the Sentinels flag it s_down. */
@@ -830,6 +852,188 @@ public final class RedisLab implements AutoCloseable {
         return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
     }
 
+
+    // ---------------------------------------------------------------------------------------------
+    // Cluster: three masters (slots 0-5460, 5461-10922, 10923-16383) with one replica each
+
+    private static final int CLUSTER_NODES = 6;
+
+    /** Starts the cluster if it is not running yet (about 2-4 s). */
+    public synchronized void startCluster() {
+        ensureOpen();
+        if (!clusterNodes.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        servers.values().forEach(srv -> used.add(srv.port()));
+        sentinels.forEach(srv -> used.add(srv.port()));
+        for (int i = 0; i < CLUSTER_NODES; i++) {
+            int port = clusterPort(used);
+            List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--maxmemory", "64mb",
+                    "--masteruser", ADMIN_USER, "--masterauth", adminPassword, "--repl-diskless-sync-delay", "0");
+            clusterNodes.add(new LabRedisServer("cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
+        }
+        formCluster();
+        log.info("Redis Cluster up in {} ms: nodes {}", (System.nanoTime() - t0) / 1_000_000,
+                clusterNodes.stream().map(n -> ":" + n.port()).toList());
+    }
+
+    /** A free port whose cluster bus port (port + 10000) is free too. */
+    private static int clusterPort(java.util.Set<Integer> used) {
+        while (true) {
+            int p = Ports.freePort();
+            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000)) {
+                continue;
+            }
+            try (java.net.ServerSocket bus = new java.net.ServerSocket()) {
+                bus.bind(new InetSocketAddress(host(), p + 10_000));
+            } catch (IOException e) {
+                continue;
+            }
+            used.add(p);
+            used.add(p + 10_000);
+            return p;
+        }
+    }
+
+    private void formCluster() {
+        for (LabRedisServer n : clusterNodes) {
+            startServer(n);
+        }
+        try (Jedis first = clusterNodes.get(0).admin()) {
+            for (int i = 1; i < CLUSTER_NODES; i++) {
+                first.sendCommand(Cmd.CLUSTER, "MEET", host(), Integer.toString(clusterNodes.get(i).port()));
+            }
+        }
+        awaitCluster("all 6 nodes known", i -> "6".equals(i.get("cluster_known_nodes")));
+        int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+        for (int m = 0; m < 3; m++) {
+            List<String> args = new ArrayList<>(List.of("ADDSLOTS"));
+            for (int slot = ranges[m][0]; slot <= ranges[m][1]; slot++) {
+                args.add(Integer.toString(slot));
+            }
+            try (Jedis j = clusterNodes.get(m).admin()) {
+                j.sendCommand(Cmd.CLUSTER, args.toArray(String[]::new));
+            }
+        }
+        for (int m = 0; m < 3; m++) {
+            String masterId = clusterNodeId(m);
+            LabRedisServer replica = clusterNodes.get(m + 3);
+            await("node " + replica.port() + " knows its master", () -> {
+                try (Jedis j = replica.admin()) {
+                    return text(j.sendCommand(Cmd.CLUSTER, "NODES")).contains(masterId);
+                }
+            });
+            try (Jedis j = replica.admin()) {
+                j.sendCommand(Cmd.CLUSTER, "REPLICATE", masterId);
+            }
+        }
+        awaitCluster("cluster_state:ok with 3 masters", i -> "ok".equals(i.get("cluster_state"))
+                && "16384".equals(i.get("cluster_slots_ok")) && "3".equals(i.get("cluster_size")));
+        for (int m = 3; m < CLUSTER_NODES; m++) {
+            LabRedisServer replica = clusterNodes.get(m);
+            awaitInfo(replica, "replica " + replica.port() + " linked", i -> "up".equals(i.get("master_link_status")));
+        }
+        awaitCluster("every master with a replica", i -> true);
+    }
+
+    private void restartCluster() {
+        for (LabRedisServer n : clusterNodes) {
+            n.stop();
+        }
+        formCluster();
+        clusterDirty = false;
+    }
+
+    private String clusterNodeId(int index) {
+        try (Jedis j = clusterNodes.get(index).admin()) {
+            return text(j.sendCommand(Cmd.CLUSTER, "MYID"));
+        }
+    }
+
+    private void awaitCluster(String what, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            for (LabRedisServer n : clusterNodes) {
+                if (!n.alive()) {
+                    continue;
+                }
+                try (Jedis j = n.admin()) {
+                    if (!shows.test(parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO"))))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Port of cluster node {@code index}: 0-2 are the masters, 3-5 their replicas (3 replicates 0, and so on). */
+    public int clusterPort(int index) {
+        startCluster();
+        return clusterNodes.get(index).port();
+    }
+
+    /** {@code redis://monitor@127.0.0.1:PORT} of cluster node {@code index}. */
+    public String clusterUri(int index) {
+        return "redis://" + MONITOR_USER + "@" + host() + ":" + clusterPort(index);
+    }
+
+    /** Creates or replaces an ACL user on every cluster node (ACL users are per node). */
+    public void createClusterUser(String user, String password, String rules) {
+        startCluster();
+        for (LabRedisServer n : clusterNodes) {
+            if (n.alive()) {
+                try (Jedis j = n.admin()) {
+                    setUser(j, user, password, rules);
+                }
+            }
+        }
+    }
+
+    /** A master and its replica both die: a third of the slots has no node, cluster_state:fail. */
+    public synchronized void clusterShardLost() {
+        startCluster();
+        clusterDirty = true;
+        clusterNodes.get(2).stop();
+        clusterNodes.get(5).stop();
+        awaitCluster("cluster_state:fail", i -> "fail".equals(i.get("cluster_state")) && !"0".equals(i.get("cluster_slots_fail")));
+    }
+
+    /** A master dies and its replica takes over: the cluster is ok, the new master has no replica, the old one is failed. */
+    public synchronized void clusterFailover() {
+        startCluster();
+        clusterDirty = true;
+        clusterNodes.get(1).stop();
+        String promoted = ":" + clusterNodes.get(4).port() + "@";
+        String old = ":" + clusterNodes.get(1).port() + "@";
+        await("the replica promoted and the old master flagged fail", () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                List<String> lines = text(j.sendCommand(Cmd.CLUSTER, "NODES")).lines().toList();
+                boolean newMaster = lines.stream().anyMatch(l -> l.contains(promoted) && l.split(" ")[2].contains("master")
+                        && l.split(" ").length > 8);
+                boolean oldFailed = lines.stream().anyMatch(l -> l.contains(old) && List.of(l.split(" ")[2].split(",")).contains("fail"));
+                return newMaster && oldFailed;
+            }
+        });
+        awaitCluster("cluster_state:ok", i -> "ok".equals(i.get("cluster_state")) && "16384".equals(i.get("cluster_slots_ok")));
+    }
+
+    /** Slot 0 is removed from its master (CLUSTER DELSLOTS 0): one slot is served by nobody. */
+    public synchronized void clusterSlotUnassigned() {
+        startCluster();
+        clusterDirty = true;
+        try (Jedis j = clusterNodes.get(0).admin()) {
+            j.sendCommand(Cmd.CLUSTER, "DELSLOTS", "0");
+        }
+        await("slot 0 unassigned on node 1", () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                return "16383".equals(parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO"))).get("cluster_slots_assigned"));
+            }
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Healing
 
@@ -863,6 +1067,9 @@ public final class RedisLab implements AutoCloseable {
         if (sentinelDirty) {
             restartSentinelGroup();
         }
+        if (clusterDirty) {
+            restartCluster();
+        }
         try (Jedis j = admin(Node.STANDALONE)) {
             j.slowlogReset();
             j.sendCommand(Cmd.LATENCY, "RESET");
@@ -891,6 +1098,7 @@ public final class RedisLab implements AutoCloseable {
         }
         List<LabRedisServer> all = new ArrayList<>(servers.values());
         all.addAll(sentinels);
+        all.addAll(clusterNodes);
         if (sentinelMaster != null) {
             all.add(sentinelMaster);
             all.add(sentinelReplica);
@@ -911,7 +1119,7 @@ public final class RedisLab implements AutoCloseable {
     // Plumbing
 
     private enum Cmd implements redis.clients.jedis.commands.ProtocolCommand {
-        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY, SENTINEL;
+        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY, SENTINEL, CLUSTER;
 
         @Override
         public byte[] getRaw() {

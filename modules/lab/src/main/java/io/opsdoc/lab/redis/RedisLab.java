@@ -87,14 +87,15 @@ public final class RedisLab implements AutoCloseable {
     /** One lab per JVM, started on first use and stopped when the JVM exits. */
     public static synchronized RedisLab shared() {
         if (shared == null || shared.closed.get()) {
-            RedisLab lab = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-redis-lab-stop"));
-            shared = lab;
+            shared = start();
         }
         return shared;
     }
 
-    /** Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close. */
+    /**
+     * Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close (or at JVM exit). The
+     * Sentinel group and the Cluster start on first use ({@link #startSentinels()}, {@link #startCluster()}).
+     */
     public static RedisLab start() {
         long t0 = System.nanoTime();
         RedisLab lab;
@@ -103,6 +104,8 @@ public final class RedisLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis lab work dir", e);
         }
+        // redis-server processes are not children that die with the JVM: stop them on exit and on Ctrl-C too
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-redis-lab-stop"));
         try {
             lab.boot();
         } catch (RuntimeException | Error e) {
@@ -390,6 +393,8 @@ public final class RedisLab implements AutoCloseable {
         Node node = touch(Node.STANDALONE);
         try (Jedis j = admin(node)) {
             j.configSet("maxmemory", "0");
+            // no AOF: its automatic rewrite would fork again and replace latest_fork_usec with its own
+            j.configSet("appendonly", "no");
             fill(j, "lab:fork:", megabytes * 1024, 1000);
             j.bgsave();
         }

@@ -78,8 +78,9 @@ class RedisCliLabTest {
 
     @Test
     void labSuiteRunsTheRedisScenarios() {
-        Cli c = Cli.run("lab", "--suite", "redis", "--scenario", "redis-healthy", "--scenario", "redis-oom");
+        Cli c = Cli.run("lab", "--suite", "redis", "--scenario", "redis-healthy", "--scenario", "redis-oom",
+                "--scenario", "redis-sentinel-master-down");
         assertThat(c.exit()).as(c.all()).isZero();
-        assertThat(c.out()).contains("2 scenarios, 2 as expected, 0 not");
+        assertThat(c.out()).contains("CRITICAL MASTER_ODOWN").contains("3 scenarios, 3 as expected, 0 not");
     }
 }

@@ -61,6 +61,13 @@ final class RedisCollector {
             }
             Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
             Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
+            if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
+                // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
+                info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
+                if (request.clusterNodes()) {
+                    info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
+                }
+            }
             List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
             Map<String, String> infoAfter = null;
             Long windowMillis = null;
@@ -124,7 +131,69 @@ final class RedisCollector {
         }
     }
 
+    /** SENTINEL MASTER(S), CKQUORUM, REPLICAS and SENTINELS from one Sentinel. */
+    static SentinelFacts collectSentinel(CheckContext context, String checkId, String name) throws Exception {
+        try (Jedis jedis = open(context, true, checkId, RedisSentinel.DEFAULT_PORT)) {
+            Session s = new Session(jedis, context, checkId);
+            List<String> names = new ArrayList<>();
+            if (name != null) {
+                names.add(name);
+            } else {
+                for (Object m : (List<?>) s.call(Cmd.SENTINEL, "MASTERS")) {
+                    names.add(pairs((List<?>) m).get("name"));
+                }
+            }
+            List<SentinelFacts.MasterView> views = new ArrayList<>();
+            for (String n : names) {
+                Map<String, String> master;
+                try {
+                    master = pairs((List<?>) s.call(Cmd.SENTINEL, "MASTER", n));
+                } catch (ProbeException e) {
+                    if (e.getMessage().contains("No such master")) {
+                        continue;
+                    }
+                    throw e;
+                }
+                String ckquorum;
+                boolean ok;
+                try {
+                    ckquorum = text(s.call(Cmd.SENTINEL, "CKQUORUM", n));
+                    ok = true;
+                } catch (ProbeException e) {
+                    if (e.code() != ProbeErrors.PROBE_FAILED) {
+                        throw e;
+                    }
+                    ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
+                    ok = false;
+                }
+                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n)),
+                        listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n))));
+            }
+            return new SentinelFacts(name, views);
+        }
+    }
+
+    private static List<Map<String, String>> listOfPairs(Object reply) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Object o : (List<?>) reply) {
+            out.add(pairs((List<?>) o));
+        }
+        return out;
+    }
+
+    private static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.put(text(flat.get(i)), text(flat.get(i + 1)));
+        }
+        return out;
+    }
+
     private static Jedis open(CheckContext context, boolean authenticate, String checkId) throws Exception {
+        return open(context, authenticate, checkId, DEFAULT_PORT);
+    }
+
+    private static Jedis open(CheckContext context, boolean authenticate, String checkId, int defaultPort) throws Exception {
         Target target = context.target();
         Target.HostPort hp = target.host();
         int timeout = context.remainingMillis();
@@ -141,7 +210,7 @@ final class RedisCollector {
         Jedis j = null;
         try {
             // Jedis connects and authenticates in its constructor
-            j = new Jedis(new HostAndPort(hp.host(), hp.portOr(DEFAULT_PORT)), config.build());
+            j = new Jedis(new HostAndPort(hp.host(), hp.portOr(defaultPort)), config.build());
             j.getConnection().connect();
             return j;
         } catch (JedisException e) {
@@ -336,7 +405,7 @@ final class RedisCollector {
     }
 
     private enum Cmd implements ProtocolCommand {
-        PING, INFO, CONFIG, SLOWLOG, LATENCY, CLIENT, ACL, COMMAND;
+        PING, INFO, CONFIG, SLOWLOG, LATENCY, CLIENT, ACL, COMMAND, SENTINEL, CLUSTER;
 
         @Override
         public byte[] getRaw() {

@@ -49,7 +49,8 @@ public final class RedisTimeouts extends RedisCheck {
             FindingCode.inNote(NOTE, BLOCKED_CLIENTS, "clients are blocked in BLPOP/BRPOP/XREAD/WAIT-style commands"),
             FindingCode.inNote(NOTE, OUTPUT_BUFFER_PRESSURE, "clients have large unread replies queued on the server"),
             Rules.SLOW_FORK_CODE,
-            Rules.BACKGROUND_SAVE_CODE);
+            Rules.BACKGROUND_SAVE_CODE,
+            RedisCluster.STATE_FAIL_CODE);
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s",
@@ -70,9 +71,10 @@ public final class RedisTimeouts extends RedisCheck {
     static final List<String> CONFIG = List.of("maxclients", "maxmemory", "maxmemory-policy", "slowlog-log-slower-than",
             "latency-monitor-threshold", "client-output-buffer-limit", "timeout");
 
-    private static final List<GrantSet> GRANTS = acl("INFO, CONFIG GET, SLOWLOG GET, LATENCY LATEST and CLIENT LIST "
-            + "only read; CLIENT SETNAME names the probe's connection 'opsdoc' so it can leave itself out.",
-            "ping", "info", "config|get", "slowlog|get", "latency|latest", "client|list", "client|setname");
+    private static final List<GrantSet> GRANTS = acl("INFO, CONFIG GET, SLOWLOG GET, LATENCY LATEST, CLIENT LIST and "
+            + "CLUSTER INFO (asked only on cluster nodes) only read; CLIENT SETNAME names the probe's connection 'opsdoc' "
+            + "so it can leave itself out.",
+            "ping", "info", "config|get", "slowlog|get", "latency|latest", "client|list", "client|setname", "cluster|info");
 
     @Override
     public String id() {
@@ -103,7 +105,7 @@ public final class RedisTimeouts extends RedisCheck {
     public RedisFacts collect(CheckContext context) throws Exception {
         Parameters p = context.parameters();
         return collect(context, new CollectRequest(true, (int) Math.max(1, p.integer("pings")), true, true, true, false,
-                CONFIG), p.duration("window"));
+                CONFIG, true, false), p.duration("window"));
     }
 
     @Override
@@ -117,6 +119,7 @@ public final class RedisTimeouts extends RedisCheck {
         blocked(f, now, out);
         outputBuffers(f, p, out);
         Rules.forks(f, p.duration("fork-warning"), out);
+        RedisCluster.clusterState(f.info(), out);
     }
 
     private static void rtt(RedisFacts f, Parameters p, Evaluation.Builder out) {

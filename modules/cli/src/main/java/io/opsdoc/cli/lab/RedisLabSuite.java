@@ -26,7 +26,8 @@ final class RedisLabSuite implements LabSuite {
 
     @Override
     public String description() {
-        return "a Redis 6.2 standalone server, and a primary with one replica (~0.5 s)";
+        return "a Redis 6.2 standalone server, a primary with one replica (~0.5 s), and for the Sentinel scenarios a "
+                + "master, replica and three Sentinels (~3 s more), and for the Cluster scenarios six cluster nodes (~2 s more)";
     }
 
     @Override
@@ -74,12 +75,44 @@ final class RedisLabSuite implements LabSuite {
                 scenario("redis-replica-lagging", "the replica stops reading while the primary writes 2 MiB",
                         "REPLICA_LAGGING", "redis-replication", Node.PRIMARY, Map.of(), () -> lab.replicaLagging()),
                 scenario("redis-resync-loop", "a 16 KiB backlog, heavy writes and a flapping replica link", "FULL_SYNCS",
-                        "redis-replication", Node.PRIMARY, Map.of("window", "3s"), () -> lab.resyncLoop()),
+                        "redis-replication", Node.PRIMARY, Map.of("window", "5s"), () -> lab.resyncLoop()),
                 scenario("redis-no-password", "the default user lost its password", "NO_PASSWORD", "redis-security",
                         Node.STANDALONE, Map.of(), () -> lab.noPassword()),
                 scenario("redis-dangerous-commands", "the default user may run FLUSHALL, KEYS, CONFIG again",
                         "DANGEROUS_COMMANDS_CALLABLE", "redis-security", Node.STANDALONE, Map.of(),
-                        () -> lab.dangerousCommandsAllowed()));
+                        () -> lab.dangerousCommandsAllowed()),
+                sentinel("redis-sentinel-healthy", "three Sentinels (quorum 2), a master and its replica", null, () -> { }),
+                sentinel("redis-sentinel-master-down", "the master dies and its only replica has replica-priority 0",
+                        "MASTER_ODOWN", () -> lab.sentinelMasterDownNoPromotableReplica()),
+                sentinel("redis-sentinel-no-quorum", "two of the three Sentinels are gone", "QUORUM_NOT_REACHABLE",
+                        () -> lab.sentinelsLost()),
+                sentinel("redis-sentinel-failover", "the master dies and Sentinel promotes the replica; the old master "
+                        + "stays down", "NO_HEALTHY_REPLICA", () -> lab.sentinelFailover()),
+                cluster("redis-cluster-healthy", "a cluster of three masters with one replica each", null, () -> { }),
+                cluster("redis-cluster-shard-lost", "a master and its replica both die: a third of the slots is down",
+                        "CLUSTER_STATE_FAIL", () -> lab.clusterShardLost()),
+                cluster("redis-cluster-failover", "a master dies and its replica takes over; nothing replicates the "
+                        + "new master", "MASTER_WITHOUT_REPLICA", () -> lab.clusterFailover()));
+    }
+
+    private LabScenario cluster(String name, String description, String code, Runnable induce) {
+        return new LabScenario(name, description, code, () -> {
+            lab.startCluster();
+            induce.run();
+            Check<?> check = CheckRegistry.load().require("redis-cluster");
+            return runner.run(check, Target.parse(lab.clusterUri(0)), Parameters.resolve(check.id(), check.parameters(),
+                    Map.of()), Optional.of(Secret.of(lab.monitorPassword(), "the lab")), Duration.ofSeconds(10)).report();
+        });
+    }
+
+    private LabScenario sentinel(String name, String description, String code, Runnable induce) {
+        return new LabScenario(name, description, code, () -> {
+            lab.startSentinels();
+            induce.run();
+            Check<?> check = CheckRegistry.load().require("redis-sentinel");
+            return runner.run(check, Target.parse(lab.sentinelUri(0)), Parameters.resolve(check.id(), check.parameters(),
+                    Map.of()), Optional.empty(), Duration.ofSeconds(10)).report();
+        });
     }
 
     private LabScenario scenario(String name, String description, String code, String checkId, Node node,

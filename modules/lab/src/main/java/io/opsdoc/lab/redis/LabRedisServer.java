@@ -33,6 +33,8 @@ final class LabRedisServer {
     private final List<String> args;
     private final String adminUser;
     private final String adminPassword;
+    /** Sentinel only: the config file's text (Sentinel rewrites its config file, so it must be a writable file). */
+    private final String sentinelConfig;
     private Process process;
     private int generation;
     private Path dataDir;
@@ -44,6 +46,18 @@ final class LabRedisServer {
         this.args = List.copyOf(args);
         this.adminUser = adminUser;
         this.adminPassword = adminPassword;
+        this.sentinelConfig = null;
+    }
+
+    /** A Sentinel (redis-server --sentinel) with the given config; it has no password. */
+    LabRedisServer(String name, int port, Path baseDir, String sentinelConfig) {
+        this.name = name;
+        this.port = port;
+        this.baseDir = baseDir;
+        this.args = List.of();
+        this.adminUser = null;
+        this.adminPassword = null;
+        this.sentinelConfig = sentinelConfig;
     }
 
     /** The redis-server binary from embedded-redis's jar, extracted once per JVM. */
@@ -79,11 +93,18 @@ final class LabRedisServer {
         dataDir = baseDir.resolve(name + "-" + generation);
         List<String> command = new ArrayList<>();
         command.add(binary().getAbsolutePath());
+        if (sentinelConfig != null) {
+            command.add(dataDir.resolve("sentinel.conf").toString());
+            command.add("--sentinel");
+        }
         command.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--dir", dataDir.toString(),
                 "--daemonize", "no", "--logfile", "redis.log"));
         command.addAll(args);
         try {
             Files.createDirectories(dataDir);
+            if (sentinelConfig != null) {
+                Files.writeString(dataDir.resolve("sentinel.conf"), sentinelConfig);
+            }
             ProcessBuilder pb = new ProcessBuilder(command).directory(dataDir.toFile())
                     .redirectErrorStream(true).redirectOutput(dataDir.resolve("stdout.log").toFile());
             process = pb.start();

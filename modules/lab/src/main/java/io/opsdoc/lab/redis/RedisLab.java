@@ -52,7 +52,7 @@ public final class RedisLab implements AutoCloseable {
      * also create users from each check's own printed grants).
      */
     public static final String MONITOR_RULES = "-@all +ping +info +config|get +slowlog|get +latency|latest +client|list "
-            + "+client|setname +cluster|info +command|info +acl|getuser +acl|cat";
+            + "+client|setname +cluster|info +cluster|nodes +command|info +acl|getuser +acl|cat";
     /** The healthy default user: has a password and cannot run the commands that destroy data or reconfigure. */
     private static final String DEFAULT_USER_RULES = "on ~* allchannels +@all -flushall -flushdb -keys -config -debug";
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
@@ -70,6 +70,14 @@ public final class RedisLab implements AutoCloseable {
     private final Set<Node> dirty = EnumSet.noneOf(Node.class);
     private final List<AutoCloseable> background = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Sentinel group: its own master and replica plus three Sentinels, started on first use. */
+    private LabRedisServer sentinelMaster;
+    private LabRedisServer sentinelReplica;
+    private final List<LabRedisServer> sentinels = new ArrayList<>();
+    private boolean sentinelDirty;
+    /** Cluster: three masters and three replicas, started on first use. */
+    private final List<LabRedisServer> clusterNodes = new ArrayList<>();
+    private boolean clusterDirty;
 
     private RedisLab(Path workDir, boolean ownsWorkDir) {
         this.workDir = workDir;
@@ -79,14 +87,15 @@ public final class RedisLab implements AutoCloseable {
     /** One lab per JVM, started on first use and stopped when the JVM exits. */
     public static synchronized RedisLab shared() {
         if (shared == null || shared.closed.get()) {
-            RedisLab lab = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-redis-lab-stop"));
-            shared = lab;
+            shared = start();
         }
         return shared;
     }
 
-    /** Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close. */
+    /**
+     * Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close (or at JVM exit). The
+     * Sentinel group and the Cluster start on first use ({@link #startSentinels()}, {@link #startCluster()}).
+     */
     public static RedisLab start() {
         long t0 = System.nanoTime();
         RedisLab lab;
@@ -95,6 +104,8 @@ public final class RedisLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis lab work dir", e);
         }
+        // redis-server processes are not children that die with the JVM: stop them on exit and on Ctrl-C too
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-redis-lab-stop"));
         try {
             lab.boot();
         } catch (RuntimeException | Error e) {
@@ -128,7 +139,10 @@ public final class RedisLab implements AutoCloseable {
     }
 
     private void startServer(Node node) {
-        LabRedisServer server = servers.get(node);
+        startServer(servers.get(node));
+    }
+
+    private void startServer(LabRedisServer server) {
         server.start();
         // a fresh server has only the passwordless default user: create the lab's users from that connection
         try (Jedis init = server.connect(null, null, 10_000)) {
@@ -379,6 +393,8 @@ public final class RedisLab implements AutoCloseable {
         Node node = touch(Node.STANDALONE);
         try (Jedis j = admin(node)) {
             j.configSet("maxmemory", "0");
+            // no AOF: its automatic rewrite would fork again and replace latest_fork_usec with its own
+            j.configSet("appendonly", "no");
             fill(j, "lab:fork:", megabytes * 1024, 1000);
         }
         // filling that much trips the automatic save points, whose child would make our BGSAVE fail: let it finish
@@ -565,7 +581,7 @@ public final class RedisLab implements AutoCloseable {
     }
 
     /**
-     * A 16 KiB replication backlog on a primary taking about 6 MiB/s of writes, and a network that drops the
+     * A 16 KiB replication backlog on a primary taking about 3 MiB/s of writes, and a network that drops the
      * replica's link every 600 ms: every reconnection needs a full resync (sync_full keeps rising).
      */
     public synchronized void resyncLoop() {
@@ -574,7 +590,7 @@ public final class RedisLab implements AutoCloseable {
         try (Jedis j = admin(Node.PRIMARY)) {
             j.configSet("repl-backlog-size", "16384");
         }
-        startWriter(Node.PRIMARY, "lab:stream:", 32 * 1024, 5, 64);
+        startWriter(Node.PRIMARY, "lab:stream:", 32 * 1024, 10, 64);
         Loop killer = new Loop("replica-link-killer", () -> {
             Jedis primary = servers.get(Node.PRIMARY).admin();
             background.add(primary);
@@ -596,6 +612,436 @@ public final class RedisLab implements AutoCloseable {
             j.configSet("repl-backlog-size", "16384");
         }
         startWriter(Node.PRIMARY, "lab:stream:", 10 * 1024, 100, 64);
+    }
+
+
+    // ---------------------------------------------------------------------------------------------
+    // Sentinel: a master, its replica and three Sentinels (quorum 2), apart from the other servers so that their
+    // faults and restarts never trigger a failover
+
+    /** The name the Sentinels monitor the group's master under. */
+    public static final String SENTINEL_MASTER_NAME = "labmaster";
+    private static final int SENTINELS = 3;
+
+    /** Starts the Sentinel group if it is not running yet (about 3 s: Sentinels find each other every 2 s). */
+    public synchronized void startSentinels() {
+        ensureOpen();
+        if (sentinelMaster != null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        int[] ports = new int[2 + SENTINELS];
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        servers.values().forEach(srv -> seen.add(srv.port()));
+        for (int i = 0; i < ports.length; i++) {
+            int p;
+            do {
+                p = Ports.freePort();
+            } while (!seen.add(p));
+            ports[i] = p;
+        }
+        List<String> common = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0",
+                "--maxmemory", "64mb");
+        sentinelMaster = new LabRedisServer("sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
+        List<String> replicaArgs = new ArrayList<>(common);
+        replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[0]), "--masteruser", ADMIN_USER,
+                "--masterauth", adminPassword));
+        sentinelReplica = new LabRedisServer("sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
+        for (int i = 0; i < SENTINELS; i++) {
+            String config = String.join("\n",
+                    "sentinel monitor " + SENTINEL_MASTER_NAME + " " + host() + " " + ports[0] + " 2",
+                    "sentinel down-after-milliseconds " + SENTINEL_MASTER_NAME + " 1000",
+                    "sentinel failover-timeout " + SENTINEL_MASTER_NAME + " 5000",
+                    "sentinel auth-user " + SENTINEL_MASTER_NAME + " " + ADMIN_USER,
+                    "sentinel auth-pass " + SENTINEL_MASTER_NAME + " " + adminPassword) + "\n";
+            sentinels.add(new LabRedisServer("sentinel-" + (i + 1), ports[2 + i], workDir, config));
+        }
+        startSentinelGroup();
+        log.info("Redis Sentinel group up in {} ms: master :{}, replica :{}, sentinels :{} :{} :{}",
+                (System.nanoTime() - t0) / 1_000_000, ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+
+    private void startSentinelGroup() {
+        startServer(sentinelMaster);
+        startServer(sentinelReplica);
+        awaitInfo(sentinelReplica, "replication link up", i -> "up".equals(i.get("master_link_status")));
+        for (LabRedisServer s : sentinels) {
+            s.start();
+        }
+        awaitSentinels("3 Sentinels that know each other, the master and its replica", SENTINELS, m ->
+                "2".equals(m.get("num-other-sentinels")) && "1".equals(m.get("num-slaves"))
+                        && "master".equals(m.get("flags")) && Integer.toString(sentinelMaster.port()).equals(m.get("port")));
+        awaitReplicaKnownHealthy(SENTINELS);
+    }
+
+    private void restartSentinelGroup() {
+        for (LabRedisServer s : sentinels) {
+            s.stop();
+        }
+        sentinelReplica.stop();
+        sentinelMaster.stop();
+        startSentinelGroup();
+        sentinelDirty = false;
+    }
+
+    public int sentinelPort(int index) {
+        startSentinels();
+        return sentinels.get(index).port();
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:PORT/labmaster} for Sentinel number {@code index} (0-2). */
+    public String sentinelUri(int index) {
+        return "redis-sentinel://" + host() + ":" + sentinelPort(index) + "/" + SENTINEL_MASTER_NAME;
+    }
+
+    public int sentinelMasterPort() {
+        startSentinels();
+        return sentinelMaster.port();
+    }
+
+    public int sentinelReplicaPort() {
+        startSentinels();
+        return sentinelReplica.port();
+    }
+
+    /** A fresh connection to Sentinel {@code index} (Sentinels have no password in the lab); the caller closes it. */
+    public Jedis sentinel(int index) {
+        startSentinels();
+        return sentinels.get(index).admin();
+    }
+
+    /** SENTINEL MASTER labmaster as a map, from Sentinel {@code index}. */
+    public Map<String, String> sentinelMasterState(int index) {
+        try (Jedis j = sentinel(index)) {
+            return pairs((List<?>) j.sendCommand(Cmd.SENTINEL, "MASTER", SENTINEL_MASTER_NAME));
+        }
+    }
+
+    /** The master's replica may never be promoted (replica-priority 0), then the master dies: o_down, no failover. */
+    public synchronized void sentinelMasterDownNoPromotableReplica() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinelReplica.admin()) {
+            j.configSet("replica-priority", "0");
+        }
+        sentinelMaster.stop();
+        awaitSentinels("o_down", 1, m -> m.get("flags").contains("o_down"));
+    }
+
+    /** Two of the three Sentinels stop, then the master dies: the last Sentinel sees s_down but cannot agree o_down. */
+    public synchronized void sentinelMasterDownWithoutQuorum() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(1).stop();
+        sentinels.get(2).stop();
+        sentinelMaster.stop();
+        awaitSentinels("s_down", 1, m -> m.get("flags").contains("s_down"));
+        awaitCkquorum(false);
+    }
+
+    /** Two of the three Sentinels stop: the last one cannot reach the quorum of 2 (SENTINEL CKQUORUM fails). */
+    public synchronized void sentinelsLost() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(1).stop();
+        sentinels.get(2).stop();
+        awaitCkquorum(false);
+    }
+
+    /** One Sentinel is removed for good (stopped, the others reset): two Sentinels remain and know it. */
+    public synchronized void sentinelsReducedToTwo() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinels.get(2).stop();
+        for (int i = 0; i < 2; i++) {
+            try (Jedis j = sentinels.get(i).admin()) {
+                j.sendCommand(Cmd.SENTINEL, "RESET", SENTINEL_MASTER_NAME);
+            }
+        }
+        awaitSentinels("two Sentinels that know each other", 2, m -> "1".equals(m.get("num-other-sentinels"))
+                && "1".equals(m.get("num-slaves")));
+        // after a reset the replica is rediscovered first and its link state is learnt from the next INFO
+        awaitReplicaKnownHealthy(2);
+    }
+
+    private void awaitReplicaKnownHealthy(int sentinelCount) {
+        await("the replica known healthy by the Sentinels", () -> {
+            for (int i = 0; i < sentinelCount; i++) {
+                try (Jedis j = sentinels.get(i).admin()) {
+                    List<?> replicas = (List<?>) j.sendCommand(Cmd.SENTINEL, "REPLICAS", SENTINEL_MASTER_NAME);
+                    boolean healthy = replicas.stream().map(r -> pairs((List<?>) r)).anyMatch(r -> "slave".equals(r.get("flags"))
+                            && "ok".equals(r.get("master-link-status")));
+                    if (!healthy) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** The master's only replica dies: the Sentinels flag it s_down. */
+    public synchronized void sentinelReplicaDown() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinelReplica.stop();
+        await("the replica flagged s_down", () -> {
+            try (Jedis j = sentinels.get(0).admin()) {
+                List<?> replicas = (List<?>) j.sendCommand(Cmd.SENTINEL, "REPLICAS", SENTINEL_MASTER_NAME);
+                return replicas.stream().map(r -> pairs((List<?>) r)).anyMatch(r -> r.get("flags").contains("s_down"));
+            }
+        });
+    }
+
+    /** The master dies and the Sentinels promote its replica; the old master stays down. */
+    public synchronized void sentinelFailover() {
+        startSentinels();
+        sentinelDirty = true;
+        sentinelMaster.stop();
+        awaitSentinels("the replica promoted", 1, m -> Integer.toString(sentinelReplica.port()).equals(m.get("port"))
+                && "master".equals(m.get("flags")));
+    }
+
+    private void awaitCkquorum(boolean ok) {
+        await("CKQUORUM " + (ok ? "OK" : "failing"), () -> {
+            try (Jedis j = sentinels.get(0).admin()) {
+                j.sendCommand(Cmd.SENTINEL, "CKQUORUM", SENTINEL_MASTER_NAME);
+                return ok;
+            } catch (JedisException e) {
+                return !ok;
+            }
+        });
+    }
+
+    private void awaitSentinels(String what, int count, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            for (int i = 0; i < count; i++) {
+                if (!shows.test(sentinelMasterState(i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private void awaitInfo(LabRedisServer server, String what, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            try (Jedis j = server.admin()) {
+                return shows.test(info(j));
+            }
+        });
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier shows) {
+        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
+        RuntimeException error = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (shows.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("the lab's Sentinel group did not show " + what + " within "
+                + FAULT_DEADLINE.toSeconds() + " s" + (error == null ? "" : " (" + error.getMessage() + ")"));
+    }
+
+    /** A RESP2 flat array of name, value, name, value... as a map. */
+    static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.put(text(flat.get(i)), text(flat.get(i + 1)));
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
+
+    // ---------------------------------------------------------------------------------------------
+    // Cluster: three masters (slots 0-5460, 5461-10922, 10923-16383) with one replica each
+
+    private static final int CLUSTER_NODES = 6;
+
+    /** Starts the cluster if it is not running yet (about 2-4 s). */
+    public synchronized void startCluster() {
+        ensureOpen();
+        if (!clusterNodes.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        servers.values().forEach(srv -> used.add(srv.port()));
+        sentinels.forEach(srv -> used.add(srv.port()));
+        for (int i = 0; i < CLUSTER_NODES; i++) {
+            int port = clusterPort(used);
+            List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--maxmemory", "64mb",
+                    "--masteruser", ADMIN_USER, "--masterauth", adminPassword, "--repl-diskless-sync-delay", "0");
+            clusterNodes.add(new LabRedisServer("cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
+        }
+        formCluster();
+        log.info("Redis Cluster up in {} ms: nodes {}", (System.nanoTime() - t0) / 1_000_000,
+                clusterNodes.stream().map(n -> ":" + n.port()).toList());
+    }
+
+    /** A free port whose cluster bus port (port + 10000) is free too. */
+    private static int clusterPort(java.util.Set<Integer> used) {
+        while (true) {
+            int p = Ports.freePort();
+            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000)) {
+                continue;
+            }
+            try (java.net.ServerSocket bus = new java.net.ServerSocket()) {
+                bus.bind(new InetSocketAddress(host(), p + 10_000));
+            } catch (IOException e) {
+                continue;
+            }
+            used.add(p);
+            used.add(p + 10_000);
+            return p;
+        }
+    }
+
+    private void formCluster() {
+        for (LabRedisServer n : clusterNodes) {
+            startServer(n);
+        }
+        try (Jedis first = clusterNodes.get(0).admin()) {
+            for (int i = 1; i < CLUSTER_NODES; i++) {
+                first.sendCommand(Cmd.CLUSTER, "MEET", host(), Integer.toString(clusterNodes.get(i).port()));
+            }
+        }
+        awaitCluster("all 6 nodes known", i -> "6".equals(i.get("cluster_known_nodes")));
+        int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+        for (int m = 0; m < 3; m++) {
+            List<String> args = new ArrayList<>(List.of("ADDSLOTS"));
+            for (int slot = ranges[m][0]; slot <= ranges[m][1]; slot++) {
+                args.add(Integer.toString(slot));
+            }
+            try (Jedis j = clusterNodes.get(m).admin()) {
+                j.sendCommand(Cmd.CLUSTER, args.toArray(String[]::new));
+            }
+        }
+        for (int m = 0; m < 3; m++) {
+            String masterId = clusterNodeId(m);
+            LabRedisServer replica = clusterNodes.get(m + 3);
+            await("node " + replica.port() + " knows its master", () -> {
+                try (Jedis j = replica.admin()) {
+                    return text(j.sendCommand(Cmd.CLUSTER, "NODES")).contains(masterId);
+                }
+            });
+            try (Jedis j = replica.admin()) {
+                j.sendCommand(Cmd.CLUSTER, "REPLICATE", masterId);
+            }
+        }
+        awaitCluster("cluster_state:ok with 3 masters", i -> "ok".equals(i.get("cluster_state"))
+                && "16384".equals(i.get("cluster_slots_ok")) && "3".equals(i.get("cluster_size")));
+        for (int m = 3; m < CLUSTER_NODES; m++) {
+            LabRedisServer replica = clusterNodes.get(m);
+            awaitInfo(replica, "replica " + replica.port() + " linked", i -> "up".equals(i.get("master_link_status")));
+        }
+        awaitCluster("every master with a replica", i -> true);
+    }
+
+    private void restartCluster() {
+        for (LabRedisServer n : clusterNodes) {
+            n.stop();
+        }
+        formCluster();
+        clusterDirty = false;
+    }
+
+    private String clusterNodeId(int index) {
+        try (Jedis j = clusterNodes.get(index).admin()) {
+            return text(j.sendCommand(Cmd.CLUSTER, "MYID"));
+        }
+    }
+
+    private void awaitCluster(String what, Predicate<Map<String, String>> shows) {
+        await(what, () -> {
+            for (LabRedisServer n : clusterNodes) {
+                if (!n.alive()) {
+                    continue;
+                }
+                try (Jedis j = n.admin()) {
+                    if (!shows.test(parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO"))))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Port of cluster node {@code index}: 0-2 are the masters, 3-5 their replicas (3 replicates 0, and so on). */
+    public int clusterPort(int index) {
+        startCluster();
+        return clusterNodes.get(index).port();
+    }
+
+    /** {@code redis://monitor@127.0.0.1:PORT} of cluster node {@code index}. */
+    public String clusterUri(int index) {
+        return "redis://" + MONITOR_USER + "@" + host() + ":" + clusterPort(index);
+    }
+
+    /** Creates or replaces an ACL user on every cluster node (ACL users are per node). */
+    public void createClusterUser(String user, String password, String rules) {
+        startCluster();
+        for (LabRedisServer n : clusterNodes) {
+            if (n.alive()) {
+                try (Jedis j = n.admin()) {
+                    setUser(j, user, password, rules);
+                }
+            }
+        }
+    }
+
+    /** A master and its replica both die: a third of the slots has no node, cluster_state:fail. */
+    public synchronized void clusterShardLost() {
+        startCluster();
+        clusterDirty = true;
+        clusterNodes.get(2).stop();
+        clusterNodes.get(5).stop();
+        awaitCluster("cluster_state:fail", i -> "fail".equals(i.get("cluster_state")) && !"0".equals(i.get("cluster_slots_fail")));
+    }
+
+    /** A master dies and its replica takes over: the cluster is ok, the new master has no replica, the old one is failed. */
+    public synchronized void clusterFailover() {
+        startCluster();
+        clusterDirty = true;
+        clusterNodes.get(1).stop();
+        String promoted = ":" + clusterNodes.get(4).port() + "@";
+        String old = ":" + clusterNodes.get(1).port() + "@";
+        await("the replica promoted and the old master flagged fail", () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                List<String> lines = text(j.sendCommand(Cmd.CLUSTER, "NODES")).lines().toList();
+                boolean newMaster = lines.stream().anyMatch(l -> l.contains(promoted) && l.split(" ")[2].contains("master")
+                        && l.split(" ").length > 8);
+                boolean oldFailed = lines.stream().anyMatch(l -> l.contains(old) && List.of(l.split(" ")[2].split(",")).contains("fail"));
+                return newMaster && oldFailed;
+            }
+        });
+        awaitCluster("cluster_state:ok", i -> "ok".equals(i.get("cluster_state")) && "16384".equals(i.get("cluster_slots_ok")));
+    }
+
+    /** Slot 0 is removed from its master (CLUSTER DELSLOTS 0): one slot is served by nobody. */
+    public synchronized void clusterSlotUnassigned() {
+        startCluster();
+        clusterDirty = true;
+        try (Jedis j = clusterNodes.get(0).admin()) {
+            j.sendCommand(Cmd.CLUSTER, "DELSLOTS", "0");
+        }
+        await("slot 0 unassigned on node 1", () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                return "16383".equals(parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO"))).get("cluster_slots_assigned"));
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -628,6 +1074,12 @@ public final class RedisLab implements AutoCloseable {
         if (relink) {
             awaitReplicaLinked();
         }
+        if (sentinelDirty) {
+            restartSentinelGroup();
+        }
+        if (clusterDirty) {
+            restartCluster();
+        }
         try (Jedis j = admin(Node.STANDALONE)) {
             j.slowlogReset();
             j.sendCommand(Cmd.LATENCY, "RESET");
@@ -654,7 +1106,14 @@ public final class RedisLab implements AutoCloseable {
                 // going away
             }
         }
-        for (LabRedisServer s : servers.values()) {
+        List<LabRedisServer> all = new ArrayList<>(servers.values());
+        all.addAll(sentinels);
+        all.addAll(clusterNodes);
+        if (sentinelMaster != null) {
+            all.add(sentinelMaster);
+            all.add(sentinelReplica);
+        }
+        for (LabRedisServer s : all) {
             try {
                 s.stop();
             } catch (RuntimeException e) {
@@ -670,7 +1129,7 @@ public final class RedisLab implements AutoCloseable {
     // Plumbing
 
     private enum Cmd implements redis.clients.jedis.commands.ProtocolCommand {
-        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY;
+        ACL, REPLICAOF, DEBUG, CLIENT, LATENCY, SENTINEL, CLUSTER;
 
         @Override
         public byte[] getRaw() {

@@ -1,0 +1,165 @@
+package io.opsdoc.checks.redis;
+
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.Evidence;
+import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.Metric;
+import io.opsdoc.core.ParameterSpec;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Redis Cluster as one node sees it: cluster_state, all 16384 slots assigned and served, failing nodes, masters
+ * without a replica.
+ */
+public final class RedisCluster extends RedisCheck {
+    public static final String ID = "redis-cluster";
+    static final String NOTE = "redis/cluster";
+
+    static final String NOT_A_CLUSTER = "NOT_A_CLUSTER";
+    static final String CLUSTER_STATE_FAIL = "CLUSTER_STATE_FAIL";
+    static final String SLOTS_UNASSIGNED = "SLOTS_UNASSIGNED";
+    static final String SLOTS_FAIL = "SLOTS_FAIL";
+    static final String FAILED_NODES = "FAILED_NODES";
+    static final String MASTER_WITHOUT_REPLICA = "MASTER_WITHOUT_REPLICA";
+
+    static final FindingCode STATE_FAIL_CODE = FindingCode.inNote(NOTE, CLUSTER_STATE_FAIL,
+            "the cluster refuses queries (cluster_state:fail)");
+
+    private static final List<FindingCode> CODES = List.of(
+            FindingCode.inNote(NOTE, NOT_A_CLUSTER, "the server does not run in cluster mode"),
+            STATE_FAIL_CODE,
+            FindingCode.inNote(NOTE, SLOTS_UNASSIGNED, "some of the 16384 hash slots belong to no node"),
+            FindingCode.inNote(NOTE, SLOTS_FAIL, "some slots are served by nodes that are down"),
+            FindingCode.inNote(NOTE, FAILED_NODES, "nodes are flagged failing (fail or fail?)"),
+            FindingCode.inNote(NOTE, MASTER_WITHOUT_REPLICA, "a master has no replica to fail over to"));
+
+    private static final List<GrantSet> GRANTS = acl("INFO, CLUSTER INFO and CLUSTER NODES only read; CLIENT SETNAME "
+            + "names the probe's connection.", "info", "cluster|info", "cluster|nodes", "client|setname");
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String title() {
+        return "Is this Redis Cluster serving all slots, with a replica behind every master?";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
+    @Override
+    public List<FindingCode> codes() {
+        return CODES;
+    }
+
+    @Override
+    public List<GrantSet> grants() {
+        return GRANTS;
+    }
+
+    @Override
+    public RedisFacts collect(CheckContext context) throws Exception {
+        return collect(context, new CollectRequest(false, 0, false, false, false, false, List.of(), true, true), null);
+    }
+
+    /** One line of CLUSTER NODES. */
+    record Node(String id, String addr, List<String> flags, String masterId, String link, String slots) {
+        boolean master() {
+            return flags.contains("master");
+        }
+
+        boolean failing() {
+            return flags.contains("fail") || flags.contains("fail?");
+        }
+    }
+
+    static List<Node> nodes(String text) {
+        List<Node> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String line : text.split("\r?\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8) {
+                continue;
+            }
+            StringBuilder slots = new StringBuilder();
+            for (int i = 8; i < f.length; i++) {
+                slots.append(i == 8 ? "" : " ").append(f[i]);
+            }
+            String addr = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+            out.add(new Node(f[0], addr, List.of(f[2].split(",")), f[3], f[7], slots.toString()));
+        }
+        return out;
+    }
+
+    @Override
+    public void evaluate(RedisFacts f, Parameters p, Evaluation.Builder out) {
+        Map<String, String> i = f.info();
+        if (!"1".equals(i.get("cluster_enabled"))) {
+            out.finding(NOT_A_CLUSTER, Severity.CRITICAL, "this server does not run in cluster mode (cluster_enabled:0); "
+                    + "point the check at a cluster node", Evidence.of("cluster_enabled", i.getOrDefault("cluster_enabled", "absent")));
+            return;
+        }
+        clusterState(i, out);
+        long assigned = Info.longValue(i, "cluster_slots_assigned", 0);
+        if (assigned < 16384) {
+            out.finding(SLOTS_UNASSIGNED, Severity.CRITICAL, (16384 - assigned) + " of the 16384 hash slots belong to no "
+                    + "node: keys hashing to them cannot be stored or read anywhere",
+                    Evidence.of("cluster_slots_assigned", assigned, "unassigned", 16384 - assigned));
+        }
+        long failSlots = Info.longValue(i, "cluster_slots_fail", 0);
+        long pfailSlots = Info.longValue(i, "cluster_slots_pfail", 0);
+        if (failSlots > 0) {
+            out.finding(SLOTS_FAIL, Severity.CRITICAL, failSlots + " slots are served by masters the cluster has marked "
+                    + "failed, and no replica took them over", Evidence.of("cluster_slots_fail", failSlots,
+                    "cluster_slots_pfail", pfailSlots, "cluster_slots_ok", i.get("cluster_slots_ok")));
+        }
+        List<Node> nodes = nodes(i.get("cluster_nodes"));
+        List<Node> failing = nodes.stream().filter(Node::failing).toList();
+        out.metric(Metric.of("cluster_known_nodes", nodes.size(), ""));
+        if (!failing.isEmpty()) {
+            String list = failing.stream().map(n -> n.addr() + " (" + String.join(",", n.flags()) + ")")
+                    .collect(Collectors.joining(", "));
+            out.finding(FAILED_NODES, Severity.WARNING, failing.size() + " node(s) are flagged failing: " + list,
+                    Evidence.of("failing", list, "cluster_known_nodes", i.get("cluster_known_nodes")));
+        }
+        Map<String, Integer> replicasOf = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            if (!n.master() && !n.failing() && !"-".equals(n.masterId())) {
+                replicasOf.merge(n.masterId(), 1, Integer::sum);
+            }
+        }
+        for (Node n : nodes) {
+            if (n.master() && !n.failing() && !n.slots().isBlank() && replicasOf.getOrDefault(n.id(), 0) == 0) {
+                out.finding(MASTER_WITHOUT_REPLICA, Severity.WARNING, "master " + n.addr() + " (slots " + n.slots()
+                        + ") has no working replica: if it fails, its slots go down and the cluster stops",
+                        Evidence.of("master", n.addr(), "slots", n.slots(), "node_id", n.id()), n.addr());
+            }
+        }
+    }
+
+    /** CLUSTER_STATE_FAIL; shared with redis-timeouts, where a failing cluster explains timeouts and errors. */
+    static void clusterState(Map<String, String> i, Evaluation.Builder out) {
+        String state = i.get("cluster_state");
+        if (state != null && !"ok".equals(state)) {
+            out.finding(CLUSTER_STATE_FAIL, Severity.CRITICAL, "cluster_state is " + state + ": this node refuses queries "
+                    + "(CLUSTERDOWN) until every slot is served again", Evidence.of("cluster_state", state,
+                    "cluster_slots_assigned", i.get("cluster_slots_assigned"), "cluster_slots_ok", i.get("cluster_slots_ok"),
+                    "cluster_slots_fail", i.get("cluster_slots_fail"), "cluster_known_nodes", i.get("cluster_known_nodes"),
+                    "cluster_size", i.get("cluster_size")));
+        }
+    }
+}

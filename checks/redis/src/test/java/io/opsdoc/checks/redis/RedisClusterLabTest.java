@@ -1,0 +1,90 @@
+package io.opsdoc.checks.redis;
+
+import static io.opsdoc.checks.redis.LabChecks.codes;
+import static io.opsdoc.checks.redis.LabChecks.finding;
+import static io.opsdoc.checks.redis.LabChecks.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsdoc.core.Finding;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Severity;
+import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisLab.Node;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every finding code of redis-cluster from a real fault on a real 3-master, 3-replica Redis Cluster. */
+class RedisClusterLabTest {
+    private static RedisLab lab;
+    private final RedisCluster check = new RedisCluster();
+
+    @BeforeAll
+    static void startLab() {
+        lab = RedisLab.shared();
+        lab.startCluster();
+    }
+
+    @BeforeEach
+    void heal() {
+        lab.heal();
+    }
+
+    private Report check(int node) {
+        return run(check, lab.clusterUri(node), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void healthyClusterHasNoFindings() {
+        Report r = check(0);
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.metrics()).anySatisfy(m -> assertThat(m.value()).isEqualTo(6.0));
+        assertThat(run(new RedisTimeouts(), lab.clusterUri(0), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10))
+                .findings()).isEmpty();
+    }
+
+    @Test
+    void theGrantsItPrintsAreEnough() {
+        String password = "cluster-grant-pw-1";
+        String rules = check.grants().get(0).statements().get(0).substring("ACL SETUSER opsdoc reset on ><password> ".length());
+        lab.createClusterUser("grants-cluster", password, rules);
+        Report r = run(check, "redis://grants-cluster@127.0.0.1:" + lab.clusterPort(0), password, Map.of(), Duration.ofSeconds(10));
+        assertThat(r.findings()).isEmpty();
+    }
+
+    @Test
+    void aStandaloneServerIsNotACluster() {
+        Report r = run(check, lab.uri(Node.STANDALONE), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10));
+        assertThat(codes(r)).containsExactly("NOT_A_CLUSTER");
+    }
+
+    @Test
+    void aMasterAndItsReplicaBothDie() {
+        lab.clusterShardLost();
+        Report r = check(0);
+        assertThat(finding(r, "CLUSTER_STATE_FAIL").severity()).isEqualTo(Severity.CRITICAL);
+        assertThat((Long) finding(r, "SLOTS_FAIL").evidence().get("cluster_slots_fail")).isEqualTo(5461L);
+        assertThat(finding(r, "FAILED_NODES").summary()).contains(":" + lab.clusterPort(2), ":" + lab.clusterPort(5));
+        Report timeouts = run(new RedisTimeouts(), lab.clusterUri(0), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10));
+        assertThat(codes(timeouts)).contains("CLUSTER_STATE_FAIL");
+    }
+
+    @Test
+    void aMasterDiesAndItsReplicaTakesOver() {
+        lab.clusterFailover();
+        Report r = check(0);
+        assertThat(codes(r)).containsExactlyInAnyOrder("FAILED_NODES", "MASTER_WITHOUT_REPLICA");
+        Finding f = finding(r, "MASTER_WITHOUT_REPLICA");
+        assertThat(f.subject()).isEqualTo("127.0.0.1:" + lab.clusterPort(4));
+    }
+
+    @Test
+    void aSlotServedByNobody() {
+        lab.clusterSlotUnassigned();
+        Report r = check(0);
+        assertThat(finding(r, "SLOTS_UNASSIGNED").evidence()).containsEntry("unassigned", 1L);
+        assertThat(codes(r)).contains("CLUSTER_STATE_FAIL");
+    }
+}

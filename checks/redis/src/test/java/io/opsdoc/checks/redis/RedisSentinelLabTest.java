@@ -1,0 +1,149 @@
+package io.opsdoc.checks.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsdoc.core.Finding;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.Report;
+import io.opsdoc.core.Runner;
+import io.opsdoc.core.Secret;
+import io.opsdoc.core.Severity;
+import io.opsdoc.core.Target;
+import io.opsdoc.lab.redis.RedisLab;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** Every finding code of redis-sentinel from a real fault under three real Sentinels (quorum 2). */
+class RedisSentinelLabTest {
+    private static RedisLab lab;
+    private final RedisSentinel check = new RedisSentinel();
+    private final Runner runner = new Runner();
+
+    @BeforeAll
+    static void startLab() {
+        lab = RedisLab.shared();
+        lab.startSentinels();
+    }
+
+    @BeforeEach
+    void heal() {
+        lab.heal();
+    }
+
+    private Report run(String uri, String password) {
+        return runner.run(check, Target.parse(uri), Parameters.resolve(check.id(), check.parameters(), Map.of()),
+                password == null ? Optional.empty() : Optional.of(Secret.of(password, "test")), Duration.ofSeconds(10)).report();
+    }
+
+    private Report check() {
+        return run(lab.sentinelUri(0), null);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> codes(Report r) {
+        return r.findings().stream().map(Finding::code).toList();
+    }
+
+    private static Finding finding(Report r, String code) {
+        return r.findings().stream().filter(f -> f.code().equals(code)).findFirst()
+                .orElseThrow(() -> new AssertionError(code + " not in " + r.findings()));
+    }
+
+    @Test
+    void healthyGroupHasNoFindings() {
+        Report r = check();
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.metrics()).anySatisfy(m -> {
+            assertThat(m.name()).isEqualTo("sentinels_known");
+            assertThat(m.value()).isEqualTo(3.0);
+        });
+    }
+
+    @Test
+    void theGrantsItPrintsAreEnough() {
+        String statement = check.grants().get(0).statements().get(0);
+        String rules = statement.substring("ACL SETUSER opsdoc reset on ><password> ".length());
+        try (Jedis sentinel = lab.sentinel(0)) {
+            List<String> args = new java.util.ArrayList<>(List.of("SETUSER", "sentinel-monitor", "reset", "on", ">sent-pw-1"));
+            args.addAll(List.of(rules.split(" ")));
+            sentinel.sendCommand(() -> "ACL".getBytes(), args.toArray(String[]::new));
+        }
+        Report r = run("redis-sentinel://sentinel-monitor@127.0.0.1:" + lab.sentinelPort(0) + "/" + RedisLab.SENTINEL_MASTER_NAME,
+                "sent-pw-1");
+        assertThat(r.findings()).isEmpty();
+    }
+
+    @Test
+    void aNameTheSentinelDoesNotMonitor() {
+        Report r = run("redis-sentinel://127.0.0.1:" + lab.sentinelPort(0) + "/nosuchmaster", null);
+        assertThat(finding(r, "MASTER_UNKNOWN").severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void masterDiesAndNoReplicaMayBePromoted() {
+        lab.sentinelMasterDownNoPromotableReplica();
+        Report r = check();
+        Finding f = finding(r, "MASTER_ODOWN");
+        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(f.evidence().get("flags").toString()).contains("o_down");
+        assertThat(codes(r)).contains("NO_HEALTHY_REPLICA").doesNotContain("MASTER_SDOWN");
+    }
+
+    @Test
+    void masterDiesWithTwoSentinelsGone() {
+        lab.sentinelMasterDownWithoutQuorum();
+        // on a loaded machine a Sentinel's s_down view can lag a moment behind the lab's own observation
+        Report r = check();
+        for (int i = 0; i < 5 && !codes(r).contains("MASTER_SDOWN"); i++) {
+            sleep(1_000);
+            r = check();
+        }
+        assertThat(finding(r, "MASTER_SDOWN").severity()).isEqualTo(Severity.WARNING);
+        assertThat(finding(r, "QUORUM_NOT_REACHABLE").evidence().get("ckquorum").toString()).contains("NOQUORUM");
+        assertThat(codes(r)).doesNotContain("MASTER_ODOWN");
+    }
+
+    @Test
+    void twoSentinelsGoneLeaveNoQuorum() {
+        lab.sentinelsLost();
+        Report r = check();
+        assertThat(finding(r, "QUORUM_NOT_REACHABLE").severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(codes(r)).doesNotContain("MASTER_SDOWN", "MASTER_ODOWN");
+    }
+
+    @Test
+    void onlyTwoSentinelsLeft() {
+        lab.sentinelsReducedToTwo();
+        Report r = check();
+        assertThat(codes(r)).containsExactly("TOO_FEW_SENTINELS");
+        assertThat(finding(r, "TOO_FEW_SENTINELS").evidence()).containsEntry("sentinels_known", 2L);
+    }
+
+    @Test
+    void theOnlyReplicaDies() {
+        lab.sentinelReplicaDown();
+        assertThat(codes(check())).containsExactly("NO_HEALTHY_REPLICA");
+    }
+
+    @Test
+    void afterAFailoverTheOldMasterIsADeadReplica() {
+        lab.sentinelFailover();
+        Report r = check();
+        assertThat(codes(r)).containsExactly("NO_HEALTHY_REPLICA");
+        assertThat(finding(r, "NO_HEALTHY_REPLICA").summary()).contains(":" + lab.sentinelMasterPort());
+    }
+}

@@ -53,11 +53,11 @@ final class Affected {
         return byTopic.size() > n ? shown + ", ... (" + (byTopic.size() - n) + " more topics)" : shown;
     }
 
-    /** "2=9, 1=3": broker id to the number of affected partitions it is implicated in. */
+    /** "broker 2: 9, broker 1: 3": each broker and the number of affected partitions it is implicated in. */
     String byBroker() {
         return byBroker.entrySet().stream()
                 .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+                .map(e -> "broker " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     /** Brokers implicated in at least half of the affected partitions, most implicated first. */

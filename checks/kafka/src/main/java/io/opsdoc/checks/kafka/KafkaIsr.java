@@ -236,7 +236,7 @@ public final class KafkaIsr implements Check<TopicsFacts> {
             double share = led == 0 ? 0 : 100.0 * movable.partitions() / led;
             double threshold = p.percent("leader-imbalance-warning");
             Severity sev = share > threshold ? Severity.WARNING : Severity.INFO;
-            String leaders = leadersByBroker.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            String leaders = leadersByBroker.entrySet().stream().map(e -> "broker " + e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining(", "));
             out.finding(NOT_PREFERRED_LEADER, sev, notPreferred + " partition(s) are not led by their preferred replica; "
                     + movable.partitions() + " could move back now (preferred replica live and in sync: "

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
@@ -36,20 +37,28 @@ final class TopicsCollector {
             throws ProbeException, InterruptedException {
         try (AdminSession s = AdminSession.open(context, checkId)) {
             Admin a = s.admin();
+            // independent requests go out together: on a large cluster each is a round trip plus decoding time
+            KafkaFuture<Collection<TopicListing>> listed = a.listTopics(new ListTopicsOptions().listInternal(includeInternal)
+                    .timeoutMs(s.callTimeout())).listings();
             Brokers brokers = brokers(s);
-            Collection<TopicListing> listings = s.get(a.listTopics(new ListTopicsOptions().listInternal(includeInternal)
-                    .timeoutMs(s.callTimeout())).listings(), "list topics");
+            Collection<TopicListing> listings = s.get(listed, "list topics");
             Map<String, Boolean> internal = new LinkedHashMap<>();
             listings.stream().sorted(Comparator.comparing(TopicListing::name))
                     .filter(l -> topicFilter.matcher(l.name()).matches())
                     .forEach(l -> internal.put(l.name(), l.isInternal()));
-            Map<String, TopicDescription> descriptions = internal.isEmpty() ? Map.of()
-                    : s.get(a.describeTopics(internal.keySet(), new DescribeTopicsOptions().timeoutMs(s.callTimeout()))
-                            .allTopicNames(), "describe topics");
-            Map<ConfigResource, Config> configs = internal.isEmpty() ? Map.of()
-                    : s.get(a.describeConfigs(internal.keySet().stream()
-                            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList(),
-                            new DescribeConfigsOptions().timeoutMs(s.callTimeout())).all(), "describe topic configs");
+            Integer from = brokers.list.stream().filter(b -> !b.fenced()).map(BrokerFacts::id).findFirst().orElse(null);
+            ConfigResource brokerResource = from == null ? null : new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(from));
+            KafkaFuture<Map<String, TopicDescription>> described = internal.isEmpty() ? null
+                    : a.describeTopics(internal.keySet(), new DescribeTopicsOptions().timeoutMs(s.callTimeout())).allTopicNames();
+            List<ConfigResource> resources = new ArrayList<>(internal.keySet().stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList());
+            if (brokerResource != null) {
+                resources.add(brokerResource);
+            }
+            KafkaFuture<Map<ConfigResource, Config>> configured = resources.isEmpty() ? null
+                    : a.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(s.callTimeout())).all();
+            Map<String, TopicDescription> descriptions = described == null ? Map.of() : s.get(described, "describe topics");
+            Map<ConfigResource, Config> configs = configured == null ? Map.of() : s.get(configured, "describe configs");
             List<TopicFacts> topics = new ArrayList<>();
             for (Map.Entry<String, Boolean> e : internal.entrySet()) {
                 TopicDescription d = descriptions.get(e.getKey());
@@ -63,13 +72,8 @@ final class TopicsCollector {
                 topics.add(new TopicFacts(e.getKey(), e.getValue() || d.isInternal(), pick(c, TopicsFacts.TOPIC_CONFIGS),
                         partitions));
             }
-            Integer from = brokers.list.stream().filter(b -> !b.fenced()).map(BrokerFacts::id).findFirst().orElse(null);
-            Map<String, String> brokerConfigs = Map.of();
-            if (from != null) {
-                ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(from));
-                brokerConfigs = pick(s.get(a.describeConfigs(List.of(r), new DescribeConfigsOptions()
-                        .timeoutMs(s.callTimeout())).all(), "describe broker configs").get(r), TopicsFacts.BROKER_CONFIGS);
-            }
+            Map<String, String> brokerConfigs = brokerResource == null ? Map.of() : pick(configs.get(brokerResource),
+                    TopicsFacts.BROKER_CONFIGS);
             return new TopicsFacts(brokers.clusterId, brokers.list, brokers.fencedListed, from, brokerConfigs, topics);
         }
     }

@@ -109,8 +109,8 @@ class KafkaIsrLabTest {
         Report r = check();
         Finding f = finding(r, "NOT_PREFERRED_LEADER");
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.evidence().get("preferred_by_broker").toString()).startsWith(restarted + "=");
-        assertThat(f.evidence().get("leaders_by_broker").toString()).doesNotContain(restarted + "=");
+        assertThat(f.evidence().get("preferred_by_broker").toString()).startsWith("broker " + restarted + ": ");
+        assertThat(f.evidence().get("leaders_by_broker").toString()).doesNotContain("broker " + restarted + ":");
         assertThat(codes(r)).doesNotContain("UNDER_REPLICATED", "AT_MIN_ISR");
     }
 

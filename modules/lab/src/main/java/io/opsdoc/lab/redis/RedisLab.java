@@ -594,9 +594,15 @@ public final class RedisLab implements AutoCloseable {
         Loop killer = new Loop("replica-link-killer", () -> {
             Jedis primary = servers.get(Node.PRIMARY).admin();
             background.add(primary);
+            byte[] chunk = new byte[32 * 1024];
             return () -> {
                 sleep(600);
                 primary.sendCommand(Cmd.CLIENT, "KILL", "TYPE", "replica");
+                // write more than the backlog holds while the link is down, so the replica's reconnect cannot
+                // continue from the backlog whatever the background writer managed on a loaded machine
+                for (int k = 0; k < 4; k++) {
+                    primary.set(("lab:burst:" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8), chunk);
+                }
             };
         });
         background.add(killer.start());

@@ -63,18 +63,23 @@ final class AdminSession implements AutoCloseable {
             return future.get(Math.max(1, context.remainingMillis() - MARGIN_MS / 2), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             future.cancel(true);
-            throw timeout(what, e);
+            throw timeout(what, e, context);
         } catch (ExecutionException e) {
             throw translate(e.getCause() == null ? e : e.getCause(), what);
         }
     }
 
     ProbeException translate(Throwable t, String what) {
+        return translate(t, what, context, checkId);
+    }
+
+    /** Kafka's errors as the reasons an operator can act on; anything unrecognised is PROBE_FAILED with its message. */
+    static ProbeException translate(Throwable t, String what, CheckContext context, String checkId) {
         if (t instanceof ProbeException p) {
             return p;
         }
         if (t instanceof TimeoutException) {
-            return timeout(what, t);
+            return timeout(what, t, context);
         }
         if (t instanceof AuthenticationException) {
             return new ProbeException(ProbeErrors.AUTH_FAILED, "the brokers at " + KafkaTarget.bootstrap(context.target())
@@ -92,7 +97,7 @@ final class AdminSession implements AutoCloseable {
                 + ": " + oneLine(t), t);
     }
 
-    private ProbeException timeout(String what, Throwable t) {
+    private static ProbeException timeout(String what, Throwable t, CheckContext context) {
         return new ProbeException(ProbeErrors.TIMEOUT, "no answer from the brokers at "
                 + KafkaTarget.bootstrap(context.target()) + " to " + what + " before the deadline (the port accepts "
                 + "connections but the Kafka protocol got no reply: a hung broker, a non-Kafka service on that port, "

@@ -48,6 +48,44 @@ class KafkaProbeErrorsTest {
     }
 
     @Test
+    void aUserInTheTargetBecomesSaslCredentialsWithTheEscapedPassword() {
+        Target t = Target.parse("kafka://opsdoc@b1:9093?sasl.mechanism=SCRAM-SHA-512");
+        var props = KafkaTarget.clientProperties(new io.opsdoc.core.CheckContext(t,
+                java.util.Optional.of(io.opsdoc.core.Secret.of("p\"w\\x", "test")),
+                io.opsdoc.core.Parameters.resolve("kafka-isr", check.parameters(), Map.of()), java.time.Instant.now()));
+        assertThat(props).containsEntry("bootstrap.servers", "b1:9093").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(props.get("sasl.jaas.config").toString()).isEqualTo(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"opsdoc\" password=\"p\\\"w\\\\x\";");
+        assertThat(t.display()).doesNotContain("p\"w");
+        var plain = KafkaTarget.clientProperties(new io.opsdoc.core.CheckContext(Target.parse("kafka://b1"),
+                java.util.Optional.empty(), io.opsdoc.core.Parameters.resolve("kafka-isr", check.parameters(), Map.of()),
+                java.time.Instant.now()));
+        assertThat(plain).doesNotContainKeys("sasl.jaas.config", "security.protocol");
+    }
+
+    @Test
+    void kafkaAuthenticationAndAuthorizationErrorsBecomeAuthFailedAndPermissionDenied() {
+        var ctx = new io.opsdoc.core.CheckContext(Target.parse("kafka://opsdoc@b1:9093"), java.util.Optional.empty(),
+                io.opsdoc.core.Parameters.resolve("kafka-isr", check.parameters(), Map.of()), java.time.Instant.now().plusSeconds(5));
+        var auth = AdminSession.translate(new org.apache.kafka.common.errors.SaslAuthenticationException(
+                "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512"),
+                "describe the cluster", ctx, KafkaIsr.ID);
+        assertThat(auth.code().code()).isEqualTo("AUTH_FAILED");
+        assertThat(auth.getMessage()).contains("rejected the login").contains("invalid credentials");
+        var denied = AdminSession.translate(new org.apache.kafka.common.errors.TopicAuthorizationException(
+                "Not authorized to access topics: [orders]"), "describe topics", ctx, KafkaIsr.ID);
+        assertThat(denied.code().code()).isEqualTo("PERMISSION_DENIED");
+        assertThat(denied.getMessage()).contains("not allowed to describe topics").contains("opsdoc grants kafka-isr");
+        var cluster = AdminSession.translate(new org.apache.kafka.common.errors.ClusterAuthorizationException(
+                "Cluster authorization failed."), "describe the metadata quorum", ctx, KafkaCluster.ID);
+        assertThat(cluster.getMessage()).contains("opsdoc grants kafka-cluster");
+        var timeout = AdminSession.translate(new org.apache.kafka.common.errors.TimeoutException("Timed out"),
+                "list topics", ctx, KafkaIsr.ID);
+        assertThat(timeout.code().code()).isEqualTo("TIMEOUT");
+    }
+
+    @Test
     void targetsAreValidatedBeforeAnyConnection() {
         assertThatThrownBy(() -> check.validate(Target.parse("kafka://b1:9092?acks=all")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("'acks' is not supported");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.Json;
 import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.kafka.KafkaClusterLab;
 import io.opsdoc.lab.kubernetes.KubernetesLab;
 import io.opsdoc.lab.redis.RedisLab;
 import java.nio.file.Files;
@@ -18,11 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One gate over every lab system at once, each with a real fault, in parallel, with every report format. */
+/** One gate over every lab system at once (MariaDB, Redis, Kafka, Kubernetes), each with a real fault, in parallel, with every report format. */
 class GateAcrossLabsTest {
     private static MariaDbReplicationLab mysql;
     private static RedisLab redis;
     private static KubernetesLab k8s;
+    private static KafkaClusterLab kafka;
 
     @TempDir
     Path dir;
@@ -32,6 +34,7 @@ class GateAcrossLabsTest {
         mysql = MariaDbReplicationLab.shared();
         redis = RedisLab.shared();
         k8s = KubernetesLab.start();
+        kafka = KafkaClusterLab.shared();
     }
 
     @AfterAll
@@ -39,12 +42,15 @@ class GateAcrossLabsTest {
         k8s.close();
         mysql.heal();
         redis.heal();
+        kafka.heal();
     }
 
     @Test
-    void oneGateRunsMysqlRedisAndKubernetesInParallel() throws Exception {
+    void oneGateRunsMysqlRedisKafkaAndKubernetesInParallel() throws Exception {
         mysql.heal();
         redis.heal();
+        kafka.heal();
+        kafka.stopOneBroker();
         mysql.stopSqlThread();
         redis.memoryFullNoEviction();
         k8s.nodeUnreachable("worker-1", Duration.ofMinutes(2));
@@ -63,7 +69,10 @@ class GateAcrossLabsTest {
                   cluster:
                     uri: "%s"
                     checks: [k8s-node-notready, k8s-workloads]
-                """.formatted(mysql.replicaUri(), redis.uri(RedisLab.Node.STANDALONE), k8s.targetUri()));
+                  events:
+                    uri: "%s"
+                    checks: [kafka-isr]
+                """.formatted(mysql.replicaUri(), redis.uri(RedisLab.Node.STANDALONE), k8s.targetUri(), kafka.uri()));
         Map<String, String> env = Map.of("MYSQL_PW", mysql.monitorPassword(), "REDIS_PW", redis.monitorPassword());
         List<String> files = new ArrayList<>();
         List<String> args = new ArrayList<>(List.of("gate", "-c", cfg.toString(), "--format", "json"));
@@ -83,9 +92,9 @@ class GateAcrossLabsTest {
             slowest = Math.max(slowest, r.get("durationSeconds").asDouble());
             sum += r.get("durationSeconds").asDouble();
         }
-        assertThat(seen).contains("db-replica:SQL_THREAD_STOPPED", "cluster:NODE_UNKNOWN")
+        assertThat(seen).contains("db-replica:SQL_THREAD_STOPPED", "cluster:NODE_UNKNOWN", "events:UNDER_REPLICATED")
                 .contains("cache:WRITES_REJECTED_OOM");
-        assertThat(doc.get("reports")).hasSize(5);
+        assertThat(doc.get("reports")).hasSize(6);
         assertThat(c.millis() / 1000.0).as("parallel: about the slowest check (%.1fs), not the sum (%.1fs)", slowest, sum)
                 .isLessThan(slowest + Math.max(3.0, (sum - slowest) / 2));
         for (String f : files) {

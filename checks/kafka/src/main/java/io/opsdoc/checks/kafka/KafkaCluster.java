@@ -1,6 +1,6 @@
 package io.opsdoc.checks.kafka;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * Are all brokers up, is the KRaft metadata quorum caught up, and do the log dirs have room? Reads
  * {@code describeCluster}, {@code describeMetadataQuorum} and {@code describeLogDirs}. No Kafka type here.
  */
-public final class KafkaCluster implements Check<ClusterFacts> {
+public final class KafkaCluster extends DescribedCheck<ClusterFacts> {
     public static final String ID = "kafka-cluster";
     static final String NOTE = "kafka/cluster";
 
@@ -46,39 +46,9 @@ public final class KafkaCluster implements Check<ClusterFacts> {
             "describeCluster needs no ACL; describeMetadataQuorum and describeLogDirs need Describe on the cluster.",
             true, false, false, false, false));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "kafka";
-    }
-
-    @Override
-    public String title() {
-        return "Are all Kafka brokers up, is the KRaft metadata quorum caught up, and do the log dirs have room?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<ClusterFacts> factsType() {
-        return ClusterFacts.class;
+    public KafkaCluster() {
+        super(ID, "kafka", "Are all Kafka brokers up, is the KRaft metadata quorum caught up, and do the log dirs have room?",
+                ClusterFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.opsdoc.checks.kafka;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -24,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
  * the way Burrow does: lag that grows while the group commits (LAGGING), a committed offset that does not move
  * while there is lag (STALLED), lag with nobody consuming (STOPPED), and offsets moving backwards (REWIND).
  */
-public final class KafkaConsumerLag implements Check<GroupsFacts> {
+public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
     public static final String ID = "kafka-consumer-lag";
     static final String NOTE = "kafka/consumer-lag";
 
@@ -50,39 +50,9 @@ public final class KafkaConsumerLag implements Check<GroupsFacts> {
                     + "descriptions need Describe on each group; log-end offsets need Describe on each topic.",
             true, false, true, false, true));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "kafka";
-    }
-
-    @Override
-    public String title() {
-        return "Are the Kafka consumer groups keeping up, stalled, stopped, or rewound?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<GroupsFacts> factsType() {
-        return GroupsFacts.class;
+    public KafkaConsumerLag() {
+        super(ID, "kafka", "Are the Kafka consumer groups keeping up, stalled, stopped, or rewound?",
+                GroupsFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

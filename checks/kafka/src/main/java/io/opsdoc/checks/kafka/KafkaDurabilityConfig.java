@@ -1,6 +1,6 @@
 package io.opsdoc.checks.kafka;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * replication factor, min.insync.replicas against it, unclean leader election, and the internal topics that hold
  * consumer offsets and transaction state. Same facts as {@code kafka-isr}; no Kafka type here.
  */
-public final class KafkaDurabilityConfig implements Check<TopicsFacts> {
+public final class KafkaDurabilityConfig extends DescribedCheck<TopicsFacts> {
     public static final String ID = "kafka-durability-config";
     static final String NOTE = "kafka/message-loss";
 
@@ -46,39 +46,9 @@ public final class KafkaDurabilityConfig implements Check<TopicsFacts> {
             "listTopics/describeTopics need Describe on each topic; describeConfigs needs DescribeConfigs on topics and"
                     + " on the cluster (broker defaults).", false, true, true, true, false));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "kafka";
-    }
-
-    @Override
-    public String title() {
-        return "Is this Kafka cluster configured so that one broker failure neither loses acknowledged data nor stops writes?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<TopicsFacts> factsType() {
-        return TopicsFacts.class;
+    public KafkaDurabilityConfig() {
+        super(ID, "kafka", "Is this Kafka cluster configured so that one broker failure neither loses acknowledged data nor stops writes?",
+                TopicsFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

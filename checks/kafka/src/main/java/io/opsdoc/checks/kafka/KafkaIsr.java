@@ -1,6 +1,6 @@
 package io.opsdoc.checks.kafka;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *
  * <p>This class names no Kafka type: the Admin client loads in {@link TopicsCollector}, only when it runs.
  */
-public final class KafkaIsr implements Check<TopicsFacts> {
+public final class KafkaIsr extends DescribedCheck<TopicsFacts> {
     public static final String ID = "kafka-isr";
     static final String NOTE = "kafka/replication-isr";
 
@@ -67,39 +67,9 @@ public final class KafkaIsr implements Check<TopicsFacts> {
                     + " silently left out); describeConfigs needs DescribeConfigs on topics and on the cluster (broker"
                     + " defaults).", false, true, true, true, false));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "kafka";
-    }
-
-    @Override
-    public String title() {
-        return "Are any Kafka partitions under-replicated, under their min ISR or offline, and will that lose data?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<TopicsFacts> factsType() {
-        return TopicsFacts.class;
+    public KafkaIsr() {
+        super(ID, "kafka", "Are any Kafka partitions under-replicated, under their min ISR or offline, and will that lose data?",
+                TopicsFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

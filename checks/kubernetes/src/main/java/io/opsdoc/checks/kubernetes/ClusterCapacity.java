@@ -4,7 +4,7 @@ import io.opsdoc.checks.kubernetes.CapacityFacts.ContainerRequests;
 import io.opsdoc.checks.kubernetes.CapacityFacts.NodeCapacity;
 import io.opsdoc.checks.kubernetes.CapacityFacts.PodRequests;
 import io.opsdoc.checks.kubernetes.CapacityFacts.WorkloadRequests;
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -26,7 +26,7 @@ import java.util.Map;
  * per node; whether the pods of the biggest node would fit elsewhere if it failed; and whether one more replica of
  * the workload with the largest pods fits anywhere. Requests count, not usage: they are what the scheduler reserves.
  */
-public final class ClusterCapacity implements Check<CapacityFacts> {
+public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
     public static final String ID = "k8s-capacity";
     static final String NOTE = "kubernetes/capacity";
 
@@ -48,39 +48,9 @@ public final class ClusterCapacity implements Check<CapacityFacts> {
             new KubeGrants.Rule("", List.of("nodes", "pods")),
             new KubeGrants.Rule("apps", List.of("deployments", "statefulsets"))));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return KubeTarget.SCHEME;
-    }
-
-    @Override
-    public String title() {
-        return "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<CapacityFacts> factsType() {
-        return CapacityFacts.class;
+    public ClusterCapacity() {
+        super(ID, KubeTarget.SCHEME, "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica?",
+                CapacityFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.opsdoc.checks.kubernetes;
 
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.Endpoint;
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.ServingCertificate;
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -24,7 +24,7 @@ import java.util.Map;
  * Reads {@code /readyz?verbose} and {@code /livez?verbose} (each named check, etcd among them) and the certificate
  * from the TLS handshake.
  */
-public final class ControlPlaneHealth implements Check<ControlPlaneFacts> {
+public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> {
     public static final String ID = "k8s-control-plane";
     static final String NOTE = "kubernetes/control-plane";
 
@@ -50,39 +50,9 @@ public final class ControlPlaneHealth implements Check<ControlPlaneFacts> {
                     + "system:public-info-viewer; this role makes it explicit where that binding was removed.",
             List.of("/readyz", "/readyz/*", "/livez", "/livez/*", "/version")));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return KubeTarget.SCHEME;
-    }
-
-    @Override
-    public String title() {
-        return "Is the Kubernetes API server ready and live, is etcd reachable, and when does its certificate expire?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<ControlPlaneFacts> factsType() {
-        return ControlPlaneFacts.class;
+    public ControlPlaneHealth() {
+        super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, and when does its certificate expire?",
+                ControlPlaneFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.opsdoc.checks.kubernetes.NodeFacts.NodeState;
 import io.opsdoc.checks.kubernetes.NodeFacts.NodeTaint;
 import io.opsdoc.checks.kubernetes.NodeFacts.PodOnNode;
 import io.opsdoc.checks.kubernetes.NodeFacts.PodToleration;
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * <p>This class never touches Fabric8: {@link NodeCollector} does the I/O, so the client library loads only when
  * the check runs, and {@link #evaluate} works on recorded facts offline.
  */
-public final class NodeReadiness implements Check<NodeFacts> {
+public final class NodeReadiness extends DescribedCheck<NodeFacts> {
     public static final String ID = "k8s-node-notready";
     static final String NOTE = "kubernetes/node-notready";
 
@@ -77,39 +77,9 @@ public final class NodeReadiness implements Check<NodeFacts> {
             new KubeGrants.Rule("", List.of("nodes", "pods")),
             new KubeGrants.Rule("coordination.k8s.io", List.of("leases"))));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return KubeTarget.SCHEME;
-    }
-
-    @Override
-    public String title() {
-        return "Are all Kubernetes nodes Ready? For those that are not: why, since when, and when are their pods evicted?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<NodeFacts> factsType() {
-        return NodeFacts.class;
+    public NodeReadiness() {
+        super(ID, KubeTarget.SCHEME, "Are all Kubernetes nodes Ready? For those that are not: why, since when, and when are their pods evicted?",
+                NodeFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

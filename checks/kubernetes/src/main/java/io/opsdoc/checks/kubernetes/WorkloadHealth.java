@@ -5,7 +5,7 @@ import io.opsdoc.checks.kubernetes.WorkloadFacts.ContainerSpec;
 import io.opsdoc.checks.kubernetes.WorkloadFacts.ContainerState;
 import io.opsdoc.checks.kubernetes.WorkloadFacts.PodState;
 import io.opsdoc.checks.kubernetes.WorkloadFacts.Workload;
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * without probes. Findings are per workload ({@code namespace/Kind/name}), so they stay stable while pods come and
  * go. Like every check here, this class never touches Fabric8 ({@link WorkloadCollector} does the I/O).
  */
-public final class WorkloadHealth implements Check<WorkloadFacts> {
+public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
     public static final String ID = "k8s-workloads";
     static final String NOTE = "kubernetes/workloads";
 
@@ -75,39 +75,9 @@ public final class WorkloadHealth implements Check<WorkloadFacts> {
             new KubeGrants.Rule("", List.of("pods")),
             new KubeGrants.Rule("apps", List.of("deployments", "statefulsets", "daemonsets"))));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return KubeTarget.SCHEME;
-    }
-
-    @Override
-    public String title() {
-        return "Does every Kubernetes workload have the replicas it wants? If not: crash loops, image pulls, scheduling, OOM";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<WorkloadFacts> factsType() {
-        return WorkloadFacts.class;
+    public WorkloadHealth() {
+        super(ID, KubeTarget.SCHEME, "Does every Kubernetes workload have the replicas it wants? If not: crash loops, image pulls, scheduling, OOM",
+                WorkloadFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

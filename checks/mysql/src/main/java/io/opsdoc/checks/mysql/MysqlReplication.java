@@ -1,6 +1,6 @@
 package io.opsdoc.checks.mysql;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -20,7 +20,7 @@ import java.util.Map;
  * Is this replica replicating, and how far behind is it? Runs on the replica: thread state and errors, lag
  * (corrected for intended delay, never treating NULL as 0), received-versus-applied positions, writability, GTID.
  */
-public final class MysqlReplication implements Check<ReplicationFacts> {
+public final class MysqlReplication extends DescribedCheck<ReplicationFacts> {
     public static final String ID = "mysql-replication";
     static final String NOTE = "mysql/replication";
 
@@ -78,39 +78,9 @@ public final class MysqlReplication implements Check<ReplicationFacts> {
 
     private static final List<String> VARIABLES = List.of("read_only", "super_read_only", "gtid_mode", "server_id");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "mysql";
-    }
-
-    @Override
-    public String title() {
-        return "Is this MySQL/MariaDB replica replicating, and how far behind is it?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<ReplicationFacts> factsType() {
-        return ReplicationFacts.class;
+    public MysqlReplication() {
+        super(ID, "mysql", "Is this MySQL/MariaDB replica replicating, and how far behind is it?",
+                ReplicationFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

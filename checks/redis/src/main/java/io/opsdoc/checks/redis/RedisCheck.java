@@ -1,6 +1,8 @@
 package io.opsdoc.checks.redis;
 
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
+import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Target;
@@ -9,16 +11,10 @@ import java.time.Duration;
 import java.util.List;
 
 /** What the Redis checks share: the target scheme, the facts type, target validation and the ACL they print. */
-abstract class RedisCheck implements Check<RedisFacts> {
+abstract class RedisCheck extends DescribedCheck<RedisFacts> {
 
-    @Override
-    public String targetScheme() {
-        return "redis";
-    }
-
-    @Override
-    public Class<RedisFacts> factsType() {
-        return RedisFacts.class;
+    RedisCheck(String id, String title, List<ParameterSpec> parameters, List<FindingCode> codes, List<GrantSet> grants) {
+        super(id, "redis", title, RedisFacts.class, parameters, codes, grants);
     }
 
     @Override

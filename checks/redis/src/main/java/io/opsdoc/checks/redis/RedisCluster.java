@@ -44,29 +44,9 @@ public final class RedisCluster extends RedisCheck {
     private static final List<GrantSet> GRANTS = acl("INFO, CLUSTER INFO and CLUSTER NODES only read; CLIENT SETNAME "
             + "names the probe's connection.", "info", "cluster|info", "cluster|nodes", "client|setname");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Is this Redis Cluster serving all slots, with a replica behind every master?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisCluster() {
+        super(ID, "Is this Redis Cluster serving all slots, with a replica behind every master?",
+                List.of(), CODES, GRANTS);
     }
 
     @Override

@@ -47,29 +47,9 @@ public final class RedisMemory extends RedisCheck {
     private static final List<GrantSet> GRANTS = acl("INFO and CONFIG GET only read; CLIENT SETNAME names the probe's "
             + "connection.", "info", "config|get", "client|setname");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Is Redis memory bounded, and can it evict when full?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisMemory() {
+        super(ID, "Is Redis memory bounded, and can it evict when full?",
+                PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -44,29 +44,9 @@ public final class RedisPersistence extends RedisCheck {
     private static final List<GrantSet> GRANTS = acl("INFO and CONFIG GET only read; CLIENT SETNAME names the probe's "
             + "connection.", "info", "config|get", "client|setname");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Does Redis persist its data, and did the last save work?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisPersistence() {
+        super(ID, "Does Redis persist its data, and did the last save work?",
+                PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -53,29 +53,9 @@ public final class RedisReplication extends RedisCheck {
     private static final List<GrantSet> GRANTS = acl("INFO and CONFIG GET only read; CLIENT SETNAME names the probe's "
             + "connection.", "info", "config|get", "client|setname");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Is Redis replication connected, caught up and able to resume after a disconnect?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisReplication() {
+        super(ID, "Is Redis replication connected, caught up and able to resume after a disconnect?",
+                PARAMETERS, CODES, GRANTS);
     }
 
     @Override

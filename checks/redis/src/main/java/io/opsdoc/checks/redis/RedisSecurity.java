@@ -39,29 +39,9 @@ public final class RedisSecurity extends RedisCheck {
             + "tells renamed-away commands apart; CONFIG GET reads protected-mode and bind.",
             "info", "config|get", "acl|getuser", "acl|cat", "command|info", "client|setname");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Can anyone connect to this Redis, and can they wipe or reconfigure it?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return List.of();
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisSecurity() {
+        super(ID, "Can anyone connect to this Redis, and can they wipe or reconfigure it?",
+                List.of(), CODES, GRANTS);
     }
 
     @Override

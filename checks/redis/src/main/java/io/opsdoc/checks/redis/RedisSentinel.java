@@ -1,7 +1,7 @@
 package io.opsdoc.checks.redis;
 
 import io.opsdoc.checks.redis.SentinelFacts.MasterView;
-import io.opsdoc.core.Check;
+import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * its view or by agreement, can the Sentinels reach their quorum, are there enough of them, and is there a replica
  * to promote.
  */
-public final class RedisSentinel implements Check<SentinelFacts> {
+public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
     public static final String ID = "redis-sentinel";
     static final String NOTE = "redis/sentinel";
     static final int DEFAULT_PORT = 26379;
@@ -56,39 +56,9 @@ public final class RedisSentinel implements Check<SentinelFacts> {
                     "a Sentinel with no requirepass/ACL answers anyone; consider protecting it, since SENTINEL "
                             + "commands can also trigger failovers and change configuration."));
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String targetScheme() {
-        return "redis-sentinel";
-    }
-
-    @Override
-    public String title() {
-        return "Can Redis Sentinel see the master, agree, and fail it over?";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
-    }
-
-    @Override
-    public Class<SentinelFacts> factsType() {
-        return SentinelFacts.class;
+    public RedisSentinel() {
+        super(ID, "redis-sentinel", "Can Redis Sentinel see the master, agree, and fail it over?",
+                SentinelFacts.class, PARAMETERS, CODES, GRANTS);
     }
 
     @Override

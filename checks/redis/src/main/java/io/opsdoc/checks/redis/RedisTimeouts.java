@@ -76,29 +76,9 @@ public final class RedisTimeouts extends RedisCheck {
             + "so it can leave itself out.",
             "ping", "info", "config|get", "slowlog|get", "latency|latest", "client|list", "client|setname", "cluster|info");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String title() {
-        return "Why are Redis clients timing out? The whole checklist in one pass";
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return PARAMETERS;
-    }
-
-    @Override
-    public List<FindingCode> codes() {
-        return CODES;
-    }
-
-    @Override
-    public List<GrantSet> grants() {
-        return GRANTS;
+    public RedisTimeouts() {
+        super(ID, "Why are Redis clients timing out? The whole checklist in one pass",
+                PARAMETERS, CODES, GRANTS);
     }
 
     @Override

@@ -1,20 +1,13 @@
 package io.opsdoc.cli.lab;
 
-import io.opsdoc.core.Check;
-import io.opsdoc.core.CheckRegistry;
-import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Report;
-import io.opsdoc.core.Runner;
-import io.opsdoc.core.Target;
 import io.opsdoc.lab.kafka.KafkaClusterLab;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The Kafka checks against a real in-JVM KRaft cluster (1 controller, 3 brokers). */
 final class KafkaLabSuite implements LabSuite {
-    private final Runner runner = new Runner();
     private KafkaClusterLab lab;
 
     @Override
@@ -125,8 +118,6 @@ final class KafkaLabSuite implements LabSuite {
     }
 
     private Report check(String checkId, Map<String, String> params) {
-        Check<?> check = CheckRegistry.load().require(checkId);
-        Parameters p = Parameters.resolve(check.id(), check.parameters(), params);
-        return runner.run(check, Target.parse(lab.uri()), p, Optional.empty(), Duration.ofSeconds(15)).report();
+        return LabRun.check(checkId, lab.uri(), params, null, Duration.ofSeconds(15));
     }
 }

@@ -1,21 +1,14 @@
 package io.opsdoc.cli.lab;
 
-import io.opsdoc.core.Check;
-import io.opsdoc.core.CheckRegistry;
-import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Report;
-import io.opsdoc.core.Runner;
-import io.opsdoc.core.Target;
 import io.opsdoc.lab.kubernetes.ControlPlaneLab;
 import io.opsdoc.lab.kubernetes.KubernetesLab;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The Kubernetes checks against a mock API server holding a three-node cluster, broken one way after another. */
 final class KubernetesLabSuite implements LabSuite {
-    private final Runner runner = new Runner();
     private KubernetesLab lab;
     private ControlPlaneLab controlPlane;
 
@@ -114,10 +107,7 @@ final class KubernetesLabSuite implements LabSuite {
     private LabScenario controlPlane(String name, String description, String code, Runnable induce) {
         return new LabScenario(name, description, code, () -> {
             induce.run();
-            Check<?> check = CheckRegistry.load().require("k8s-control-plane");
-            Parameters params = Parameters.resolve(check.id(), check.parameters(), Map.of());
-            return runner.run(check, Target.parse(controlPlane.targetUri()), params, Optional.empty(), Duration.ofSeconds(10))
-                    .report();
+            return LabRun.check("k8s-control-plane", controlPlane.targetUri(), Map.of(), null, Duration.ofSeconds(10));
         });
     }
 
@@ -141,8 +131,6 @@ final class KubernetesLabSuite implements LabSuite {
     }
 
     private Report check(String id) {
-        Check<?> check = CheckRegistry.load().require(id);
-        Parameters params = Parameters.resolve(check.id(), check.parameters(), Map.of());
-        return runner.run(check, Target.parse(lab.targetUri()), params, Optional.empty(), Duration.ofSeconds(10)).report();
+        return LabRun.check(id, lab.targetUri(), Map.of(), null, Duration.ofSeconds(10));
     }
 }

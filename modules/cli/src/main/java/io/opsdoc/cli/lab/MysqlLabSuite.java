@@ -1,21 +1,13 @@
 package io.opsdoc.cli.lab;
 
-import io.opsdoc.core.Check;
-import io.opsdoc.core.CheckRegistry;
-import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Report;
-import io.opsdoc.core.Runner;
-import io.opsdoc.core.Secret;
-import io.opsdoc.core.Target;
 import io.opsdoc.lab.MariaDbReplicationLab;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** mysql-replication against a real MariaDB primary and replica. */
 final class MysqlLabSuite implements LabSuite {
-    private final Runner runner = new Runner();
     private MariaDbReplicationLab lab;
 
     @Override
@@ -94,9 +86,7 @@ final class MysqlLabSuite implements LabSuite {
     }
 
     private Report check(String user, String password) {
-        Check<?> check = CheckRegistry.load().require("mysql-replication");
-        Target target = Target.parse("mysql://" + user + "@" + lab.host() + ":" + lab.replicaPort());
-        Parameters params = Parameters.resolve(check.id(), check.parameters(), Map.of());
-        return runner.run(check, target, params, Optional.of(Secret.of(password, "the lab")), Duration.ofSeconds(10)).report();
+        return LabRun.check("mysql-replication", "mysql://" + user + "@" + lab.host() + ":" + lab.replicaPort(), Map.of(),
+                password, Duration.ofSeconds(10));
     }
 }

@@ -1,22 +1,14 @@
 package io.opsdoc.cli.lab;
 
-import io.opsdoc.core.Check;
-import io.opsdoc.core.CheckRegistry;
-import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Report;
-import io.opsdoc.core.Runner;
-import io.opsdoc.core.Secret;
-import io.opsdoc.core.Target;
 import io.opsdoc.lab.redis.RedisLab;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The Redis checks against a real standalone server and a primary with one replica (Redis 6.2 from embedded-redis). */
 final class RedisLabSuite implements LabSuite {
-    private final Runner runner = new Runner();
     private RedisLab lab;
 
     @Override
@@ -99,9 +91,7 @@ final class RedisLabSuite implements LabSuite {
         return new LabScenario(name, description, code, () -> {
             lab.startCluster();
             induce.run();
-            Check<?> check = CheckRegistry.load().require("redis-cluster");
-            return runner.run(check, Target.parse(lab.clusterUri(0)), Parameters.resolve(check.id(), check.parameters(),
-                    Map.of()), Optional.of(Secret.of(lab.monitorPassword(), "the lab")), Duration.ofSeconds(10)).report();
+            return LabRun.check("redis-cluster", lab.clusterUri(0), Map.of(), lab.monitorPassword(), Duration.ofSeconds(10));
         });
     }
 
@@ -109,9 +99,7 @@ final class RedisLabSuite implements LabSuite {
         return new LabScenario(name, description, code, () -> {
             lab.startSentinels();
             induce.run();
-            Check<?> check = CheckRegistry.load().require("redis-sentinel");
-            return runner.run(check, Target.parse(lab.sentinelUri(0)), Parameters.resolve(check.id(), check.parameters(),
-                    Map.of()), Optional.empty(), Duration.ofSeconds(10)).report();
+            return LabRun.check("redis-sentinel", lab.sentinelUri(0), Map.of(), null, Duration.ofSeconds(10));
         });
     }
 
@@ -119,9 +107,7 @@ final class RedisLabSuite implements LabSuite {
             Map<String, String> params, Runnable induce) {
         return new LabScenario(name, description, code, () -> {
             induce.run();
-            Check<?> check = CheckRegistry.load().require(checkId);
-            return runner.run(check, Target.parse(lab.uri(node)), Parameters.resolve(check.id(), check.parameters(), params),
-                    Optional.of(Secret.of(lab.monitorPassword(), "the lab")), Duration.ofSeconds(10)).report();
+            return LabRun.check(checkId, lab.uri(node), params, lab.monitorPassword(), Duration.ofSeconds(10));
         });
     }
 }

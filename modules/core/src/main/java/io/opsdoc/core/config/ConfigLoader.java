@@ -13,6 +13,7 @@ import io.opsdoc.core.Runner;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
+import io.opsdoc.core.alerts.AlertMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,9 +35,11 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    static final Set<String> TOP = Set.of("version", "defaults", "targets", "waivers");
+    static final Set<String> TOP = Set.of("version", "defaults", "targets", "waivers", "alerts", "forward");
     static final Set<String> DEFAULTS = Set.of("timeout", "concurrency", "per-target");
-    static final Set<String> TARGET = Set.of("uri", "password", "tags", "timeout", "checks");
+    static final Set<String> TARGET = Set.of("uri", "password", "tags", "timeout", "checks", "alert-instances");
+    static final Set<String> ALERT = Set.of("note", "check", "target");
+    static final Set<String> FORWARD = Set.of("name", "type", "url", "secret");
     private static final Set<String> PASSWORD = Set.of("env", "file");
     static final Set<String> WAIVER = Set.of("target", "check", "code", "reason", "owner", "expires");
 
@@ -116,7 +119,73 @@ public final class ConfigLoader {
                 waivers.add(waiver(waiversNode.get(i), "/waivers/" + i, targets));
             }
         }
-        return new OpsdocConfig(file, timeout, concurrency, perTarget, targets, waivers, List.copyOf(warnings));
+        Map<String, AlertMapping> alerts = new LinkedHashMap<>();
+        JsonNode alertsNode = root.get("alerts");
+        if (alertsNode != null && !alertsNode.isNull()) {
+            if (!alertsNode.isObject()) {
+                throw error("/alerts", "must map alert names to {note, check, target}");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = alertsNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                alerts.put(e.getKey(), alert(e.getKey(), e.getValue(), "/alerts/" + e.getKey(), targets));
+            }
+        }
+        List<ForwardConfig> forward = new ArrayList<>();
+        JsonNode forwardNode = root.get("forward");
+        if (forwardNode != null && !forwardNode.isNull()) {
+            if (!forwardNode.isArray()) {
+                throw error("/forward", "must be a list of receivers");
+            }
+            for (int i = 0; i < forwardNode.size(); i++) {
+                forward.add(forward(forwardNode.get(i), "/forward/" + i, forward));
+            }
+        }
+        return new OpsdocConfig(file, timeout, concurrency, perTarget, targets, waivers, Map.copyOf(alerts),
+                List.copyOf(forward), List.copyOf(warnings));
+    }
+
+    private AlertMapping alert(String name, JsonNode node, String at, Map<String, TargetConfig> targets) {
+        object(node, at, ALERT);
+        String note = node.has("note") ? text(node.get("note"), at + "/note") : null;
+        String check = node.has("check") ? text(node.get("check"), at + "/check") : null;
+        String target = node.has("target") ? text(node.get("target"), at + "/target") : null;
+        if (note == null && check == null && target == null) {
+            throw error(at, "give at least one of note, check, target");
+        }
+        if (check != null) {
+            Check<?> c = registry.find(check).orElseThrow(() -> error(at + "/check", "unknown check '" + check + "' (opsdoc list shows them)"));
+            if (note == null && !c.codes().isEmpty()) {
+                note = c.codes().get(0).noteId();
+            }
+        }
+        if (target != null) {
+            TargetConfig t = targets.get(target);
+            if (t == null) {
+                throw error(at + "/target", "no target named '" + target + "' in this file");
+            }
+            if (check != null && !t.checks().containsKey(check)) {
+                throw error(at + "/target", "target '" + target + "' does not list check '" + check + "'");
+            }
+        }
+        return new AlertMapping(name, note, check, target);
+    }
+
+    private ForwardConfig forward(JsonNode node, String at, List<ForwardConfig> before) {
+        object(node, at, FORWARD);
+        String name = text(required(node, "name", at), at + "/name");
+        if (before.stream().anyMatch(f -> f.name().equals(name))) {
+            throw error(at + "/name", "a receiver named '" + name + "' comes earlier in the list");
+        }
+        String type = text(required(node, "type", at), at + "/type");
+        if (!ForwardConfig.TYPES.contains(type)) {
+            throw error(at + "/type", "unknown receiver type '" + type + "' (expected one of " + String.join(", ", new java.util.TreeSet<>(ForwardConfig.TYPES)) + ")");
+        }
+        SecretRef url = secret(required(node, "url", at), at + "/url", "URL");
+        SecretRef signing = node.has("secret") && !node.get("secret").isNull() ? secret(node.get("secret"), at + "/secret", "secret") : null;
+        if (signing != null && !type.equals("dingtalk") && !type.equals("feishu")) {
+            throw error(at + "/secret", "only dingtalk and feishu robots sign their requests");
+        }
+        return new ForwardConfig(name, type, url, signing);
     }
 
     private TargetConfig target(String name, JsonNode node, String at) {
@@ -173,7 +242,17 @@ public final class ConfigLoader {
         if (checks.isEmpty()) {
             throw error(at + "/checks", "names no check");
         }
-        return new TargetConfig(name, target, password, List.copyOf(tags), timeout, checks);
+        List<String> instances = new ArrayList<>();
+        JsonNode instancesNode = node.get("alert-instances");
+        if (instancesNode != null && !instancesNode.isNull()) {
+            if (!instancesNode.isArray()) {
+                throw error(at + "/alert-instances", "must be a list of label values, e.g. [db1:9104]");
+            }
+            for (int i = 0; i < instancesNode.size(); i++) {
+                instances.add(text(instancesNode.get(i), at + "/alert-instances/" + i));
+            }
+        }
+        return new TargetConfig(name, target, password, List.copyOf(tags), timeout, checks, List.copyOf(instances));
     }
 
     private void validateCheck(String id, Map<String, String> params, Target target, String idAt, String paramsAt) {
@@ -194,8 +273,12 @@ public final class ConfigLoader {
     }
 
     private SecretRef secret(JsonNode node, String at) {
+        return secret(node, at, "password");
+    }
+
+    private SecretRef secret(JsonNode node, String at, String what) {
         if (node.isTextual()) {
-            warnings.add(where(at) + ": a plain-text password in the config; use password: {env: VAR} or {file: PATH}");
+            warnings.add(where(at) + ": a plain-text " + what + " in the config; use {env: VAR} or {file: PATH}");
             return new SecretRef(null, null, Secret.of(node.asText(), "the config file"), where(at));
         }
         object(node, at, PASSWORD);

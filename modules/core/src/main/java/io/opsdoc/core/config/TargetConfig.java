@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param checks check id to parameter overrides (raw text, as --set takes them), in file order
  * @param timeout null for the default
+ * @param alertInstances label values (an exporter's {@code instance}, a node name) that mean this target in alerts
  */
 public record TargetConfig(String name, Target target, SecretRef password, List<String> tags, Duration timeout,
-        Map<String, Map<String, String>> checks) {
+        Map<String, Map<String, String>> checks, List<String> alertInstances) {
 }

@@ -155,4 +155,42 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"), REGISTRY)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no such file");
     }
+
+    @Test
+    void readsAlertMappingsAndForwardReceivers() throws IOException {
+        OpsdocConfig c = load("""
+                targets:
+                  db:
+                    uri: fake://db1:5
+                    alert-instances: ["db1:9104"]
+                    checks: [fake-check]
+                alerts:
+                  OrdersLag: {check: fake-check, target: db}
+                  Other: {note: mysql/replication}
+                forward:
+                  - name: oncall
+                    type: dingtalk
+                    url: {env: DING_URL}
+                    secret: {env: DING_SECRET}
+                  - name: archive
+                    type: webhook
+                    url: http://127.0.0.1:9/hook
+                """);
+        assertThat(c.targets().get("db").alertInstances()).containsExactly("db1:9104");
+        assertThat(c.alerts().get("OrdersLag").note()).as("a check's own note fills in").isNotNull();
+        assertThat(c.alerts().get("OrdersLag").target()).isEqualTo("db");
+        assertThat(c.forward()).extracting(ForwardConfig::type).containsExactly("dingtalk", "webhook");
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("forward.1.url").contains("plain-text URL"));
+    }
+
+    @Test
+    void badAlertMappingsAndReceiversNameTheKey() {
+        String target = "targets:\n  db:\n    uri: fake://db1:5\n    checks: [fake-check]\n";
+        fails(target + "alerts:\n  X: {}\n", "alerts.X: give at least one of note, check, target");
+        fails(target + "alerts:\n  X: {check: nope}\n", "unknown check 'nope'");
+        fails(target + "alerts:\n  X: {target: other}\n", "no target named 'other'");
+        fails(target + "forward:\n  - {name: a, type: teams, url: http://x}\n", "unknown receiver type 'teams'");
+        fails(target + "forward:\n  - {name: a, type: slack, url: http://x, secret: s}\n", "only dingtalk and feishu");
+        fails(target + "forward:\n  - {name: a, type: slack}\n", "missing 'url'");
+    }
 }

@@ -26,5 +26,7 @@ class ConfigSchemaTest {
         assertThat(keys(s.at("/properties/defaults/properties"))).isEqualTo(ConfigLoader.DEFAULTS);
         assertThat(keys(s.at("/$defs/target/properties"))).isEqualTo(ConfigLoader.TARGET);
         assertThat(keys(s.at("/$defs/waiver/properties"))).isEqualTo(ConfigLoader.WAIVER);
+        assertThat(keys(s.at("/$defs/alert/properties"))).isEqualTo(ConfigLoader.ALERT);
+        assertThat(keys(s.at("/$defs/forward/properties"))).isEqualTo(ConfigLoader.FORWARD);
     }
 }

@@ -1,6 +1,10 @@
 package io.opsdoc.cli;
 
 import io.opsdoc.core.CheckRegistry;
+import io.opsdoc.core.ParameterType;
+import io.opsdoc.server.alerts.AlertService;
+import java.time.Duration;
+import java.util.List;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.config.ConfigLoader;
@@ -17,8 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "serve", description = {"Serve /probe (a Prometheus multi-target exporter), /metrics, /healthz and the "
-        + "runbook pages under /notes/.", "Targets and credentials come from the config; /probe?target= takes a config name or a URI without credentials."},
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve /probe (a Prometheus multi-target exporter), /metrics, /healthz and the "
+        + "runbook pages under /notes/, and receive Alertmanager's webhook on POST /alerts (live verdicts, forwarded to the "
+        + "config's receivers).", "Targets and credentials come from the config; /probe?target= takes a config name or a URI without credentials."},
         footer = {"", "Prometheus: scrape http://HOST:PORT/probe with params {check: [mysql-replication]} and relabel __param_target,",
                 "as for blackbox_exporter; Prometheus' X-Prometheus-Scrape-Timeout-Seconds bounds every probe."})
 final class ServeCommand implements Callable<Integer> {
@@ -41,6 +46,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "32", description = "most requests served at once (default ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--public-url", paramLabel = "URL", description = "how users reach this server (e.g. https://opsdoc.example); "
+            + "verdicts then link to its /notes/ pages")
+    String publicUrl;
+
+    @Option(names = "--lang", paramLabel = "LANG", defaultValue = "en", description = "language of the note excerpts in verdicts (en, zh)")
+    String lang;
+
+    @Option(names = "--alert-wait", paramLabel = "DURATION", defaultValue = "5s",
+            description = "longest a webhook call waits for verdicts; later ones are forwarded when done (default ${DEFAULT-VALUE})")
+    String alertWait;
+
+    @Option(names = "--alert-dedup", paramLabel = "DURATION", defaultValue = "5m",
+            description = "the same alert and status within this window is answered from memory, not re-checked (default ${DEFAULT-VALUE})")
+    String alertDedup;
+
+    @Option(names = "--alert-workers", paramLabel = "N", defaultValue = "4", description = "checks run for alerts at once (default ${DEFAULT-VALUE})")
+    int alertWorkers;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "1MiB", description = "largest request body (default ${DEFAULT-VALUE}); larger is 413")
+    String maxBody;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "0",
+            description = "requests per second per client address, 0 = no limit (default); more is 429")
+    double rateLimit;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "serve HTTPS with the certificate and key in this PKCS#12 file")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-env", paramLabel = "VAR", description = "the key store's password, from this variable")
+    String tlsPasswordEnv;
+
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
@@ -60,13 +96,45 @@ final class ServeCommand implements Callable<Integer> {
         if (cfg != null) {
             cfg.warnings().forEach(w -> parent.err.println("opsdoc: warning: " + w));
         }
-        try (OpsdocServer server = new OpsdocServer(new OpsdocServer.Settings(host, port, token, threads), cfg, registry,
+        Optional<OpsdocServer.Tls> tls = Optional.empty();
+        if (tlsKeystore != null) {
+            if (!Files.isReadable(tlsKeystore)) {
+                throw new UsageException("--tls-keystore " + tlsKeystore + ": cannot read it");
+            }
+            String pw = tlsPasswordEnv == null ? "" : parent.env.get(tlsPasswordEnv);
+            if (pw == null) {
+                throw new UsageException("--tls-password-env " + tlsPasswordEnv + ": that environment variable is not set");
+            }
+            tls = Optional.of(new OpsdocServer.Tls(tlsKeystore, Secret.of(pw, "the key store password")));
+        }
+        if (!List.of("en", "zh").contains(lang)) {
+            throw new UsageException("--lang must be en or zh");
+        }
+        AlertService.Settings alerts = new AlertService.Settings(duration("--alert-wait", alertWait), duration("--alert-dedup", alertDedup),
+                Math.max(1, alertWorkers), 100, publicUrl, lang);
+        long body;
+        try {
+            body = (Long) ParameterType.BYTES.parse(maxBody);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-body: " + e.getMessage());
+        }
+        OpsdocServer.Settings settings = new OpsdocServer.Settings(host, port, token, threads, body, rateLimit, tls, alerts);
+        try (OpsdocServer server = new OpsdocServer(settings, cfg, registry,
                 NoteCatalog.load(), parent.env)) {
             server.start();
-            parent.out.println("opsdoc serving on http://" + listen + "  (/probe, /metrics, /healthz, /notes/)");
+            parent.out.println("opsdoc serving on " + (tls.isPresent() ? "https://" : "http://") + listen
+                    + "  (/probe, /alerts, /metrics, /healthz, /notes/)");
             server.join();
         }
         return 0;
+    }
+
+    private static Duration duration(String option, String value) {
+        try {
+            return (Duration) ParameterType.DURATION.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     private Optional<Secret> token() throws IOException {

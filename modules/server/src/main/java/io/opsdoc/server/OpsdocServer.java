@@ -10,7 +10,15 @@ import io.opsdoc.core.Secret;
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
+import io.opsdoc.core.Json;
+import io.opsdoc.server.alerts.AlertService;
+import io.opsdoc.server.alerts.AlertVerdict;
+import io.opsdoc.server.alerts.AlertmanagerWebhook;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -19,7 +27,13 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -29,7 +43,8 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * {@code opsdoc serve}: {@code GET /probe?check=&target=} (blackbox_exporter style), {@code GET /metrics} (opsdoc's own),
+ * {@code opsdoc serve}: {@code GET /probe?check=&target=} (blackbox_exporter style), {@code POST /alerts} (the
+ * Alertmanager webhook, answered with live verdicts), {@code GET /metrics} (opsdoc's own),
  * {@code GET /healthz}, {@code GET /notes/...} (runbook pages). Binds loopback unless told otherwise; with a token,
  * everything but /healthz needs {@code Authorization: Bearer <token>}.
  */
@@ -43,19 +58,50 @@ public final class OpsdocServer implements AutoCloseable {
     private final NotePages pages;
     private final PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Optional<Secret> token;
+    private final AlertService alerts;
+    private final RateLimiter limiter;
+    private final long maxBody;
 
-    public record Settings(String host, int port, Optional<Secret> token, int maxThreads) {
+    /**
+     * @param maxBodyBytes largest request body accepted (413 above); Alertmanager's payloads are a few KiB per alert
+     * @param rateLimit    requests per second per client address, 0 for no limit (429 above)
+     * @param tls          serve HTTPS from this PKCS#12 or JKS key store instead of HTTP
+     */
+    public record Settings(String host, int port, Optional<Secret> token, int maxThreads, long maxBodyBytes, double rateLimit,
+            Optional<Tls> tls, AlertService.Settings alerts) {
+        public Settings(String host, int port, Optional<Secret> token, int maxThreads) {
+            this(host, port, token, maxThreads, DEFAULT_MAX_BODY, 0, Optional.empty(), AlertService.Settings.defaults());
+        }
     }
+
+    /** A key store holding the server's certificate and key. */
+    public record Tls(java.nio.file.Path keyStore, Secret password) {
+    }
+
+    public static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
     public OpsdocServer(Settings settings, OpsdocConfig config, CheckRegistry registry, NoteCatalog notes, Map<String, String> env) {
         this.token = settings.token();
         this.probes = new ProbeService(config, registry, env, own);
         this.pages = new NotePages(notes);
+        this.alerts = new AlertService(settings.alerts(), config, registry, probes, notes, env, own, Clock.systemUTC());
+        this.limiter = new RateLimiter(settings.rateLimit());
+        this.maxBody = settings.maxBodyBytes();
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 4);
         threads.setName("opsdoc-serve");
         threads.setDaemon(true);
         jetty = new Server(threads);
-        ServerConnector http = new ServerConnector(jetty);
+        ServerConnector http;
+        if (settings.tls().isPresent()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(settings.tls().get().keyStore().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(settings.tls().get().password().reveal());
+            HttpConfiguration https = new HttpConfiguration();
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            http = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        } else {
+            http = new ServerConnector(jetty);
+        }
         http.setHost(settings.host());
         http.setPort(settings.port());
         http.setIdleTimeout(30_000);
@@ -79,7 +125,16 @@ public final class OpsdocServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        jetty.stop();
+        try {
+            jetty.stop();
+        } finally {
+            alerts.close();
+        }
+    }
+
+    /** The alert receiver, for tests that wait on asynchronous verdicts. */
+    public AlertService alerts() {
+        return alerts;
     }
 
     private final class Routes extends Handler.Abstract {
@@ -89,15 +144,33 @@ public final class OpsdocServer implements AutoCloseable {
             String route = path.startsWith("/notes") ? "/notes" : path;
             int status = HttpStatus.OK_200;
             try {
-                if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+                boolean post = HttpMethod.POST.is(request.getMethod());
+                if (!post && !HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())
+                        || post != path.equals("/alerts")) {
                     status = HttpStatus.METHOD_NOT_ALLOWED_405;
-                    send(response, callback, status, "text/plain", "only GET and HEAD are served here\n");
+                    response.getHeaders().put(HttpHeader.ALLOW, path.equals("/alerts") ? "POST" : "GET, HEAD");
+                    send(response, callback, status, "text/plain", path.equals("/alerts") ? "POST the Alertmanager webhook here\n"
+                            : "only GET and HEAD are served here\n");
                 } else if (path.equals("/healthz")) {
                     send(response, callback, status, "text/plain", "ok\n");
                 } else if (!authorized(request)) {
                     status = HttpStatus.UNAUTHORIZED_401;
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     send(response, callback, status, "text/plain", "a bearer token is required\n");
+                } else if (!limiter.allow(Request.getRemoteAddr(request))) {
+                    status = HttpStatus.TOO_MANY_REQUESTS_429;
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                    send(response, callback, status, "text/plain", "too many requests from this address; slow down\n");
+                } else if (path.equals("/alerts")) {
+                    byte[] body = body(request);
+                    if (body == null) {
+                        status = HttpStatus.PAYLOAD_TOO_LARGE_413;
+                        send(response, callback, status, "application/json", error("the body is larger than " + maxBody + " bytes"));
+                    } else {
+                        List<AlertVerdict> verdicts = alerts.receive(AlertmanagerWebhook.parse(body));
+                        send(response, callback, status, "application/json", Json.mapper().writeValueAsString(
+                                Map.of("version", "opsdoc.alerts/v1", "results", verdicts)));
+                    }
                 } else if (path.equals("/probe")) {
                     Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
                     Report r = probes.probe(new ProbeService.Request(q.getValue("check"), q.getValue("target"), scrapeTimeout(request)));
@@ -118,11 +191,18 @@ public final class OpsdocServer implements AutoCloseable {
                     }
                 } else {
                     status = HttpStatus.NOT_FOUND_404;
-                    send(response, callback, status, "text/plain", "not found; try /probe, /metrics, /healthz or /notes/\n");
+                    send(response, callback, status, "text/plain", "not found; try /probe, /alerts, /metrics, /healthz or /notes/\n");
                 }
             } catch (UsageException e) {
                 status = HttpStatus.BAD_REQUEST_400;
-                send(response, callback, status, "text/plain", e.getMessage() + "\n");
+                if (path.equals("/alerts")) {
+                    send(response, callback, status, "application/json", error(e.getMessage()));
+                } else {
+                    send(response, callback, status, "text/plain", e.getMessage() + "\n");
+                }
+            } catch (IOException e) {
+                status = HttpStatus.BAD_REQUEST_400;
+                send(response, callback, status, "text/plain", "cannot read the request: " + FailureClassifier.oneLine(e) + "\n");
             } catch (RuntimeException e) {
                 status = HttpStatus.INTERNAL_SERVER_ERROR_500;
                 send(response, callback, status, "text/plain", "internal error: " + FailureClassifier.oneLine(e) + "\n");
@@ -130,6 +210,26 @@ public final class OpsdocServer implements AutoCloseable {
             Counter.builder("opsdoc.http.requests").description("requests served, by route and status")
                     .tag("route", route.length() > 20 ? "other" : route).tag("status", Integer.toString(status)).register(own).increment();
             return true;
+        }
+
+        /** The body, or null when it is larger than allowed; the limit holds whether or not Content-Length was sent. */
+        private byte[] body(Request request) throws IOException {
+            long declared = request.getLength();
+            if (declared > maxBody) {
+                return null;
+            }
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+                return b.length > maxBody ? null : b;
+            }
+        }
+
+        private String error(String message) {
+            try {
+                return Json.mapper().writeValueAsString(Map.of("error", message));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         private boolean authorized(Request request) {

@@ -132,6 +132,11 @@ public final class OpsdocServer implements AutoCloseable {
         }
     }
 
+    /** The listening connectors, for tests that look for leaked connections. */
+    public org.eclipse.jetty.server.Connector[] connectors() {
+        return jetty.getConnectors();
+    }
+
     /** The alert receiver, for tests that wait on asynchronous verdicts. */
     public AlertService alerts() {
         return alerts;

@@ -21,6 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Runner {
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private final ClientPool clients;
+
+    public Runner() {
+        this(ClientPool.none());
+    }
+
+    /** A runner whose checks take their clients from {@code clients} (opsdoc serve keeps them between scrapes). */
+    public Runner(ClientPool clients) {
+        this.clients = clients;
+    }
+
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "opsdoc-check-" + THREADS.incrementAndGet());
         t.setDaemon(true);
@@ -42,7 +53,7 @@ public final class Runner {
         long t0 = System.nanoTime();
         Instant deadline = started.plus(timeout);
         Redactor redactor = new Redactor(password);
-        CheckContext context = new CheckContext(target, password, parameters, deadline);
+        CheckContext context = new CheckContext(target, password, parameters, deadline, clients);
         Future<F> future = pool.submit(() -> check.collect(context));
         F facts;
         try {

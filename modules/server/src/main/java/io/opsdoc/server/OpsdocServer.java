@@ -129,12 +129,18 @@ public final class OpsdocServer implements AutoCloseable {
             jetty.stop();
         } finally {
             alerts.close();
+            probes.close();
         }
     }
 
     /** The listening connectors, for tests that look for leaked connections. */
     public org.eclipse.jetty.server.Connector[] connectors() {
         return jetty.getConnectors();
+    }
+
+    /** The probe runner, for tests that look at kept clients. */
+    public ProbeService probes() {
+        return probes;
     }
 
     /** The alert receiver, for tests that wait on asynchronous verdicts. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opsdoc.core.Check;
 import io.opsdoc.core.CheckRegistry;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Finding;
 import io.opsdoc.core.Parameters;
@@ -29,11 +30,13 @@ import java.util.concurrent.TimeUnit;
  * without credentials; never more than {@code per-target} probes run against one server at once, and a probe that
  * cannot get a slot before its deadline reports UNKNOWN instead of queueing past Prometheus' timeout.
  */
-public final class ProbeService {
+public final class ProbeService implements AutoCloseable {
     private final OpsdocConfig config;
     private final CheckRegistry registry;
     private final Map<String, String> env;
-    private final Runner runner = new Runner();
+    /** Clients kept between scrapes, at most per-target of them per target (as many as may run at once). */
+    private final ClientPool clients;
+    private final Runner runner;
     private final Map<String, Semaphore> perServer = new ConcurrentHashMap<>();
     private final MeterRegistry metrics;
 
@@ -42,6 +45,22 @@ public final class ProbeService {
         this.registry = registry;
         this.env = env;
         this.metrics = metrics;
+        this.clients = ClientPool.keeping(config == null ? OpsdocConfig.DEFAULT_PER_TARGET : config.perTarget(), IDLE);
+        this.runner = new Runner(clients);
+    }
+
+    /** Longer than a usual scrape interval, far shorter than any server's idle timeout. */
+    static final Duration IDLE = Duration.ofSeconds(120);
+
+    /** Protocol clients kept idle between probes. */
+    public int pooledClients() {
+        return clients.idle();
+    }
+
+    /** Closes the kept clients. */
+    @Override
+    public void close() {
+        clients.close();
     }
 
     /** A probe request that names what to run. Bad requests are {@link UsageException}s, answered with 400. */

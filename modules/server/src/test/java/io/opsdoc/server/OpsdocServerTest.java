@@ -159,4 +159,25 @@ class OpsdocServerTest {
         assertThat(get(server, "/notes/en/no/such-note").statusCode()).isEqualTo(404);
         assertThat(get(server, "/notes/en/%3Cscript%3E").body()).doesNotContain("<script>");
     }
+
+    @Test
+    void scrapesReuseTheConnectionAndSurviveItsLoss() throws Exception {
+        get(server, "/probe?check=mysql-replication&target=replica");
+        get(server, "/probe?check=mysql-replication&target=replica");
+        assertThat(server.probes().pooledClients()).as("one kept connection serves consecutive scrapes").isEqualTo(1);
+        try (java.sql.Connection admin = lab.adminConnection(true); java.sql.Statement st = admin.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + lab.monitorUser() + "'")) {
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+            assertThat(ids).hasSize(1);
+            try (java.sql.Statement kill = admin.createStatement()) {
+                kill.execute("KILL CONNECTION " + ids.get(0));
+            }
+        }
+        HttpResponse<String> after = get(server, "/probe?check=mysql-replication&target=replica");
+        assertThat(after.body()).as("a killed kept connection costs a reconnect, not a false UNKNOWN")
+                .contains("opsdoc_check_status{check=\"mysql-replication\"} 0");
+    }
 }

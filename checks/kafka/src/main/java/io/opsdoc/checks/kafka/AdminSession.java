@@ -1,6 +1,7 @@
 package io.opsdoc.checks.kafka;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import java.time.Duration;
@@ -26,16 +27,33 @@ final class AdminSession implements AutoCloseable {
 
     private final CheckContext context;
     private final String checkId;
+    private final ClientPool.Lease<Admin> lease;
     private final Admin admin;
 
-    private AdminSession(CheckContext context, String checkId, Admin admin) {
+    private AdminSession(CheckContext context, String checkId, ClientPool.Lease<Admin> lease) {
         this.context = context;
         this.checkId = checkId;
-        this.admin = admin;
+        this.lease = lease;
+        this.admin = lease.client();
     }
 
+    /**
+     * An Admin client from the context's pool. {@code opsdoc serve} keeps it between scrapes, which saves the
+     * bootstrap and metadata round trips; a client that saw any error is discarded rather than given back.
+     */
     static AdminSession open(CheckContext context, String checkId) throws ProbeException {
         KafkaTarget.requireReachable(context);
+        try {
+            return new AdminSession(context, checkId, context.clients().lease("kafka-admin", context, () -> create(context),
+                    a -> a.close(Duration.ofSeconds(1))));
+        } catch (ProbeException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, "cannot create a Kafka Admin client: " + oneLine(e), e);
+        }
+    }
+
+    private static Admin create(CheckContext context) {
         Map<String, Object> props = new HashMap<>(KafkaTarget.clientProperties(context));
         int budget = Math.max(1, context.remainingMillis() - MARGIN_MS);
         props.put("request.timeout.ms", budget);
@@ -45,7 +63,7 @@ final class AdminSession implements AutoCloseable {
         props.put("reconnect.backoff.max.ms", 1_000);
         props.put("retry.backoff.ms", 100);
         props.put("retry.backoff.max.ms", 1_000);
-        return new AdminSession(context, checkId, Admin.create(props));
+        return Admin.create(props);
     }
 
     Admin admin() {
@@ -63,13 +81,16 @@ final class AdminSession implements AutoCloseable {
             return future.get(Math.max(1, context.remainingMillis() - MARGIN_MS / 2), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             future.cancel(true);
+            lease.broken();
             throw timeout(what, e, context);
         } catch (ExecutionException e) {
+            lease.broken();
             throw translate(e.getCause() == null ? e : e.getCause(), what);
         }
     }
 
     ProbeException translate(Throwable t, String what) {
+        lease.broken();
         return translate(t, what, context, checkId);
     }
 
@@ -112,7 +133,11 @@ final class AdminSession implements AutoCloseable {
 
     @Override
     public void close() {
-        // bounded: pending calls are abandoned rather than awaited past the deadline
-        admin.close(Duration.ofMillis(Math.min(1_000, Math.max(0, context.remainingMillis() - MARGIN_MS))));
+        if (!lease.reused() && context.clients() == ClientPool.none()) {
+            // one-shot run: bounded close, pending calls are abandoned rather than awaited past the deadline
+            admin.close(Duration.ofMillis(Math.min(1_000, Math.max(0, context.remainingMillis() - MARGIN_MS))));
+            return;
+        }
+        lease.close();
     }
 }

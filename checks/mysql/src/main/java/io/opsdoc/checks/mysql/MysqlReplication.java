@@ -2,6 +2,7 @@ package io.opsdoc.checks.mysql;
 
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.FindingCode;
@@ -91,8 +92,9 @@ public final class MysqlReplication extends DescribedCheck<ReplicationFacts> {
     @Override
     public ReplicationFacts collect(CheckContext context) throws Exception {
         Target target = context.target();
-        try (Connection c = MysqlSession.open(context)) {
-            return MysqlSession.translating(target, () -> {
+        try (ClientPool.Lease<Connection> lease = MysqlSession.lease(context)) {
+            Connection c = lease.client();
+            return MysqlSession.translating(lease, target, () -> {
                 String version = MysqlSession.scalar(c, "SELECT VERSION()");
                 ServerDialect dialect = ServerDialect.of(version == null ? "" : version);
                 List<Map<String, String>> channels = MysqlSession.rows(c, dialect.statusStatement());

@@ -1,6 +1,7 @@
 package io.opsdoc.checks.mysql;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Target;
@@ -77,12 +78,49 @@ final class MysqlSession {
         return c;
     }
 
+    /**
+     * A connection from the context's pool, with its socket timeout set to this run's time left (a kept connection
+     * was opened under an earlier deadline). A kept one is pinged first: a restarted server or a dropped idle
+     * connection must cost a reconnect, not a false UNKNOWN.
+     */
+    static ClientPool.Lease<Connection> lease(CheckContext context) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            ClientPool.Lease<Connection> lease = context.clients().lease("mysql", context, () -> open(context), Connection::close);
+            Connection c = lease.client();
+            try {
+                if (lease.reused()) {
+                    c.setNetworkTimeout(Runnable::run, context.remainingMillis());
+                    if (!c.isValid(Math.max(1, context.remainingMillis() / 1000))) {
+                        throw new SQLException("kept connection no longer valid");
+                    }
+                }
+                return lease;
+            } catch (SQLException e) {
+                lease.broken();
+                lease.close();
+                if (attempt > 0) {
+                    throw translate(e, context.target());
+                }
+            }
+        }
+    }
+
     /** Runs a JDBC step, turning the SQL errors an operator can act on into precise reasons. */
     static <T> T translating(Target target, SqlStep<T> step) throws SQLException, ProbeException {
         try {
             return step.run();
         } catch (SQLException e) {
             throw translate(e, target);
+        }
+    }
+
+    /** The same, and a connection that failed is not given back to the pool. */
+    static <T> T translating(ClientPool.Lease<Connection> lease, Target target, SqlStep<T> step) throws SQLException, ProbeException {
+        try {
+            return translating(target, step);
+        } catch (SQLException | ProbeException | RuntimeException e) {
+            lease.broken();
+            throw e;
         }
     }
 

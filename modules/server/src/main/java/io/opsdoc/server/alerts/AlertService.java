@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -248,12 +247,6 @@ public final class AlertService implements AutoCloseable {
     /** Alerts still being checked, for tests and /metrics. */
     public int inFlight() {
         return (int) seen.values().stream().filter(s -> !s.verdict().isDone()).count();
-    }
-
-    public Map<String, Object> summary() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("receivers", receivers.stream().map(Receiver::toString).toList());
-        return m;
     }
 
     @Override

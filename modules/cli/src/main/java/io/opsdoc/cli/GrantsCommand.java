@@ -51,7 +51,7 @@ final class GrantsCommand implements Runnable {
             throw new UsageException("name check ids, or a config file with -c");
         }
         Map<String, List<Check<?>>> byScheme = new LinkedHashMap<>();
-        checks.forEach(c -> byScheme.computeIfAbsent(c.targetScheme(), k -> new ArrayList<>()).add(c));
+        checks.forEach(c -> byScheme.computeIfAbsent(String.join(":// and ", c.targetSchemes()), k -> new ArrayList<>()).add(c));
         var out = parent.out;
         for (Map.Entry<String, List<Check<?>>> e : byScheme.entrySet()) {
             String comment = commentPrefix(e.getValue());
@@ -85,6 +85,7 @@ final class GrantsCommand implements Runnable {
     private static String commentPrefix(List<Check<?>> checks) {
         boolean yaml = checks.stream().flatMap(c -> c.grants().stream()).flatMap(g -> g.statements().stream())
                 .anyMatch(st -> st.startsWith("---") || st.startsWith("apiVersion:"));
-        return yaml ? "# " : "-- ";
+        boolean none = checks.stream().flatMap(c -> c.grants().stream()).allMatch(g -> g.statements().isEmpty());
+        return yaml || none ? "# " : "-- ";
     }
 }

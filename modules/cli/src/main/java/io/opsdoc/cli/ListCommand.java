@@ -18,7 +18,8 @@ final class ListCommand implements Runnable {
     public void run() {
         var out = parent.out;
         for (Check<?> c : CheckRegistry.load().all()) {
-            out.println(c.id() + "  (" + c.targetScheme() + "://)  " + c.title());
+            out.println(c.id() + "  (" + String.join(" ", c.targetSchemes().stream().map(s -> s + "://").toList()) + ")  "
+                    + c.title());
             for (ParameterSpec p : c.parameters()) {
                 out.println("    --set " + p.name() + "=" + p.defaultValue() + "  " + p.description());
             }

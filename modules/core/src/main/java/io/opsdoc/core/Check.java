@@ -19,6 +19,14 @@ public interface Check<F> {
     /** The URI scheme of the targets it runs on, e.g. {@code mysql}. */
     String targetScheme();
 
+    /**
+     * Every URI scheme it accepts; {@link #targetScheme()} first. Most checks run on one kind of target; a web
+     * check runs on both {@code http} and {@code https}.
+     */
+    default List<String> targetSchemes() {
+        return List.of(targetScheme());
+    }
+
     /** One line: what question it answers. */
     String title();
 

@@ -40,8 +40,9 @@ public final class Runner {
 
     /** The check must run on this kind of target: a usage error otherwise, before any connection is made. */
     public static void requireScheme(Check<?> check, Target target) {
-        if (!check.targetScheme().equals(target.scheme())) {
-            throw new UsageException("check " + check.id() + " runs on " + check.targetScheme() + ":// targets, not "
+        if (!check.targetSchemes().contains(target.scheme())) {
+            throw new UsageException("check " + check.id() + " runs on "
+                    + String.join(" or ", check.targetSchemes().stream().map(s -> s + "://").toList()) + " targets, not "
                     + target.scheme() + "://");
         }
     }

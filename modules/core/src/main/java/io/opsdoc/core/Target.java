@@ -27,6 +27,7 @@ public final class Target {
     private final List<HostPort> hosts;
     private final String path;
     private final Map<String, String> query;
+    private final String rawQuery;
     private final boolean opaque;
 
     public record HostPort(String host, int port) {
@@ -43,8 +44,9 @@ public final class Target {
     }
 
     private Target(String scheme, String user, Secret uriPassword, List<HostPort> hosts, String path,
-            Map<String, String> query, boolean opaque) {
+            Map<String, String> query, String rawQuery, boolean opaque) {
         this.opaque = opaque;
+        this.rawQuery = rawQuery;
         this.scheme = scheme;
         this.user = user;
         this.uriPassword = uriPassword;
@@ -70,13 +72,24 @@ public final class Target {
                 throw new UsageException("target '" + redactForMessage(s) + "' has no scheme; expected e.g. mysql://monitor@" + s);
             }
             // opaque form, e.g. "local:"
-            return new Target(scheme, null, null, List.of(), rest, Map.of(), true);
+            return new Target(scheme, null, null, List.of(), rest, Map.of(), "", true);
         }
         rest = rest.substring(2);
+        // a fragment (#...) is never sent to a server: drop it, but only after the authority, where '#' may be
+        // part of a password
+        int authorityEnd = firstOf(rest, '/', '?');
+        if (authorityEnd >= 0) {
+            int hash = rest.indexOf('#', authorityEnd);
+            if (hash >= 0) {
+                rest = rest.substring(0, hash);
+            }
+        }
         Map<String, String> query = new LinkedHashMap<>();
+        String rawQuery = "";
         int q = rest.indexOf('?');
         if (q >= 0) {
-            for (String pair : rest.substring(q + 1).split("&")) {
+            rawQuery = rest.substring(q + 1);
+            for (String pair : rawQuery.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
@@ -112,7 +125,13 @@ public final class Target {
                 hosts.add(parseHostPort(hp, s));
             }
         }
-        return new Target(scheme, user, password, hosts, path, query, false);
+        return new Target(scheme, user, password, hosts, path, query, rawQuery, false);
+    }
+
+    private static int firstOf(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
     private static HostPort parseHostPort(String hp, String whole) {
@@ -195,6 +214,14 @@ public final class Target {
 
     public Map<String, String> query() {
         return query;
+    }
+
+    /**
+     * The query exactly as written, without the '?', still percent-encoded and in its order (empty when there is
+     * none): what an HTTP check must send, where {@link #query()} is decoded for options such as {@code ?kubeconfig=}.
+     */
+    public String rawQuery() {
+        return rawQuery;
     }
 
     /** The URI as it may be shown anywhere: never carries a password. */

@@ -57,4 +57,24 @@ class TargetTest {
                 .hasMessageNotContaining("hunter22");
         assertThatThrownBy(() -> Target.parse("")).isInstanceOf(UsageException.class);
     }
+
+    @Test
+    void httpUrlsKeepTheirPathAndQueryAsWrittenAndDropTheFragment() {
+        Target t = Target.parse("https://shop.example:8443/api/v1/health?deep=1&name=a%20b&x#section");
+        assertThat(t.scheme()).isEqualTo("https");
+        assertThat(t.host().host()).isEqualTo("shop.example");
+        assertThat(t.host().port()).isEqualTo(8443);
+        assertThat(t.path()).isEqualTo("/api/v1/health");
+        assertThat(t.rawQuery()).isEqualTo("deep=1&name=a%20b&x");
+        assertThat(t.query()).containsEntry("name", "a b").containsEntry("x", "");
+        Target bare = Target.parse("http://127.0.0.1:8080");
+        assertThat(bare.path()).isEmpty();
+        assertThat(bare.rawQuery()).isEmpty();
+        assertThat(Target.parse("http://h/a@b?mail=x@y").host().host()).isEqualTo("h");
+        assertThat(Target.parse("http://h/a@b?mail=x@y").user()).isEmpty();
+        assertThat(Target.parse("http://[::1]:8080/p").host().host()).isEqualTo("::1");
+        // '#' inside the authority stays part of the password
+        assertThat(Target.parse("mysql://m:pa#ss@db1:3306").uriPassword()).isPresent();
+        assertThat(Target.parse("mysql://m:pa#ss@db1:3306").host().host()).isEqualTo("db1");
+    }
 }

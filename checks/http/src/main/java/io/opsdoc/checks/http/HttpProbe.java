@@ -1,0 +1,225 @@
+package io.opsdoc.checks.http;
+
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.OpsdocVersion;
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
+import io.opsdoc.core.Runner;
+import io.opsdoc.core.Target;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * The I/O half of {@code http-status}: one GET or HEAD, following redirects by hand (to count and record each hop),
+ * with the whole exchange bounded by the check's deadline.
+ *
+ * <p><b>One client for the JVM.</b> {@link HttpClient} is immutable and thread-safe (its documented contract); it
+ * keeps a pool of keep-alive connections per origin and a single selector thread. Building one per probe would cost
+ * a thread, a TLS context and a fresh TCP + TLS handshake every time, so {@code opsdoc serve} answering
+ * {@code /probe} many times a second shares {@link #CLIENT} across every target and thread. That is safe because
+ * nothing in it depends on the target: redirects are followed here, timeouts are per request, and its TLS context
+ * accepts every certificate for inspection, trust being judged afterwards per response ({@link TlsInspector}).
+ * HTTP/1.1 is asked for explicitly, as a monitoring probe should be predictable (no h2c upgrade header).
+ */
+final class HttpProbe {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(TlsInspector.inspectingContext())
+            .build();
+    private static final String USER_AGENT = "opsdoc/" + OpsdocVersion.get() + " (http-status)";
+    private static final HttpRequest.BodyPublisher NO_BODY = HttpRequest.BodyPublishers.noBody();
+
+    private HttpProbe() {
+    }
+
+    /** The URL a target names, exactly as written (path and query kept encoded, the fragment dropped). */
+    static URI uri(Target target) {
+        StringBuilder b = new StringBuilder(target.scheme()).append("://").append(target.host());
+        b.append(target.path().isEmpty() ? "/" : target.path());
+        if (!target.rawQuery().isEmpty()) {
+            b.append('?').append(target.rawQuery());
+        }
+        try {
+            return new URI(b.toString());
+        } catch (URISyntaxException e) {
+            throw new io.opsdoc.core.UsageException("target " + target.display() + " is not a valid URL: " + e.getReason());
+        }
+    }
+
+    static HttpFacts collect(CheckContext context) throws ProbeException, InterruptedException, IOException {
+        var p = context.parameters();
+        String method = p.string("method").toUpperCase(Locale.ROOT);
+        boolean follow = p.bool("follow-redirects");
+        int maxRedirects = (int) Math.max(0, p.integer("max-redirects"));
+        String caFile = p.string("ca-file").isBlank() ? null : p.string("ca-file");
+        URI url = uri(context.target());
+        Instant observedAt = Instant.now();
+        long t0 = System.nanoTime();
+        List<HttpFacts.Hop> hops = new ArrayList<>();
+        boolean limitReached = false;
+        String hopMethod = method;
+        while (true) {
+            HttpFacts.Hop hop = exchange(context, hopMethod, url, caFile);
+            hops.add(hop);
+            if (!follow || !isRedirect(hop.status()) || hop.location() == null) {
+                break;
+            }
+            URI next;
+            try {
+                next = url.resolve(new URI(hop.location().trim()));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                break; // an unusable Location: the redirect itself is the final answer
+            }
+            if (next.getScheme() == null || !List.of("http", "https").contains(next.getScheme().toLowerCase(Locale.ROOT))) {
+                break;
+            }
+            if (hops.size() > maxRedirects) {
+                limitReached = true;
+                break;
+            }
+            // 303 turns anything into GET; 301/302 keep GET and HEAD as they are (we never send a body)
+            if (hop.status() == 303 && !hopMethod.equals("HEAD")) {
+                hopMethod = "GET";
+            }
+            url = next;
+        }
+        return new HttpFacts(observedAt, method, uri(context.target()).toString(), hops, follow, maxRedirects,
+                limitReached, round((System.nanoTime() - t0) / 1e9));
+    }
+
+    static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static HttpFacts.Hop exchange(CheckContext context, String method, URI url, String caFile)
+            throws ProbeException, InterruptedException, IOException {
+        Duration remaining = context.remaining();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .method(method, NO_BODY)
+                .timeout(remaining) // covers connect, TLS handshake and the response headers
+                .header("User-Agent", USER_AGENT)
+                .header("Accept", "*/*")
+                .build();
+        String where = url.getHost() + ":" + (url.getPort() > 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80);
+        long t0 = System.nanoTime();
+        CompletableFuture<HttpResponse<Long>> future = CLIENT.sendAsync(request, info -> new CountingSubscriber());
+        HttpResponse<Long> response;
+        try {
+            // and this bounds the body too
+            response = future.get(remaining.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ProbeException(ProbeErrors.TIMEOUT, method + " " + url + ": the response did not complete within "
+                    + Runner.human(remaining) + " (headers arrived, the body did not finish)");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw translate(e.getCause(), method, url, where, remaining);
+        }
+        double seconds = round((System.nanoTime() - t0) / 1e9);
+        HttpHeaders h = response.headers();
+        HttpFacts.Tls tls = null;
+        if (response.sslSession().isPresent()) {
+            tls = TlsInspector.inspect(response.sslSession().get(), url.getHost(), caFile);
+        }
+        Long declared = h.firstValueAsLong("content-length").isPresent() ? h.firstValueAsLong("content-length").getAsLong() : null;
+        return new HttpFacts.Hop(url.toString(), response.statusCode(),
+                response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1", seconds,
+                h.firstValue("location").orElse(null), h.firstValue("retry-after").orElse(null),
+                h.firstValue("server").orElse(null), h.firstValue("via").orElse(null),
+                response.body() == null ? 0 : response.body(), declared, tls);
+    }
+
+    private static ProbeException translate(Throwable t, String method, URI url, String where, Duration remaining) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return new ProbeException(ProbeErrors.UNREACHABLE, "cannot resolve host '" + url.getHost() + "' (DNS)", t);
+            }
+        }
+        if (t instanceof HttpConnectTimeoutException) {
+            return new ProbeException(ProbeErrors.TIMEOUT, "no TCP connection to " + where + " within " + Runner.human(remaining)
+                    + " (packets dropped: a firewall, or the host is down)", t);
+        }
+        if (t instanceof HttpTimeoutException) {
+            return new ProbeException(ProbeErrors.TIMEOUT, method + " " + url + ": no response within "
+                    + Runner.human(remaining) + " (the connection was accepted, or never completed, and nothing came back)", t);
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return new ProbeException(ProbeErrors.UNREACHABLE, "connection refused by " + where
+                        + " (is the server running on that port?)", t);
+            }
+            if (c instanceof java.net.NoRouteToHostException) {
+                return new ProbeException(ProbeErrors.UNREACHABLE, "no route to " + where, t);
+            }
+        }
+        if (t instanceof SSLException) {
+            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS handshake with " + where + " failed: "
+                    + t.getMessage() + " (not a certificate problem: those are reported as findings)", t);
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return new ProbeException(ProbeErrors.PROBE_FAILED, method + " " + url + ": no valid HTTP response from " + where
+                + " (" + m + ")", t);
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1e6) / 1e6;
+    }
+
+    /** Counts the body's bytes and keeps none of them: the probe needs the size, never the content. */
+    private static final class CountingSubscriber implements HttpResponse.BodySubscriber<Long> {
+        private final CompletableFuture<Long> result = new CompletableFuture<>();
+        private long bytes;
+
+        @Override
+        public CompletionStage<Long> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                bytes += b.remaining();
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes);
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package io.opsdoc.checks.http;
+
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.DescribedCheck;
+import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.Evidence;
+import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.Metric;
+import io.opsdoc.core.ParameterSpec;
+import io.opsdoc.core.ParameterType;
+import io.opsdoc.core.Parameters;
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
+import io.opsdoc.core.Severity;
+import io.opsdoc.core.Target;
+import io.opsdoc.core.UsageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Does a URL answer as expected, fast enough, and with a certificate that is valid, trusted and for its name?
+ * One GET (or HEAD) with a hard deadline, redirects followed and counted; 500, 502, 503 and 504 each get their own
+ * finding, because each points at a different place to look (the application, the upstream connection, capacity or
+ * a limiter, the upstream's speed). Blackbox-exporter's {@code http_2xx} module, with the diagnosis attached.
+ */
+public final class HttpStatus extends DescribedCheck<HttpFacts> {
+    public static final String ID = "http-status";
+    static final String NOTE = "web/http-status";
+
+    static final String HTTP_500 = "HTTP_500";
+    static final String HTTP_502 = "HTTP_502";
+    static final String HTTP_503 = "HTTP_503";
+    static final String HTTP_504 = "HTTP_504";
+    static final String HTTP_5XX_OTHER = "HTTP_5XX_OTHER";
+    static final String UNEXPECTED_STATUS = "UNEXPECTED_STATUS";
+    static final String SLOW_RESPONSE = "SLOW_RESPONSE";
+    static final String TOO_MANY_REDIRECTS = "TOO_MANY_REDIRECTS";
+    static final String CERT_EXPIRING = "CERT_EXPIRING";
+    static final String CERT_EXPIRED = "CERT_EXPIRED";
+    static final String CERT_UNTRUSTED = "CERT_UNTRUSTED";
+    static final String HOSTNAME_MISMATCH = "HOSTNAME_MISMATCH";
+
+    private static final List<FindingCode> CODES = List.of(
+            FindingCode.inNote(NOTE, HTTP_500, "500 Internal Server Error: the application failed on this request"),
+            FindingCode.inNote(NOTE, HTTP_502, "502 Bad Gateway: a proxy got no valid response from its upstream (refused, reset, closed)"),
+            FindingCode.inNote(NOTE, HTTP_503, "503 Service Unavailable: overloaded, rate- or connection-limited, in maintenance, or no healthy upstream"),
+            FindingCode.inNote(NOTE, HTTP_504, "504 Gateway Timeout: the upstream did not answer the proxy within its read timeout"),
+            FindingCode.inNote(NOTE, HTTP_5XX_OTHER, "another 5xx status (501, 505, 507, 508, a vendor's 52x ...)"),
+            FindingCode.inNote(NOTE, UNEXPECTED_STATUS, "a status outside expect-status (404, 401, 403, a redirect not followed ...)"),
+            FindingCode.inNote(NOTE, SLOW_RESPONSE, "the whole exchange took longer than slow-warning or slow-critical"),
+            FindingCode.inNote(NOTE, TOO_MANY_REDIRECTS, "still redirected after max-redirects hops (a loop, or a long chain)"),
+            FindingCode.inNote(NOTE, CERT_EXPIRING, "the server certificate expires within cert-warning or cert-critical"),
+            FindingCode.inNote(NOTE, CERT_EXPIRED, "the server certificate has expired (or is not valid yet)"),
+            FindingCode.inNote(NOTE, CERT_UNTRUSTED, "the certificate chain does not lead to a trusted root (self-signed, private CA, missing intermediate)"),
+            FindingCode.inNote(NOTE, HOSTNAME_MISMATCH, "the certificate does not name the host in the URL"));
+
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            new ParameterSpec("method", ParameterType.STRING, "GET", "GET or HEAD; no body is ever sent"),
+            new ParameterSpec("expect-status", ParameterType.STRING, "200-399",
+                    "statuses that count as success: codes, ranges and classes, e.g. 200-399, 200,204, 2xx"),
+            new ParameterSpec("slow-warning", ParameterType.DURATION, "1s", "total time (all hops, with the body) that is slow"),
+            new ParameterSpec("slow-critical", ParameterType.DURATION, "5s", "total time that is critically slow"),
+            new ParameterSpec("follow-redirects", ParameterType.BOOLEAN, "true",
+                    "follow 301/302/303/307/308; when false, the redirect is the final answer"),
+            new ParameterSpec("max-redirects", ParameterType.INTEGER, "5", "redirects followed before TOO_MANY_REDIRECTS"),
+            new ParameterSpec("cert-warning", ParameterType.DURATION, "30d", "certificate validity left that warns"),
+            new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "certificate validity left that is critical"),
+            new ParameterSpec("ca-file", ParameterType.STRING, "",
+                    "PEM file of CA certificates to trust in addition to the JVM's trust store (a private CA)"));
+
+    private static final List<GrantSet> GRANTS = List.of(new GrantSet("any HTTP(S) server", List.of(),
+            "no credentials and no privileges: one unauthenticated GET or HEAD of the URL, without a body or cookies. "
+                    + "If the URL needs a login, probe a health endpoint that does not."));
+
+    public HttpStatus() {
+        super(ID, "http", "Does the URL answer with an expected status, fast enough, over a valid, trusted, matching certificate?",
+                HttpFacts.class, PARAMETERS, CODES, GRANTS);
+    }
+
+    @Override
+    public List<String> targetSchemes() {
+        return List.of("http", "https");
+    }
+
+    @Override
+    public void validate(Target target) {
+        if (target.hosts().size() != 1) {
+            throw new UsageException("check " + ID + " needs one host in its URL, e.g. https://shop.example/healthz, not "
+                    + target.display());
+        }
+        if (target.user().isPresent() || target.passwordInUri()) {
+            throw new UsageException("check " + ID + " sends no credentials: remove the user from " + target.display()
+                    + " and probe an endpoint that needs no login");
+        }
+        HttpProbe.uri(target);
+    }
+
+    @Override
+    public HttpFacts collect(CheckContext context) throws Exception {
+        Parameters p = context.parameters();
+        String method = p.string("method").toUpperCase(Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter method: '" + p.string("method")
+                    + "' is not GET or HEAD (the check only reads)");
+        }
+        try {
+            StatusSet.parse(p.string("expect-status"));
+        } catch (IllegalArgumentException e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter " + e.getMessage());
+        }
+        String ca = p.string("ca-file");
+        if (!ca.isBlank() && !Files.isReadable(Path.of(ca))) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter ca-file: cannot read " + ca);
+        }
+        return HttpProbe.collect(context);
+    }
+
+    @Override
+    public void evaluate(HttpFacts facts, Parameters p, Evaluation.Builder out) {
+        HttpFacts.Hop last = facts.last();
+        out.metric(Metric.of("http_status_code", last.status(), ""));
+        out.metric(new Metric("http_duration_seconds", facts.seconds(), "s", Map.of(),
+                p.duration("slow-warning").toMillis() / 1000.0, p.duration("slow-critical").toMillis() / 1000.0));
+        out.metric(Metric.of("http_redirects", facts.redirects(), ""));
+        out.metric(Metric.of("http_content_length", last.bodyBytes(), "B"));
+        status(facts, p, out);
+        speed(facts, p, out);
+        certificates(facts, p, out);
+    }
+
+    private static void status(HttpFacts facts, Parameters p, Evaluation.Builder out) {
+        HttpFacts.Hop last = facts.last();
+        int s = last.status();
+        if (facts.redirectLimitReached()) {
+            List<String> urls = facts.hops().stream().map(HttpFacts.Hop::url).toList();
+            boolean loop = urls.stream().distinct().count() < urls.size()
+                    || urls.contains(resolveQuietly(last.url(), last.location()));
+            out.finding(TOO_MANY_REDIRECTS, Severity.CRITICAL, facts.url() + " still redirects after " + facts.redirects()
+                    + " redirects (max-redirects " + facts.maxRedirects() + ")"
+                    + (loop ? ": the chain comes back to a URL it already visited, a redirect loop" : "")
+                    + "; browsers give up with ERR_TOO_MANY_REDIRECTS",
+                    Evidence.of("redirects", facts.redirects(), "max-redirects", facts.maxRedirects(), "loop", loop,
+                            "last_status", s, "last_location", last.location(), "chain", chain(facts)));
+            return;
+        }
+        StatusSet expected = StatusSet.parse(p.string("expect-status"));
+        if (expected.contains(s)) {
+            return;
+        }
+        Evidence e = Evidence.of("status", s, "url", last.url(), "method", facts.method(), "expect-status", expected.text())
+                .putIfPresent("server", last.server()).putIfPresent("via", last.via());
+        if (facts.redirects() > 0) {
+            e.put("redirects", facts.redirects()).put("requested_url", facts.url());
+        }
+        String who = last.server() == null ? "" : " (Server: " + last.server() + ")";
+        switch (s) {
+            case 500 -> out.finding(HTTP_500, Severity.CRITICAL, last.url() + " answered 500 Internal Server Error" + who
+                    + ": the application itself failed on this request; its own log has the exception", e);
+            case 502 -> out.finding(HTTP_502, Severity.CRITICAL, last.url() + " answered 502 Bad Gateway" + who
+                    + ": a proxy or load balancer could not get a valid response from its upstream (refused, reset, "
+                    + "closed early, or no live upstream); the proxy's error log names which", e);
+            case 503 -> {
+                e.putIfPresent("retry_after", last.retryAfter());
+                out.finding(HTTP_503, Severity.CRITICAL, last.url() + " answered 503 Service Unavailable" + who
+                        + (last.retryAfter() == null ? "" : ", Retry-After " + last.retryAfter())
+                        + ": overloaded, rejected by a rate or connection limit, in maintenance, or no healthy upstream", e);
+            }
+            case 504 -> out.finding(HTTP_504, Severity.CRITICAL, last.url() + " answered 504 Gateway Timeout" + who
+                    + ": the upstream accepted the request but did not answer within the proxy's read timeout "
+                    + "(nginx proxy_read_timeout, 60 s by default)", e);
+            default -> {
+                if (s >= 500 && s <= 599) {
+                    out.finding(HTTP_5XX_OTHER, Severity.CRITICAL, last.url() + " answered " + s + who
+                            + ": a server-side error other than 500/502/503/504", e);
+                } else {
+                    out.finding(UNEXPECTED_STATUS, Severity.CRITICAL, last.url() + " answered " + s + " " + describe(s) + who
+                            + ", not one of expect-status " + expected.text(), e.putIfPresent("location", last.location()));
+                }
+            }
+        }
+    }
+
+    private static void speed(HttpFacts facts, Parameters p, Evaluation.Builder out) {
+        Duration warn = p.duration("slow-warning");
+        Duration crit = p.duration("slow-critical");
+        double s = facts.seconds();
+        if (s * 1000 < warn.toMillis()) {
+            return;
+        }
+        boolean critical = s * 1000 >= crit.toMillis();
+        HttpFacts.Hop slowest = facts.hops().stream().max((a, b) -> Double.compare(a.seconds(), b.seconds())).orElseThrow();
+        Evidence e = Evidence.of("seconds", s, critical ? "slow-critical" : "slow-warning",
+                p.raw().get(critical ? "slow-critical" : "slow-warning"), "status", facts.last().status());
+        if (facts.redirects() > 0) {
+            e.put("hops", facts.hops().stream().map(h -> h.status() + " " + h.url() + " " + h.seconds() + "s")
+                    .collect(Collectors.joining(" -> ")));
+        }
+        out.finding(SLOW_RESPONSE, critical ? Severity.CRITICAL : Severity.WARNING, facts.method() + " " + facts.url()
+                + " took " + String.format(Locale.ROOT, "%.3f", s) + " s (" + (critical ? "slow-critical " : "slow-warning ")
+                + p.raw().get(critical ? "slow-critical" : "slow-warning") + ")"
+                + (facts.redirects() > 0 ? "; slowest hop " + slowest.url() + " " + slowest.seconds() + " s" : ""), e);
+    }
+
+    private static void certificates(HttpFacts facts, Parameters p, Evaluation.Builder out) {
+        Map<String, HttpFacts.Tls> byHost = new LinkedHashMap<>();
+        for (HttpFacts.Hop h : facts.hops()) {
+            if (h.tls() != null) {
+                byHost.putIfAbsent(h.tls().host().toLowerCase(Locale.ROOT), h.tls());
+            }
+        }
+        Double minDays = null;
+        long warn = p.duration("cert-warning").toMillis();
+        long crit = p.duration("cert-critical").toMillis();
+        for (HttpFacts.Tls t : byHost.values()) {
+            long leftMs = t.notAfter().toEpochMilli() - facts.observedAt().toEpochMilli();
+            double days = Math.floor(leftMs / 86_400_000.0 * 100) / 100;
+            minDays = minDays == null ? days : Math.min(minDays, days);
+            String subject = byHost.size() > 1 ? t.host() : null;
+            Evidence base = Evidence.of("host", t.host(), "subject", t.subject(), "issuer", t.issuer(),
+                    "not_before", t.notBefore().toString(), "not_after", t.notAfter().toString(), "days_left", days,
+                    "sha256", t.sha256());
+            if (leftMs < 0) {
+                out.finding(CERT_EXPIRED, Severity.CRITICAL, "the certificate of " + t.host() + " expired on " + t.notAfter()
+                        + " (" + String.format(Locale.ROOT, "%.1f", -days) + " days ago); every client that verifies "
+                        + "certificates refuses the connection", base, subject);
+            } else if (facts.observedAt().isBefore(t.notBefore())) {
+                out.finding(CERT_EXPIRED, Severity.CRITICAL, "the certificate of " + t.host() + " is not valid before "
+                        + t.notBefore() + " (a clock on the issuing or serving side is wrong)", base, subject);
+            } else if (leftMs <= warn) {
+                boolean critical = leftMs <= crit;
+                out.finding(CERT_EXPIRING, critical ? Severity.CRITICAL : Severity.WARNING, "the certificate of " + t.host()
+                        + " expires on " + t.notAfter() + ", in " + String.format(Locale.ROOT, "%.1f", days) + " days ("
+                        + (critical ? "cert-critical " + p.raw().get("cert-critical") : "cert-warning " + p.raw().get("cert-warning"))
+                        + "); renewal has not happened or the renewed certificate was not deployed",
+                        base.put(critical ? "cert-critical" : "cert-warning", p.raw().get(critical ? "cert-critical" : "cert-warning")),
+                        subject);
+            }
+            if (!t.trusted()) {
+                out.finding(CERT_UNTRUSTED, Severity.CRITICAL, "the certificate chain of " + t.host() + " is not trusted: "
+                        + t.trustProblem() + "; browsers and verifying clients refuse it",
+                        Evidence.of("host", t.host(), "subject", t.subject(), "issuer", t.issuer(), "self_signed",
+                                t.selfSigned(), "chain_length", t.chainLength(), "problem", t.trustProblem(),
+                                "ca-file", p.raw().get("ca-file").isEmpty() ? "(none: JVM trust store only)" : p.raw().get("ca-file")),
+                        subject);
+            }
+            if (!HostnameMatch.matches(t.host(), t.dnsNames(), t.ipAddresses())) {
+                String names = String.join(", ", concat(t.dnsNames(), t.ipAddresses()));
+                out.finding(HOSTNAME_MISMATCH, Severity.CRITICAL, "the certificate served for " + t.host()
+                        + " does not name it: its subjectAltName lists " + (names.isEmpty() ? "nothing" : names)
+                        + " (the subject CN " + t.subject() + " does not count)",
+                        Evidence.of("host", t.host(), "dns_names", String.join(", ", t.dnsNames()), "ip_addresses",
+                                String.join(", ", t.ipAddresses()), "subject", t.subject()), subject);
+            }
+        }
+        if (minDays != null) {
+            out.metric(new Metric("tls_cert_expiry_days", minDays, "d", Map.of(), warn / 86_400_000.0, crit / 86_400_000.0));
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    private static String chain(HttpFacts facts) {
+        return facts.hops().stream().map(h -> h.status() + " " + h.url()).collect(Collectors.joining(" -> "));
+    }
+
+    private static String resolveQuietly(String base, String location) {
+        if (location == null) {
+            return null;
+        }
+        try {
+            return java.net.URI.create(base).resolve(location.trim()).toString();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String describe(int s) {
+        return switch (s) {
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 410 -> "Gone";
+            case 429 -> "Too Many Requests";
+            default -> s >= 200 && s < 300 ? "(success, but not expected)" : "";
+        };
+    }
+}

@@ -30,6 +30,7 @@ trap cleanup EXIT
 
 # The probed page: nginx, so the target is never the bottleneck of either prober.
 mkdir -p "$work/www" "$work/nginx"
+chmod 755 "$work" "$work/www"   # nginx workers run as nobody when started by root
 printf 'ok\n' > "$work/www/index.html"
 cat > "$work/nginx/nginx.conf" <<EOF
 daemon off;

@@ -278,6 +278,36 @@ class AlertsEndpointTest {
         assertThat(limited).isGreaterThan(5);
     }
 
+    @Test
+    void aFailingReceiverIsLoggedByNameNeverByItsUrl() throws Exception {
+        Path cfg = dir.resolve("failing.yaml");
+        Files.writeString(cfg, """
+                targets:
+                  replica: {uri: "%s", password: {env: MONITOR_PW}, alert-instances: ["db1:9104"], checks: [mysql-replication]}
+                forward:
+                  - {name: dead-robot, type: dingtalk, url: {env: DEAD_URL}, secret: {env: DEAD_SECRET}}
+                """.formatted(lab.replicaUri()));
+        CheckRegistry registry = CheckRegistry.load();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (OpsdocServer s = new OpsdocServer(new OpsdocServer.Settings("127.0.0.1", 0, Optional.empty(), 8), ConfigLoader.load(cfg, registry),
+                registry, NoteCatalog.load(), Map.of("MONITOR_PW", lab.monitorPassword(), "DEAD_SECRET", "SECdead-signing",
+                        "DEAD_URL", "http://127.0.0.1:" + io.opsdoc.lab.Ports.closedPort() + "/robot/send?access_token=tok-must-not-leak"))) {
+            s.start();
+            firstResult(post(s, payload("firing", "MysqlSlaveSqlThreadNotRunning", Map.of("instance", "db1:9104"))));
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!captured.toString(StandardCharsets.UTF_8).contains("dead-robot") && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("forwarding MysqlSlaveSqlThreadNotRunning to dingtalk receiver dead-robot failed")
+                .doesNotContain("tok-must-not-leak").doesNotContain("SECdead-signing").doesNotContain(lab.monitorPassword());
+    }
+
     private static Map<String, String> query(String raw) {
         Map<String, String> m = new java.util.HashMap<>();
         for (String kv : raw.split("&")) {

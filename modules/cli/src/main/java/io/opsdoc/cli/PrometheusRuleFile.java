@@ -106,7 +106,7 @@ final class PrometheusRuleFile {
             } catch (JacksonException e) {
                 JsonLocation l = e.getLocation();
                 throw new UsageException(path + ":" + (l == null ? "1:1" : l.getLineNr() + ":" + l.getColumnNr())
-                        + ": not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ").strip());
+                        + ": not valid YAML: " + yamlProblem(e));
             } catch (IOException e) {
                 throw new UsageException(path + ": cannot read (" + e.getMessage() + ")");
             }
@@ -198,6 +198,16 @@ final class PrometheusRuleFile {
             throw new UsageException(path + ": no rule groups: expected 'groups:' (a Prometheus rule file) or a PrometheusRule object (spec.groups)");
         }
         return new PrometheusRuleFile(path, text, List.copyOf(docs), List.copyOf(alerts), recording);
+    }
+
+    /** SnakeYAML's problem in one line ("expected <block end>, but found ... (in the block mapping from line 2)"). */
+    private static String yamlProblem(JacksonException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
+            String context = m.getContext() == null || m.getContextMark() == null ? ""
+                    : " (" + m.getContext().replaceFirst("^while ", "") + " from line " + (m.getContextMark().getLine() + 1) + ")";
+            return m.getProblem() + context;
+        }
+        return e.getOriginalMessage().replaceAll("\\s+", " ").strip();
     }
 
     private static UsageException error(Path path, Doc doc, String pointer, String message) {

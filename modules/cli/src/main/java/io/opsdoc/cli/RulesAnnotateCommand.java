@@ -26,6 +26,9 @@ final class RulesAnnotateCommand implements Callable<Integer> {
     @ParentCommand
     RulesCommand rules;
 
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "a rule file or PrometheusRule manifest (several with --in-place)")
     List<Path> files;
 

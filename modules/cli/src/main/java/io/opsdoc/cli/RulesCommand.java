@@ -24,6 +24,9 @@ final class RulesCommand implements Callable<Integer> {
     @ParentCommand
     Opsdoc parent;
 
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
     @Override
     public Integer call() {
         throw new UsageException("name a subcommand: 'opsdoc rules lint FILE...' or 'opsdoc rules annotate --base-url URL FILE'");

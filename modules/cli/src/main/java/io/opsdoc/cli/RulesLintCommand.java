@@ -17,13 +17,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "lint", description = {"Report alerting rules with no runbook_url, opsdoc links that do not resolve to a note section,",
-        "and alerts opsdoc has no note or check for."},
+@Command(name = "lint", description = "Report alerting rules with no runbook_url, opsdoc links that do not resolve to a note "
+        + "section, and alerts opsdoc has no note or check for.",
         footer = {"", "Codes: NO_RUNBOOK_URL (WARNING), RUNBOOK_URL_BROKEN (CRITICAL), RUNBOOK_URL_FOREIGN (INFO), NO_NOTE (INFO), NO_CHECK (INFO).",
                 "Exit codes: 0 clean (INFO only), 1 warnings, 2 broken links, 64 unreadable or malformed file."})
 final class RulesLintCommand implements Callable<Integer> {
     @ParentCommand
     RulesCommand rules;
+
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Prometheus rule files or PrometheusRule manifests")
     List<Path> files;

@@ -147,7 +147,8 @@ class RulesCommandTest {
     void malformedFilesExit64WithFileAndLine() {
         assertThat(Cli.run("rules", "lint", DIR.resolve("malformed.yaml").toString())).satisfies(c -> {
             assertThat(c.exit()).isEqualTo(64);
-            assertThat(c.err()).startsWith("opsdoc: " + DIR.resolve("malformed.yaml") + ":6:").contains("not valid YAML");
+            assertThat(c.err()).startsWith("opsdoc: " + DIR.resolve("malformed.yaml") + ":6:4: not valid YAML: expected <block end>, "
+                    + "but found '<block mapping start>' (parsing a block mapping from line 2)");
             assertThat(c.clean()).as(c.all()).isTrue();
         });
         assertThat(Cli.run("rules", "lint", DIR.resolve("not-rules.yaml").toString())).satisfies(c -> {
@@ -163,6 +164,11 @@ class RulesCommandTest {
         assertThat(Cli.run("rules", "lint", "/nonexistent/rules.yaml").err()).startsWith("opsdoc: /nonexistent/rules.yaml: no such file");
         assertThat(Cli.run("rules", "lint").exit()).isEqualTo(64);
         assertThat(Cli.run("rules").exit()).isEqualTo(64);
+        assertThat(Cli.run("rules", "lint", "--help")).satisfies(c -> {
+            assertThat(c.exit()).isZero();
+            assertThat(c.out()).contains("Usage: opsdoc rules lint", "RUNBOOK_URL_BROKEN (CRITICAL)");
+        });
+        assertThat(Cli.run("rules", "annotate", "--help").out()).contains("--overwrite", "--in-place");
         assertThat(Cli.run("rules", "lint", "--format", "sarif", UPSTREAM.toString()).exit()).isEqualTo(64);
         assertThat(Cli.run("rules", "lint", "--lang", "fr", UPSTREAM.toString()).err()).contains("--lang fr: the notes exist in en, zh");
         assertThat(Cli.run("rules", "annotate", UPSTREAM.toString()).err()).contains("--base-url is required");

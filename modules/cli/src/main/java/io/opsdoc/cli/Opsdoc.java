@@ -32,6 +32,7 @@ public final class Opsdoc implements Runnable {
         SUBCOMMANDS.put("grants", GrantsCommand::new);
         SUBCOMMANDS.put("replay", ReplayCommand::new);
         SUBCOMMANDS.put("serve", ServeCommand::new);
+        SUBCOMMANDS.put("rules", RulesCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }

@@ -37,9 +37,12 @@ public final class AlertNotes {
     public Optional<Resolution> resolve(String alertName, String runbookUrl, String lang) {
         AlertMapping user = alertName == null ? null : mappings.get(alertName);
         if (user != null && user.note() != null) {
-            Optional<Note> n = notes.note(user.note(), lang).or(() -> notes.note(user.note(), NoteCatalog.ENGLISH));
+            // note-id or note-id#anchor; the translation when there is one, else English
+            Optional<NoteCatalog.Lookup> n = notes.lookup(user.note(), lang);
             if (n.isPresent()) {
-                return Optional.of(new Resolution(n.get(), null, firstCheck(user, n.get()), user.target(), Source.CONFIG));
+                int hash = user.note().indexOf('#');
+                String anchor = hash < 0 ? null : user.note().substring(hash + 1);
+                return Optional.of(new Resolution(n.get().note(), anchor, firstCheck(user, n.get().note()), user.target(), Source.CONFIG));
             }
         }
         Optional<RunbookLink> link = RunbookLink.parse(runbookUrl);

@@ -9,15 +9,22 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where each key and value of a YAML document starts, by JSON Pointer. A tree of JsonNodes forgets positions, so
  * one streaming pass records them; semantic errors found later (unknown check, bad URI) can still name the line.
+ * Object members are located at their key, array elements at their value. Also used by {@code opsdoc rules} for
+ * Prometheus rule files (lint messages name the line; annotate edits the text at these positions).
  */
-final class YamlLocations {
+public final class YamlLocations {
+    /** 1-based line and column, and the 0-based character offset in the text. */
+    public record Position(int line, int column, long offset) {
+    }
+
     private final Map<String, JsonLocation> starts = new HashMap<>();
 
-    static YamlLocations of(String yaml) throws IOException {
+    public static YamlLocations of(String yaml) throws IOException {
         YamlLocations l = new YamlLocations();
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
             Deque<Object> path = new ArrayDeque<>(); // String field names or int[] array indexes
@@ -60,7 +67,7 @@ final class YamlLocations {
     }
 
     /** {@code line:column} of the key or value at this pointer, or of its nearest located parent. */
-    String at(String pointer) {
+    public String at(String pointer) {
         String p = pointer;
         while (true) {
             JsonLocation loc = starts.get(p);
@@ -72,5 +79,12 @@ final class YamlLocations {
             }
             p = p.substring(0, p.lastIndexOf('/'));
         }
+    }
+
+    /** Exactly where the key or value at this pointer starts; empty when the document has no such node. */
+    public Optional<Position> position(String pointer) {
+        JsonLocation loc = starts.get(pointer);
+        return loc == null ? Optional.empty()
+                : Optional.of(new Position(loc.getLineNr(), loc.getColumnNr(), loc.getCharOffset()));
     }
 }

@@ -51,6 +51,15 @@ class AlertNotesTest {
         assertThat(link.target()).isEqualTo("orders-db");
 
         assertThat(a.resolve("Custom", "https://x/notes/en/mysql/replication#no-such-anchor", "en")).isEmpty();
+
+        AlertNotes sections = new AlertNotes(NOTES, Map.of(
+                "OrdersLag", new AlertMapping("OrdersLag", "mysql/replication#lag-critical", null, null),
+                "Typo", new AlertMapping("Typo", "mysql/replication#no-such-anchor", null, null)));
+        AlertNotes.Resolution section = sections.resolve("OrdersLag", null, "zh").orElseThrow();
+        assertThat(section.ref()).isEqualTo("mysql/replication#lag-critical");
+        assertThat(section.note().lang()).isEqualTo("zh");
+        assertThat(section.source()).isEqualTo(AlertNotes.Source.CONFIG);
+        assertThat(sections.resolve("Typo", null, "en")).isEmpty();
         assertThat(a.resolves(new RunbookLink("en", "redis/memory", null))).isTrue();
         assertThat(a.resolves(new RunbookLink("en", "redis/memory", "nope"))).isFalse();
     }

@@ -50,6 +50,17 @@ public final class Opsdoc implements Runnable {
         this.err = err;
     }
 
+    /** Every command answers --help, as its error messages promise, whether or not its class declared the option. */
+    private static void withHelpOption(CommandLine c) {
+        CommandLine.Model.CommandSpec spec = c.getCommandSpec();
+        if (!(c.getCommand() instanceof CommandLine.HelpCommand)
+                && spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        c.getSubcommands().values().forEach(Opsdoc::withHelpOption);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
@@ -63,6 +74,7 @@ public final class Opsdoc implements Runnable {
         } else {
             SUBCOMMANDS.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
         }
+        cmd.getSubcommands().values().forEach(Opsdoc::withHelpOption);
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ex, a) -> {

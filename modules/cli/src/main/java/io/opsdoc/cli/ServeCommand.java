@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve /probe (a Prometheus multi-target exporter), /metrics, /healthz and the "
+@Command(name = "serve", description = {"Serve /probe (a Prometheus multi-target exporter), /metrics, /healthz and the "
         + "runbook pages under /notes/, and receive Alertmanager's webhook on POST /alerts (live verdicts, forwarded to the "
         + "config's receivers).", "Targets and credentials come from the config; /probe?target= takes a config name or a URI without credentials."},
         footer = {"", "Prometheus: scrape http://HOST:PORT/probe with params {check: [mysql-replication]} and relabel __param_target,",

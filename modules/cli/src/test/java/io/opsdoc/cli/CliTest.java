@@ -107,4 +107,13 @@ class CliTest {
         Cli zh = Cli.run(Map.of("LANG", "zh_CN.UTF-8"), "explain", "mysql-replication#SQL_ERROR");
         assertThat(zh.out()).isEqualTo(Cli.run("explain", "mysql-replication#SQL_ERROR", "--lang", "zh").out());
     }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String command : java.util.List.of("check", "gate", "list", "explain", "grants", "replay", "serve", "rules", "lab")) {
+            Cli h = Cli.run(command, "--help");
+            assertThat(h.exit()).as(command + " --help: " + h.all()).isZero();
+            assertThat(h.out()).contains("Usage: opsdoc " + command);
+        }
+    }
 }

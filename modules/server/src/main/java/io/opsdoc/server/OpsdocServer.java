@@ -46,7 +46,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code opsdoc serve}: {@code GET /probe?check=&target=} (blackbox_exporter style), {@code POST /alerts} (the
  * Alertmanager webhook, answered with live verdicts), {@code GET /metrics} (opsdoc's own),
  * {@code GET /healthz}, {@code GET /notes/...} (runbook pages). Binds loopback unless told otherwise; with a token,
- * everything but /healthz needs {@code Authorization: Bearer <token>}.
+ * everything but /healthz and /notes/ needs {@code Authorization: Bearer <token>}.
  */
 public final class OpsdocServer implements AutoCloseable {
     /** Prometheus sends its scrape timeout; answering later than that is answering nobody. */
@@ -164,7 +164,9 @@ public final class OpsdocServer implements AutoCloseable {
                             : "only GET and HEAD are served here\n");
                 } else if (path.equals("/healthz")) {
                     send(response, callback, status, "text/plain", "ok\n");
-                } else if (!authorized(request)) {
+                } else if (!path.startsWith("/notes") && !authorized(request)) {
+                    // /notes/ stays open like /healthz: runbook_url links are followed by people in a browser, and the
+                    // pages are the notes shipped in the jar, with nothing about any target.
                     status = HttpStatus.UNAUTHORIZED_401;
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     send(response, callback, status, "text/plain", "a bearer token is required\n");

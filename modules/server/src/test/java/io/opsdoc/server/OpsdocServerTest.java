@@ -132,6 +132,7 @@ class OpsdocServerTest {
     @Test
     void aTokenGuardsEverythingButHealthz() throws Exception {
         assertThat(get(guarded, "/healthz").statusCode()).isEqualTo(200);
+        assertThat(get(guarded, "/notes/en/mysql/replication").statusCode()).as("runbook pages open from a browser").isEqualTo(200);
         assertThat(get(guarded, "/metrics").statusCode()).isEqualTo(401);
         assertThat(get(guarded, "/probe?check=mysql-replication&target=replica", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
         assertThat(get(guarded, "/metrics", "Authorization", "Bearer t0ken-value").statusCode()).isEqualTo(200);

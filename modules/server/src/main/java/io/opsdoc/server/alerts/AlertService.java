@@ -242,7 +242,17 @@ public final class AlertService implements AutoCloseable {
     private void expire() {
         Instant cutoff = clock.instant().minus(settings.dedupWindow());
         seen.entrySet().removeIf(e -> e.getValue().at().isBefore(cutoff) && e.getValue().verdict().isDone());
+        if (seen.size() > MAX_REMEMBERED) {
+            // A flood of distinct alerts must not grow memory without bound: forget the oldest finished ones first,
+            // which at worst re-checks an alert that repeats after the flood.
+            seen.entrySet().stream().filter(e -> e.getValue().verdict().isDone())
+                    .sorted(java.util.Comparator.comparing((Map.Entry<String, Seen> e) -> e.getValue().at()))
+                    .limit(seen.size() - MAX_REMEMBERED / 2).map(Map.Entry::getKey).toList().forEach(seen::remove);
+        }
     }
+
+    /** Alerts remembered for deduplication, at most. */
+    static final int MAX_REMEMBERED = 20_000;
 
     /** Alerts still being checked, for tests and /metrics. */
     public int inFlight() {

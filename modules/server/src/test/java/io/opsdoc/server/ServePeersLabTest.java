@@ -163,6 +163,70 @@ class ServePeersLabTest {
         }
     }
 
+    @Test
+    void theWholeLoopScrapeRuleAlertVerdict() throws Exception {
+        Optional<Path> prom = ExternalBinary.find("/usr/bin/prometheus");
+        Optional<Path> amBin = ExternalBinary.find("/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager");
+        assumeTrue(prom.isPresent(), () -> ExternalBinary.missing("prometheus", "prometheus"));
+        assumeTrue(amBin.isPresent(), () -> ExternalBinary.missing("prometheus-alertmanager", "prometheus-alertmanager"));
+        Path amHome = Files.createDirectories(dir.resolve("loop-alertmanager"));
+        Files.writeString(amHome.resolve("alertmanager.yml"), """
+                route: {receiver: opsdoc, group_by: [alertname], group_wait: 0s, group_interval: 1s, repeat_interval: 1h}
+                receivers:
+                  - name: opsdoc
+                    webhook_configs:
+                      - url: http://127.0.0.1:%d/alerts
+                        http_config: {authorization: {credentials_file: %s}}
+                """.formatted(server.address().getPort(), dir.resolve("token")));
+        lab.stopSqlThread();
+        receiver.clear();
+        try (PeerProcess am = PeerProcess.start("alertmanager", amBin.get(), amHome, Ports.freePort(), List.of(
+                "--config.file={dir}/alertmanager.yml", "--storage.path={dir}/data", "--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address="), Duration.ofSeconds(30))) {
+            Path promHome = Files.createDirectories(dir.resolve("loop-prometheus"));
+            // The rule is the one deploy/prometheus/rules ships in spirit: an opsdoc finding, linked to its note section.
+            Files.writeString(promHome.resolve("rules.yml"), """
+                    groups:
+                      - name: opsdoc
+                        rules:
+                          - alert: OpsdocReplicaSqlThreadStopped
+                            expr: opsdoc_finding{code="SQL_THREAD_STOPPED"} > 0
+                            labels: {severity: critical}
+                            annotations:
+                              runbook_url: https://opsdoc.example/notes/en/mysql/replication#sql-thread-stopped
+                    """);
+            Files.writeString(promHome.resolve("prometheus.yml"), """
+                    global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+                    rule_files: [%s]
+                    alerting: {alertmanagers: [{static_configs: [{targets: ["127.0.0.1:%s"]}]}]}
+                    scrape_configs:
+                      - job_name: opsdoc-mysql-replication
+                        metrics_path: /probe
+                        params: {check: [mysql-replication]}
+                        authorization: {credentials_file: %s}
+                        static_configs: [{targets: [replica]}]
+                        relabel_configs:
+                          - {source_labels: [__address__], target_label: __param_target}
+                          - {source_labels: [__param_target], target_label: instance}
+                          - {target_label: __address__, replacement: "127.0.0.1:%d"}
+                    """.formatted(promHome.resolve("rules.yml"), URI.create(am.url("/")).getPort(), dir.resolve("token"),
+                    server.address().getPort()));
+            try (PeerProcess prometheus = PeerProcess.start("prometheus", prom.get(), promHome, Ports.freePort(), List.of(
+                    "--config.file={dir}/prometheus.yml", "--storage.tsdb.path={dir}/data", "--web.listen-address=127.0.0.1:{port}"),
+                    Duration.ofSeconds(30))) {
+                CapturingReceiver.Delivery d = receiver.await(x -> x.path().equals("/hook") && x.body().contains("OpsdocReplicaSqlThreadStopped"),
+                        Duration.ofSeconds(60));
+                JsonNode v = Json.mapper().readTree(d.body()).path("verdict");
+                assertThat(v.path("verdict").asText()).as(prometheus.log()).isEqualTo("confirmed");
+                assertThat(v.path("noteSource").asText()).isEqualTo("runbook-url");
+                assertThat(v.path("note").path("section").asText()).isEqualTo("sql-thread-stopped");
+                assertThat(v.path("target").asText()).as("instance=replica names the config target").contains("127.0.0.1");
+            }
+        } finally {
+            lab.heal();
+        }
+    }
+
     private static JsonNode awaitSeries(PeerProcess prometheus, String query, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         String last = "";

@@ -9,26 +9,29 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-cluster from a real fault on a real 3-master, 3-replica Redis Cluster. */
+@ResourceLock(providers = LabLock.class)
 class RedisClusterLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisCluster check = new RedisCluster();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
-        lab.startCluster();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
+        lab.startCluster();
         lab.heal();
     }
 

@@ -10,29 +10,32 @@ import io.opsdoc.core.Secret;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /** Every finding code of redis-sentinel from a real fault under three real Sentinels (quorum 2). */
+@ResourceLock(providers = LabLock.class)
 class RedisSentinelLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisSentinel check = new RedisSentinel();
     private final Runner runner = new Runner();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
-        lab.startSentinels();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
+        lab.startSentinels();
         lab.heal();
     }
 

@@ -30,7 +30,8 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Real Redis servers on loopback (the 6.2 binary embedded-redis ships) plus named fault injectors: a standalone
+ * Real Redis servers on loopback (the 6.2 binary embedded-redis ships, or an installed Redis 7: {@link RedisVersion})
+ * plus named fault injectors: a standalone
  * server, and a primary with one replica. The lab knows nothing about the checks run against it.
  *
  * <p>Every injector leaves its fault in place (background clients keep it going where the fault is a rate, such as
@@ -58,8 +59,9 @@ public final class RedisLab implements AutoCloseable {
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
     private static final int LOW_MAXCLIENTS = 24;
 
-    private static RedisLab shared;
+    private static final Map<RedisVersion, RedisLab> SHARED = new java.util.EnumMap<>(RedisVersion.class);
 
+    private final RedisVersion version;
     private final Path workDir;
     private final boolean ownsWorkDir;
     private final String adminPassword = randomPassword();
@@ -79,28 +81,45 @@ public final class RedisLab implements AutoCloseable {
     private final List<LabRedisServer> clusterNodes = new ArrayList<>();
     private boolean clusterDirty;
 
-    private RedisLab(Path workDir, boolean ownsWorkDir) {
+    private RedisLab(RedisVersion version, Path workDir, boolean ownsWorkDir) {
+        this.version = version;
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
     }
 
-    /** One lab per JVM, started on first use and stopped when the JVM exits. */
-    public static synchronized RedisLab shared() {
-        if (shared == null || shared.closed.get()) {
-            shared = start();
+    /** One Redis 6.2 lab per JVM, started on first use and stopped when the JVM exits. */
+    public static RedisLab shared() {
+        return shared(RedisVersion.V6_2);
+    }
+
+    /**
+     * One lab per version per JVM, started on first use and stopped when the JVM exits.
+     *
+     * @throws IllegalStateException when that version's binary is not installed ({@link RedisVersion#available()})
+     */
+    public static synchronized RedisLab shared(RedisVersion version) {
+        RedisLab lab = SHARED.get(version);
+        if (lab == null || lab.closed.get()) {
+            lab = start(version);
+            SHARED.put(version, lab);
         }
-        return shared;
+        return lab;
+    }
+
+    /** A Redis 6.2 lab of one's own ({@link #start(RedisVersion)}). */
+    public static RedisLab start() {
+        return start(RedisVersion.V6_2);
     }
 
     /**
      * Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close (or at JVM exit). The
      * Sentinel group and the Cluster start on first use ({@link #startSentinels()}, {@link #startCluster()}).
      */
-    public static RedisLab start() {
+    public static RedisLab start(RedisVersion version) {
         long t0 = System.nanoTime();
         RedisLab lab;
         try {
-            lab = new RedisLab(Files.createTempDirectory("opsdoc-redis-lab-"), true);
+            lab = new RedisLab(version, Files.createTempDirectory("opsdoc-redis-lab-"), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis lab work dir", e);
         }
@@ -119,23 +138,39 @@ public final class RedisLab implements AutoCloseable {
     }
 
     private void boot() {
-        int[] ports = {Ports.freePort(), Ports.freePort(), Ports.freePort()};
-        while (ports[1] == ports[0] || ports[2] == ports[0] || ports[2] == ports[1]) {
-            ports = new int[] {Ports.freePort(), Ports.freePort(), Ports.freePort()};
-        }
+        int[] ports = {reservePort(), reservePort(), reservePort()};
         List<String> common = List.of("--save", "3600", "1", "--save", "300", "100", "--save", "60", "10000", "--appendonly", "yes",
                 "--appendfsync", "everysec", "--latency-monitor-threshold", "100", "--repl-diskless-sync-delay", "0",
                 "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--protected-mode", "yes");
-        servers.put(Node.STANDALONE, new LabRedisServer("standalone", ports[0], workDir, common, ADMIN_USER, adminPassword));
-        servers.put(Node.PRIMARY, new LabRedisServer("primary", ports[1], workDir, common, ADMIN_USER, adminPassword));
+        servers.put(Node.STANDALONE, new LabRedisServer(version, "standalone", ports[0], workDir, common, ADMIN_USER, adminPassword));
+        servers.put(Node.PRIMARY, new LabRedisServer(version, "primary", ports[1], workDir, common, ADMIN_USER, adminPassword));
         List<String> replicaArgs = new ArrayList<>(common);
         replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[1]), "--masteruser", ADMIN_USER,
                 "--masterauth", adminPassword, "--replica-read-only", "yes"));
-        servers.put(Node.REPLICA, new LabRedisServer("replica", ports[2], workDir, replicaArgs, ADMIN_USER, adminPassword));
+        servers.put(Node.REPLICA, new LabRedisServer(version, "replica", ports[2], workDir, replicaArgs, ADMIN_USER, adminPassword));
         for (Node node : Node.values()) {
             startServer(node);
         }
         awaitReplicaLinked();
+    }
+
+    /** Ports handed to any lab server in this JVM: two labs (6.2 and 7) may start side by side. */
+    private static final Set<Integer> RESERVED = new java.util.HashSet<>();
+
+    /** A free loopback port no lab server of this JVM has been given yet. */
+    static int reservePort() {
+        while (true) {
+            int p = Ports.freePort();
+            if (reserve(p)) {
+                return p;
+            }
+        }
+    }
+
+    private static boolean reserve(int port) {
+        synchronized (RESERVED) {
+            return RESERVED.add(port);
+        }
     }
 
     private void startServer(Node node) {
@@ -196,6 +231,11 @@ public final class RedisLab implements AutoCloseable {
     /** The default user's password (what an application configured with only a password uses). */
     public String applicationPassword() {
         return applicationPassword;
+    }
+
+    /** Which binary this lab runs. */
+    public RedisVersion redisVersion() {
+        return version;
     }
 
     /** The server's redis_version. */
@@ -484,7 +524,12 @@ public final class RedisLab implements AutoCloseable {
         try (Jedis j = admin(node)) {
             j.set("lab:k", "v");
             j.configSet("dir", "/proc");
-            j.bgrewriteaof();
+            try {
+                j.bgrewriteaof();
+            } catch (JedisException e) {
+                // Redis 7 (multi-part AOF) first opens a new incremental file in the parent, fails at once and says so
+                log.debug("BGREWRITEAOF refused: {}", e.getMessage());
+            }
         }
         await(node, "aof_last_bgrewrite_status:err", i -> "err".equals(i.get("aof_last_bgrewrite_status"))
                 && "0".equals(i.get("aof_rewrite_in_progress")));
@@ -642,17 +687,17 @@ public final class RedisLab implements AutoCloseable {
         for (int i = 0; i < ports.length; i++) {
             int p;
             do {
-                p = Ports.freePort();
+                p = reservePort();
             } while (!seen.add(p));
             ports[i] = p;
         }
         List<String> common = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0",
                 "--maxmemory", "64mb");
-        sentinelMaster = new LabRedisServer("sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
+        sentinelMaster = new LabRedisServer(version, "sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
         List<String> replicaArgs = new ArrayList<>(common);
         replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[0]), "--masteruser", ADMIN_USER,
                 "--masterauth", adminPassword));
-        sentinelReplica = new LabRedisServer("sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
+        sentinelReplica = new LabRedisServer(version, "sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
         for (int i = 0; i < SENTINELS; i++) {
             String config = String.join("\n",
                     "sentinel monitor " + SENTINEL_MASTER_NAME + " " + host() + " " + ports[0] + " 2",
@@ -660,7 +705,7 @@ public final class RedisLab implements AutoCloseable {
                     "sentinel failover-timeout " + SENTINEL_MASTER_NAME + " 5000",
                     "sentinel auth-user " + SENTINEL_MASTER_NAME + " " + ADMIN_USER,
                     "sentinel auth-pass " + SENTINEL_MASTER_NAME + " " + adminPassword) + "\n";
-            sentinels.add(new LabRedisServer("sentinel-" + (i + 1), ports[2 + i], workDir, config));
+            sentinels.add(new LabRedisServer(version, "sentinel-" + (i + 1), ports[2 + i], workDir, config));
         }
         startSentinelGroup();
         log.info("Redis Sentinel group up in {} ms: master :{}, replica :{}, sentinels :{} :{} :{}",
@@ -889,7 +934,7 @@ public final class RedisLab implements AutoCloseable {
             List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                     "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--maxmemory", "64mb",
                     "--masteruser", ADMIN_USER, "--masterauth", adminPassword, "--repl-diskless-sync-delay", "0");
-            clusterNodes.add(new LabRedisServer("cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
+            clusterNodes.add(new LabRedisServer(version, "cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
         }
         formCluster();
         log.info("Redis Cluster up in {} ms: nodes {}", (System.nanoTime() - t0) / 1_000_000,
@@ -899,8 +944,8 @@ public final class RedisLab implements AutoCloseable {
     /** A free port whose cluster bus port (port + 10000) is free too. */
     private static int clusterPort(java.util.Set<Integer> used) {
         while (true) {
-            int p = Ports.freePort();
-            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000)) {
+            int p = reservePort();
+            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000) || !reserve(p + 10_000)) {
                 continue;
             }
             try (java.net.ServerSocket bus = new java.net.ServerSocket()) {

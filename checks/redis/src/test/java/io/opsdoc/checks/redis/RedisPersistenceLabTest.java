@@ -60,10 +60,21 @@ class RedisPersistenceLabTest {
     }
 
     @Test
+    void appendOnlyFileThatCannotGrow() {
+        lab.aofWriteFails();
+        Report r = check(Node.STANDALONE, Map.of());
+        Finding f = finding(r, "AOF_WRITE_FAILED");
+        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(f.evidence()).containsEntry("aof_last_write_status", "err").containsEntry("appendfsync", "everysec");
+        assertThat(codes(r)).doesNotContain("AOF_REWRITE_FAILED", "BGSAVE_FAILED");
+    }
+
+    @Test
     void aofRewriteThatCannotBeWritten() {
         lab.aofRewriteFails();
         assertThat(finding(check(Node.STANDALONE, Map.of()), "AOF_REWRITE_FAILED").evidence())
                 .containsEntry("aof_last_bgrewrite_status", "err");
+        assertThat(codes(check(Node.STANDALONE, Map.of()))).doesNotContain("AOF_WRITE_FAILED");
     }
 
     @Test

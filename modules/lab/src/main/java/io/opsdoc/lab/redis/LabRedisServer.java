@@ -36,6 +36,8 @@ final class LabRedisServer {
     private Process process;
     private int generation;
     private Path dataDir;
+    /** For the next start only: the process's RLIMIT_FSIZE in bytes (0: unlimited). */
+    private long nextFileSizeLimit;
 
     LabRedisServer(RedisVersion version, String name, int port, Path baseDir, List<String> args, String adminUser,
             String adminPassword) {
@@ -87,6 +89,15 @@ final class LabRedisServer {
         generation++;
         dataDir = baseDir.resolve(name + "-" + generation);
         List<String> command = new ArrayList<>();
+        long fsize = nextFileSizeLimit;
+        nextFileSizeLimit = 0;
+        if (fsize > 0) {
+            // a shell sets the limit and ignores SIGXFSZ (an ignored signal stays ignored across exec), so a write
+            // past the limit fails with EFBIG instead of killing the server: the kernel refuses the write, as with a
+            // full disk, whoever runs the lab (root included)
+            command.addAll(List.of("/bin/sh", "-c", "trap '' XFSZ; ulimit -f " + Math.max(1, fsize / 512)
+                    + " || exit 90; exec \"$0\" \"$@\""));
+        }
         command.add(binary(version).getAbsolutePath());
         if (sentinelConfig != null) {
             command.add(dataDir.resolve("sentinel.conf").toString());
@@ -136,6 +147,14 @@ final class LabRedisServer {
             }
         }
         process = null;
+    }
+
+    /**
+     * The next {@link #start()} runs the server with a file size limit (RLIMIT_FSIZE) of about {@code bytes}: once
+     * a file it writes reaches the limit, write() fails with EFBIG. Later starts have no limit.
+     */
+    void limitFileSizeOnNextStart(long bytes) {
+        nextFileSizeLimit = bytes;
     }
 
     void restart() {

@@ -535,6 +535,34 @@ public final class RedisLab implements AutoCloseable {
                 && "0".equals(i.get("aof_rewrite_in_progress")));
     }
 
+    /**
+     * The standalone server restarts with a file size limit of 1 MiB (RLIMIT_FSIZE, SIGXFSZ ignored), then takes 2 MiB
+     * of writes: the kernel refuses the AOF write past the limit (EFBIG, a short write, as on a full disk), so
+     * aof_last_write_status turns err and the server answers writes with MISCONF. A file size limit is used because
+     * it holds for root too, where a read-only directory or file would not, and needs no mount privilege.
+     */
+    public synchronized void aofWriteFails() {
+        Node node = touch(Node.STANDALONE);
+        LabRedisServer server = servers.get(node);
+        server.stop();
+        server.limitFileSizeOnNextStart(1024 * 1024);
+        startServer(node);
+        String value = "a".repeat(64 * 1024);
+        try (Jedis j = admin(node)) {
+            for (int i = 0; i < 32; i++) {
+                try {
+                    j.set("lab:aof:" + i, value);
+                } catch (JedisException e) {
+                    if (e.getMessage() != null && e.getMessage().startsWith("MISCONF")) {
+                        break;
+                    }
+                    throw e;
+                }
+            }
+        }
+        await(node, "aof_last_write_status:err", i -> "err".equals(i.get("aof_last_write_status")));
+    }
+
     /** No RDB save points and no AOF on the given server. */
     public synchronized void noPersistence(Node target) {
         Node node = touch(target);

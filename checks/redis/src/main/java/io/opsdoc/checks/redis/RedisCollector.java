@@ -166,10 +166,49 @@ final class RedisCollector {
                     ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
                     ok = false;
                 }
+                List<Map<String, String>> others = listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n));
+                String addr = address(s.call(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", n));
+                List<SentinelFacts.PeerAnswer> peers = new ArrayList<>();
+                for (Map<String, String> other : others) {
+                    peers.add(askPeer(context, other.get("ip"), other.get("port"), n));
+                }
                 views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n)),
-                        listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n))));
+                        others, addr, peers));
             }
             return new SentinelFacts(name, views);
+        }
+    }
+
+    /** {@code [ip, port]} (GET-MASTER-ADDR-BY-NAME) as {@code ip:port}; null for a nil reply. */
+    private static String address(Object reply) {
+        if (!(reply instanceof List<?> l) || l.size() < 2) {
+            return null;
+        }
+        return text(l.get(0)) + ":" + text(l.get(1));
+    }
+
+    /**
+     * Asks another Sentinel of the group where the master is, with the probe's credentials, on a connection that
+     * gets at most a third of the time left (at most 2 s), so dead peers cannot eat the deadline.
+     */
+    private static SentinelFacts.PeerAnswer askPeer(CheckContext context, String host, String port, String name) {
+        String who = host + ":" + port;
+        int budget = (int) Math.min(2_000, Math.max(100, context.remainingMillis() / 3));
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(budget).socketTimeoutMillis(budget)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false).clientName("opsdoc");
+        if (context.password().isPresent()) {
+            context.target().user().ifPresent(config::user);
+            config.password(context.password().get().reveal());
+        }
+        try (Jedis j = new Jedis(new HostAndPort(host, Integer.parseInt(port)), config.build())) {
+            return new SentinelFacts.PeerAnswer(who, address(j.sendCommand(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", name)), null);
+        } catch (JedisDataException e) {
+            return new SentinelFacts.PeerAnswer(who, null, firstWord(String.valueOf(e.getMessage()).trim()));
+        } catch (JedisException | NumberFormatException e) {
+            Exception cause = e instanceof JedisException je ? networkCause(je) : e;
+            return new SentinelFacts.PeerAnswer(who, null, cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
     }
 

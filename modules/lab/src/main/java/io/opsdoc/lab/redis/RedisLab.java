@@ -881,6 +881,54 @@ public final class RedisLab implements AutoCloseable {
                 && "master".equals(m.get("flags")));
     }
 
+    /**
+     * The replica refuses to be promoted (its ACL denies REPLICAOF to the user the Sentinels log in as), then the
+     * master dies: the Sentinels agree, elect a leader and start a failover that waits for a promotion that never
+     * comes, until failover-timeout (5 s) aborts it. Returns once a Sentinel shows failover_in_progress, with the
+     * index of that Sentinel (the elected leader: only it runs, and flags, the failover).
+     */
+    public synchronized int sentinelFailoverStuck() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinelReplica.admin()) {
+            j.sendCommand(Cmd.ACL, "SETUSER", ADMIN_USER, "-replicaof", "-slaveof");
+        }
+        sentinelMaster.stop();
+        int[] leader = {-1};
+        await("a Sentinel running the failover", () -> {
+            for (int i = 0; i < SENTINELS; i++) {
+                if (sentinelMasterState(i).getOrDefault("flags", "").contains("failover_in_progress")) {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    /**
+     * Sentinel 3 (index 2) is re-pointed by hand: it forgets the master and monitors the replica's address under the
+     * same name (SENTINEL REMOVE + MONITOR), while the other two keep the real master. Clients asking it get the
+     * replica's address; it stays known to the others, and being alone it cannot fail anything over.
+     */
+    public synchronized void sentinelAddressDisagreement() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinels.get(2).admin()) {
+            j.sendCommand(Cmd.SENTINEL, "REMOVE", SENTINEL_MASTER_NAME);
+            j.sendCommand(Cmd.SENTINEL, "MONITOR", SENTINEL_MASTER_NAME, host(), Integer.toString(sentinelReplica.port()), "2");
+            j.sendCommand(Cmd.SENTINEL, "SET", SENTINEL_MASTER_NAME, "auth-user", ADMIN_USER, "auth-pass", adminPassword);
+        }
+        String replicaAddr = Integer.toString(sentinelReplica.port());
+        await("Sentinel 3 answering with the replica's address", () -> {
+            try (Jedis j = sentinels.get(2).admin()) {
+                List<?> addr = (List<?>) j.sendCommand(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", SENTINEL_MASTER_NAME);
+                return addr != null && replicaAddr.equals(text(addr.get(1)));
+            }
+        });
+    }
+
     private void awaitCkquorum(boolean ok) {
         await("CKQUORUM " + (ok ? "OK" : "failing"), () -> {
             try (Jedis j = sentinels.get(0).admin()) {

@@ -61,11 +61,13 @@ final class RedisCollector {
             }
             Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
             Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
+            List<RedisFacts.NodeReach> reach = null;
             if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
                 // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
                 info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
                 if (request.clusterNodes()) {
                     info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
+                    reach = reach(context, info.get("cluster_nodes"));
                 }
             }
             List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
@@ -127,7 +129,42 @@ final class RedisCollector {
                 anonymous = anonymousPing(context);
             }
             return new RedisFacts(info, infoAfter, windowMillis, pings, config, slowlogBefore, slowlog, latency,
-                    clients, clientsTotal, defaultUser, categories, commands, anonymous);
+                    clients, clientsTotal, defaultUser, categories, commands, anonymous, reach);
+        }
+    }
+
+    /**
+     * TCP connects from the probe host to every node's client port and cluster bus port (CLUSTER NODES gives
+     * {@code ip:port@busport}, on 7.0+ followed by {@code ,hostname}); each connect gets a share of the time left,
+     * at most 1 s. Nodes without an address (noaddr, handshake) are left out.
+     */
+    private static List<RedisFacts.NodeReach> reach(CheckContext context, String nodes) {
+        List<RedisFacts.NodeReach> out = new ArrayList<>();
+        List<String[]> addrs = new ArrayList<>();
+        for (RedisCluster.Node n : RedisCluster.nodes(nodes)) {
+            String[] hp = RedisCluster.hostPorts(n.fullAddr());
+            if (hp != null && !n.flags().contains("noaddr") && !n.flags().contains("handshake")) {
+                addrs.add(hp);
+            }
+        }
+        for (String[] hp : addrs) {
+            int budget = (int) Math.min(1_000, Math.max(50, context.remainingMillis() / (2L * addrs.size() + 2)));
+            out.add(new RedisFacts.NodeReach(hp[0] + ":" + hp[1] + "@" + hp[2], tcp(hp[0], hp[1], budget),
+                    tcp(hp[0], hp[2], budget)));
+        }
+        return out;
+    }
+
+    private static String tcp(String host, String port, int timeoutMs) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, Integer.parseInt(port)), timeoutMs);
+            return "ok";
+        } catch (java.net.ConnectException e) {
+            return "refused";
+        } catch (java.net.SocketTimeoutException e) {
+            return "timeout";
+        } catch (java.io.IOException | RuntimeException e) {
+            return e.getClass().getSimpleName();
         }
     }
 

@@ -41,6 +41,7 @@ class RedisClusterLabTest {
 
     @Test
     void healthyClusterHasNoFindings() {
+        // among others: three masters (no TOO_FEW_MASTERS), every bus port reachable (no BUS_PORT_UNREACHABLE)
         Report r = check(0);
         assertThat(r.findings()).isEmpty();
         assertThat(r.metrics()).anySatisfy(m -> assertThat(m.value()).isEqualTo(6.0));
@@ -81,6 +82,27 @@ class RedisClusterLabTest {
         assertThat(codes(r)).containsExactlyInAnyOrder("FAILED_NODES", "MASTER_WITHOUT_REPLICA");
         Finding f = finding(r, "MASTER_WITHOUT_REPLICA");
         assertThat(f.subject()).isEqualTo("127.0.0.1:" + lab.clusterPort(4));
+    }
+
+    @Test
+    void aClusterOfOnlyTwoMasters() {
+        lab.twoMasterCluster();
+        Report r = run(check, lab.twoMasterClusterUri(0), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10));
+        Finding f = finding(r, "TOO_FEW_MASTERS");
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.evidence()).containsEntry("cluster_size", 2L).containsEntry("min_masters", 3L);
+        assertThat(codes(r)).doesNotContain("CLUSTER_STATE_FAIL", "BUS_PORT_UNREACHABLE");
+        assertThat(codes(check(0))).doesNotContain("TOO_FEW_MASTERS");
+    }
+
+    @Test
+    void aNodeWhoseBusPortCannotBeReached() {
+        lab.clusterBusPortUnreachable();
+        Report r = check(0);
+        Finding f = finding(r, "BUS_PORT_UNREACHABLE");
+        assertThat(f.subject()).isEqualTo("127.0.0.1:" + lab.clusterPort(5));
+        assertThat(f.evidence()).containsEntry("client_port", "ok").containsEntry("bus_port", "refused");
+        assertThat(r.findings()).filteredOn(x -> x.code().equals("BUS_PORT_UNREACHABLE")).hasSize(1);
     }
 
     @Test

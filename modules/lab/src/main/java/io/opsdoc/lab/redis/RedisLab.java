@@ -80,6 +80,8 @@ public final class RedisLab implements AutoCloseable {
     /** Cluster: three masters and three replicas, started on first use. */
     private final List<LabRedisServer> clusterNodes = new ArrayList<>();
     private boolean clusterDirty;
+    /** A separate two-master cluster, only while a fault needs it. */
+    private final List<LabRedisServer> smallCluster = new ArrayList<>();
 
     private RedisLab(RedisVersion version, Path workDir, boolean ownsWorkDir) {
         this.version = version;
@@ -1157,6 +1159,77 @@ public final class RedisLab implements AutoCloseable {
         awaitCluster("cluster_state:ok", i -> "ok".equals(i.get("cluster_state")) && "16384".equals(i.get("cluster_slots_ok")));
     }
 
+    /**
+     * The cluster bus port of replica node 6 (index 5) is announced as a loopback port where nothing listens
+     * (cluster-announce-bus-port), as if a firewall let its client port through but not its bus port: the other
+     * nodes reconnect their bus links there, fail, and flag the node failing. Its client port keeps answering.
+     */
+    public synchronized void clusterBusPortUnreachable() {
+        startCluster();
+        clusterDirty = true;
+        LabRedisServer node = clusterNodes.get(5);
+        String closed = Integer.toString(Ports.closedPort());
+        try (Jedis j = node.admin()) {
+            j.configSet("cluster-announce-bus-port", closed);
+        }
+        String addr = ":" + node.port() + "@" + closed;
+        await("node " + node.port() + " announced with bus port " + closed, () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                return text(j.sendCommand(Cmd.CLUSTER, "NODES")).contains(addr);
+            }
+        });
+    }
+
+    /**
+     * A second, separate cluster of two masters (slots 0-8191 and 8192-16383) and no replicas, started by this
+     * call and removed by {@link #heal()}: a real cluster that is too small to fail a master over.
+     */
+    public synchronized void twoMasterCluster() {
+        ensureOpen();
+        if (!smallCluster.isEmpty()) {
+            return;
+        }
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            int port = clusterPort(used);
+            smallCluster.add(new LabRedisServer(version, "small-cluster-" + (i + 1), port, workDir, List.of("--cluster-enabled",
+                    "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000", "--save", "",
+                    "--appendonly", "no", "--maxmemory", "64mb"), ADMIN_USER, adminPassword));
+        }
+        for (LabRedisServer n : smallCluster) {
+            startServer(n);
+        }
+        try (Jedis first = smallCluster.get(0).admin()) {
+            first.sendCommand(Cmd.CLUSTER, "MEET", host(), Integer.toString(smallCluster.get(1).port()));
+        }
+        int[][] ranges = {{0, 8191}, {8192, 16383}};
+        for (int m = 0; m < 2; m++) {
+            List<String> args = new ArrayList<>(List.of("ADDSLOTS"));
+            for (int slot = ranges[m][0]; slot <= ranges[m][1]; slot++) {
+                args.add(Integer.toString(slot));
+            }
+            try (Jedis j = smallCluster.get(m).admin()) {
+                j.sendCommand(Cmd.CLUSTER, args.toArray(String[]::new));
+            }
+        }
+        await("the two-master cluster ok", () -> {
+            for (LabRedisServer n : smallCluster) {
+                try (Jedis j = n.admin()) {
+                    Map<String, String> i = parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO")));
+                    if (!"ok".equals(i.get("cluster_state")) || !"2".equals(i.get("cluster_size"))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** {@code redis://monitor@127.0.0.1:PORT} of node {@code index} (0 or 1) of {@link #twoMasterCluster()}. */
+    public String twoMasterClusterUri(int index) {
+        return "redis://" + MONITOR_USER + "@" + host() + ":" + smallCluster.get(index).port();
+    }
+
     /** Slot 0 is removed from its master (CLUSTER DELSLOTS 0): one slot is served by nobody. */
     public synchronized void clusterSlotUnassigned() {
         startCluster();
@@ -1207,6 +1280,10 @@ public final class RedisLab implements AutoCloseable {
         if (clusterDirty) {
             restartCluster();
         }
+        for (LabRedisServer n : smallCluster) {
+            n.stop();
+        }
+        smallCluster.clear();
         try (Jedis j = admin(Node.STANDALONE)) {
             j.slowlogReset();
             j.sendCommand(Cmd.LATENCY, "RESET");
@@ -1236,6 +1313,7 @@ public final class RedisLab implements AutoCloseable {
         List<LabRedisServer> all = new ArrayList<>(servers.values());
         all.addAll(sentinels);
         all.addAll(clusterNodes);
+        all.addAll(smallCluster);
         if (sentinelMaster != null) {
             all.add(sentinelMaster);
             all.add(sentinelReplica);

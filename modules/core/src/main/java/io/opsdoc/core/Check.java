@@ -19,6 +19,14 @@ public interface Check<F> {
     /** The URI scheme of the targets it runs on, e.g. {@code mysql}. */
     String targetScheme();
 
+    /**
+     * Whether it runs on targets of this scheme: {@link #targetScheme()}, and any variant the check also speaks
+     * (e.g. {@code rediss} for TLS next to {@code redis}).
+     */
+    default boolean acceptsScheme(String scheme) {
+        return targetScheme().equals(scheme);
+    }
+
     /** One line: what question it answers. */
     String title();
 

@@ -29,7 +29,7 @@ public final class Runner {
 
     /** The check must run on this kind of target: a usage error otherwise, before any connection is made. */
     public static void requireScheme(Check<?> check, Target target) {
-        if (!check.targetScheme().equals(target.scheme())) {
+        if (!check.acceptsScheme(target.scheme())) {
             throw new UsageException("check " + check.id() + " runs on " + check.targetScheme() + ":// targets, not "
                     + target.scheme() + "://");
         }

@@ -5,6 +5,7 @@ import io.opsdoc.checks.redis.RedisFacts.DefaultUser;
 import io.opsdoc.checks.redis.RedisFacts.LatencyEvent;
 import io.opsdoc.checks.redis.RedisFacts.SlowlogEntry;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
@@ -276,6 +277,14 @@ final class RedisCollector {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false);
+        if (Tls.on(target)) {
+            try {
+                config.ssl(true).sslSocketFactory(Tls.socketFactory(target)).sslParameters(Tls.parameters());
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new ProbeException(ProbeErrors.PROBE_FAILED, "cannot set up TLS for " + target.display() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         if (authenticate) {
             config.clientName("opsdoc");
             if (context.password().isPresent()) {
@@ -298,7 +307,12 @@ final class RedisCollector {
                     throw translate(d, target, authenticate ? "AUTH / CLIENT SETNAME" : "PING", checkId);
                 }
             }
-            throw networkCause(e);
+            Exception network = networkCause(e);
+            ProbeException tls = tlsFailure(network, target);
+            if (tls != null) {
+                throw tls;
+            }
+            throw network;
         }
     }
 
@@ -320,6 +334,37 @@ final class RedisCollector {
             }
         }
         return e;
+    }
+
+    /**
+     * A failed TLS handshake (rediss://), or a cleartext connection the server closed at once, as a reason an
+     * operator can act on; null for any other failure.
+     */
+    static ProbeException tlsFailure(Exception e, Target target) {
+        boolean tls = Tls.on(target);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException ssl) {
+                String m = String.valueOf(ssl.getMessage());
+                String hint = m.contains("PKIX") || m.contains("certification path")
+                        ? "the server's certificate is not signed by a trusted CA; give its CA with rediss://host:port?cacert=FILE"
+                        : m.contains("No subject alternative") || m.contains("doesn't match") || m.contains("No name matching")
+                        ? "the server's certificate does not name " + target.host().host() + " (subject alternative names)"
+                        : m.contains("bad_certificate") || m.contains("certificate_required")
+                        ? "the server wants a client certificate (tls-auth-clients yes); opsdoc sends none, so the server "
+                        + "must run with tls-auth-clients no or optional"
+                        : m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext")
+                        ? "the port does not speak TLS; use redis:// for a cleartext port"
+                        : "the handshake failed";
+                return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: " + hint
+                        + " (" + FailureClassifier.oneLine(ssl) + ")", e);
+            }
+        }
+        if (tls && e instanceof java.io.EOFException || tls && e instanceof java.net.SocketException se
+                && String.valueOf(se.getMessage()).contains("reset")) {
+            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: the server closed "
+                    + "the connection during the handshake (a client certificate required, or not a TLS port)", e);
+        }
+        return null;
     }
 
     /** PING on a fresh connection that sends no AUTH: does the server let anyone in? */

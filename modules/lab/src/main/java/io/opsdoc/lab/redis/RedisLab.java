@@ -80,6 +80,10 @@ public final class RedisLab implements AutoCloseable {
     /** Cluster: three masters and three replicas, started on first use. */
     private final List<LabRedisServer> clusterNodes = new ArrayList<>();
     private boolean clusterDirty;
+    /** A server with a TLS port besides its cleartext one, started on first use ({@link #tlsPort()}). */
+    private LabRedisServer tlsServer;
+    private int tlsPort;
+    private Path tlsCa;
     /** A separate two-master cluster, only while a fault needs it. */
     private final List<LabRedisServer> smallCluster = new ArrayList<>();
 
@@ -1245,6 +1249,49 @@ public final class RedisLab implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // TLS: a standalone server that also listens with TLS (Redis built with TLS: Debian's 7.x; not embedded 6.2)
+
+    /**
+     * The TLS port of the lab's TLS server, started on first use: a self-signed RSA certificate for 127.0.0.1 made
+     * with the JDK's keytool (no openssl needed), {@code tls-auth-clients no}, listening on 127.0.0.1 and 127.0.0.2
+     * (which the certificate does not name). The server's cleartext port carries the lab's own admin connections.
+     */
+    public synchronized int tlsPort() {
+        ensureOpen();
+        if (tlsServer == null) {
+            Path dir = workDir.resolve("tls");
+            Path[] files = LabTls.selfSigned(dir);
+            tlsCa = files[0];
+            tlsPort = reservePort();
+            tlsServer = new LabRedisServer(version, "tls", reservePort(), workDir, List.of("--save", "", "--appendonly", "no",
+                    "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--tls-port", Integer.toString(tlsPort),
+                    "--tls-cert-file", files[0].toString(), "--tls-key-file", files[1].toString(),
+                    "--tls-ca-cert-file", files[0].toString(), "--tls-auth-clients", "no",
+                    // also on 127.0.0.2, an address the certificate does not name
+                    "--bind", host(), "127.0.0.2"), ADMIN_USER, adminPassword);
+            startServer(tlsServer);
+        }
+        return tlsPort;
+    }
+
+    /** The PEM certificate the TLS server presents (self-signed, so also the CA to trust). */
+    public synchronized Path tlsCaFile() {
+        tlsPort();
+        return tlsCa;
+    }
+
+    /** {@code rediss://monitor@127.0.0.1:TLSPORT?cacert=FILE}. */
+    public String tlsUri() {
+        return "rediss://" + MONITOR_USER + "@" + host() + ":" + tlsPort() + "?cacert=" + tlsCaFile();
+    }
+
+    /** The cleartext port of the TLS server. */
+    public synchronized int tlsServerPlainPort() {
+        tlsPort();
+        return tlsServer.port();
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Healing
 
     /** Stops every background client and restarts each server a fault touched; returns when all are healthy. */
@@ -1314,6 +1361,9 @@ public final class RedisLab implements AutoCloseable {
         all.addAll(sentinels);
         all.addAll(clusterNodes);
         all.addAll(smallCluster);
+        if (tlsServer != null) {
+            all.add(tlsServer);
+        }
         if (sentinelMaster != null) {
             all.add(sentinelMaster);
             all.add(sentinelReplica);

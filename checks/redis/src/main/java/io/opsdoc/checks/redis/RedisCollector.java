@@ -39,6 +39,8 @@ final class RedisCollector {
     static final int DEFAULT_PORT = 6379;
     /** Time kept back from the deadline for the reads after the window. */
     private static final long WINDOW_MARGIN_MS = 1_000;
+    /** Time left below which other Sentinels are no longer asked for the master's address. */
+    private static final long PEER_RESERVE_MS = 500;
 
     private RedisCollector() {
     }
@@ -204,14 +206,17 @@ final class RedisCollector {
                     ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
                     ok = false;
                 }
+                List<Map<String, String>> replicas = listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n));
                 List<Map<String, String>> others = listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n));
                 String addr = address(s.call(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", n));
                 List<SentinelFacts.PeerAnswer> peers = new ArrayList<>();
                 for (Map<String, String> other : others) {
-                    peers.add(askPeer(context, other.get("ip"), other.get("port"), n));
+                    // the peers come last and never take the time the answer itself needs
+                    peers.add(context.remainingMillis() < PEER_RESERVE_MS
+                            ? new SentinelFacts.PeerAnswer(other.get("ip") + ":" + other.get("port"), null, "not asked: deadline")
+                            : askPeer(context, other.get("ip"), other.get("port"), n));
                 }
-                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n)),
-                        others, addr, peers));
+                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, replicas, others, addr, peers));
             }
             return new SentinelFacts(name, views);
         }
@@ -231,7 +236,7 @@ final class RedisCollector {
      */
     private static SentinelFacts.PeerAnswer askPeer(CheckContext context, String host, String port, String name) {
         String who = host + ":" + port;
-        int budget = (int) Math.min(2_000, Math.max(100, context.remainingMillis() / 3));
+        int budget = (int) Math.min(2_000, Math.max(100, (context.remainingMillis() - PEER_RESERVE_MS) / 3));
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(budget).socketTimeoutMillis(budget)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false).clientName("opsdoc");

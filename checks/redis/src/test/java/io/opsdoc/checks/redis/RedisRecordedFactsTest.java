@@ -118,4 +118,29 @@ class RedisRecordedFactsTest {
         assertThat(RedisCluster.hostPorts(":0@0")).isNull();
         assertThat(RedisCluster.hostPorts("[::1]:7000@17000")).containsExactly("[::1]", "7000", "17000");
     }
+
+    @Test
+    void sentinelPeersThatCannotBeAskedAreNotADisagreement() {
+        Map<String, String> master = Map.of("flags", "master", "ip", "10.0.0.1", "port", "6379", "num-other-sentinels", "2",
+                "quorum", "2", "config-epoch", "0", "role-reported-time", "5000");
+        List<Map<String, String>> replicas = List.of(Map.of("ip", "10.0.0.2", "port", "6379", "flags", "slave",
+                "master-link-status", "ok", "slave-priority", "100"));
+        SentinelFacts.MasterView agreeing = new SentinelFacts.MasterView("m", master, "OK 3 usable Sentinels", true, replicas,
+                List.of(), "10.0.0.1:6379", List.of(new SentinelFacts.PeerAnswer("10.0.0.8:26379", "10.0.0.1:6379", null),
+                new SentinelFacts.PeerAnswer("10.0.0.9:26379", null, "SocketTimeoutException: connect timed out")));
+        RedisSentinel check = new RedisSentinel();
+        Evaluation ok = Evaluation.of(check, "redis-sentinel://s1:26379/m", new SentinelFacts("m", List.of(agreeing)),
+                Parameters.resolve(check.id(), check.parameters(), Map.of()));
+        assertThat(ok.findings()).isEmpty();
+        SentinelFacts.MasterView split = new SentinelFacts.MasterView("m", master, "OK 3 usable Sentinels", true, replicas,
+                List.of(), "10.0.0.1:6379", List.of(new SentinelFacts.PeerAnswer("10.0.0.8:26379", "10.0.0.2:6379", null),
+                new SentinelFacts.PeerAnswer("10.0.0.9:26379", null, "SocketTimeoutException: connect timed out")));
+        Evaluation bad = Evaluation.of(check, "redis-sentinel://s1:26379/m", new SentinelFacts("m", List.of(split)),
+                Parameters.resolve(check.id(), check.parameters(), Map.of()));
+        assertThat(bad.findings()).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("MASTER_ADDR_DISAGREEMENT");
+            assertThat(f.evidence()).containsEntry("others", "10.0.0.8:26379 says 10.0.0.2:6379")
+                    .containsEntry("unanswered", "10.0.0.9:26379 (SocketTimeoutException: connect timed out)");
+        });
+    }
 }

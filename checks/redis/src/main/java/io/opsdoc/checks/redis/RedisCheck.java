@@ -17,6 +17,12 @@ abstract class RedisCheck extends DescribedCheck<RedisFacts> {
         super(id, "redis", title, RedisFacts.class, parameters, codes, grants);
     }
 
+    /** redis:// in the clear, rediss:// over TLS (Redis 6+ built with TLS, or a TLS proxy in front). */
+    @Override
+    public List<String> targetSchemes() {
+        return List.of("redis", Tls.SCHEME);
+    }
+
     @Override
     public void validate(Target target) {
         target.host();
@@ -24,9 +30,12 @@ abstract class RedisCheck extends DescribedCheck<RedisFacts> {
             throw new UsageException("target " + target.display() + " names several hosts; a Redis check runs on one "
                     + "server (redis://[USER@]host:port)");
         }
-        if (!target.query().isEmpty()) {
+        if (Tls.SCHEME.equals(target.scheme())) {
+            Tls.validate(target);
+        } else if (!target.query().isEmpty()) {
             throw new UsageException("target options are not supported for redis:// targets: "
-                    + String.join(", ", target.query().keySet()));
+                    + String.join(", ", target.query().keySet()) + (target.query().containsKey(Tls.CACERT)
+                    ? " (cacert is for TLS: rediss://host:port?cacert=FILE)" : ""));
         }
     }
 

@@ -29,6 +29,8 @@ public final class RedisCluster extends RedisCheck {
     static final String SLOTS_FAIL = "SLOTS_FAIL";
     static final String FAILED_NODES = "FAILED_NODES";
     static final String MASTER_WITHOUT_REPLICA = "MASTER_WITHOUT_REPLICA";
+    static final String TOO_FEW_MASTERS = "TOO_FEW_MASTERS";
+    static final String BUS_PORT_UNREACHABLE = "BUS_PORT_UNREACHABLE";
 
     static final FindingCode STATE_FAIL_CODE = FindingCode.inNote(NOTE, CLUSTER_STATE_FAIL,
             "the cluster refuses queries (cluster_state:fail)");
@@ -39,14 +41,21 @@ public final class RedisCluster extends RedisCheck {
             FindingCode.inNote(NOTE, SLOTS_UNASSIGNED, "some of the 16384 hash slots belong to no node"),
             FindingCode.inNote(NOTE, SLOTS_FAIL, "some slots are served by nodes that are down"),
             FindingCode.inNote(NOTE, FAILED_NODES, "nodes are flagged failing (fail or fail?)"),
-            FindingCode.inNote(NOTE, MASTER_WITHOUT_REPLICA, "a master has no replica to fail over to"));
+            FindingCode.inNote(NOTE, MASTER_WITHOUT_REPLICA, "a master has no replica to fail over to"),
+            FindingCode.inNote(NOTE, TOO_FEW_MASTERS, "fewer than three masters serve slots: no failover majority to spare"),
+            FindingCode.inNote(NOTE, BUS_PORT_UNREACHABLE, "a node answers on its client port but not on its cluster bus port"));
+
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            new ParameterSpec("min-masters", io.opsdoc.core.ParameterType.INTEGER, "3",
+                    "masters serving slots below which the cluster cannot lose one and still fail over"));
 
     private static final List<GrantSet> GRANTS = acl("INFO, CLUSTER INFO and CLUSTER NODES only read; CLIENT SETNAME "
-            + "names the probe's connection.", "info", "cluster|info", "cluster|nodes", "client|setname");
+            + "names the probe's connection. The check also opens (and closes at once) a TCP connection to every node's "
+            + "client and cluster bus port, which needs no Redis permission but does need the network path.", "info", "cluster|info", "cluster|nodes", "client|setname");
 
     public RedisCluster() {
         super(ID, "Is this Redis Cluster serving all slots, with a replica behind every master?",
-                List.of(), CODES, GRANTS);
+                PARAMETERS, CODES, GRANTS);
     }
 
     @Override
@@ -54,8 +63,28 @@ public final class RedisCluster extends RedisCheck {
         return collect(context, new CollectRequest(false, 0, false, false, false, false, List.of(), true, true), null);
     }
 
+    /**
+     * {@code ip:port@cport[,hostname]} to {ip, port, cport}; null when there is no address ({@code :0@0}) or no bus
+     * port.
+     */
+    static String[] hostPorts(String fullAddr) {
+        String a = fullAddr.contains(",") ? fullAddr.substring(0, fullAddr.indexOf(',')) : fullAddr;
+        int at = a.indexOf('@');
+        int colon = a.lastIndexOf(':', at < 0 ? a.length() : at);
+        if (at < 0 || colon <= 0) {
+            return null;
+        }
+        String host = a.substring(0, colon);
+        String port = a.substring(colon + 1, at);
+        String bus = a.substring(at + 1);
+        if (host.isEmpty() || "0".equals(port) || bus.isEmpty() || "0".equals(bus)) {
+            return null;
+        }
+        return new String[] {host, port, bus};
+    }
+
     /** One line of CLUSTER NODES. */
-    record Node(String id, String addr, List<String> flags, String masterId, String link, String slots) {
+    record Node(String id, String addr, String fullAddr, List<String> flags, String masterId, String link, String slots) {
         boolean master() {
             return flags.contains("master");
         }
@@ -80,7 +109,7 @@ public final class RedisCluster extends RedisCheck {
                 slots.append(i == 8 ? "" : " ").append(f[i]);
             }
             String addr = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            out.add(new Node(f[0], addr, List.of(f[2].split(",")), f[3], f[7], slots.toString()));
+            out.add(new Node(f[0], addr, f[1], List.of(f[2].split(",")), f[3], f[7], slots.toString()));
         }
         return out;
     }
@@ -115,6 +144,30 @@ public final class RedisCluster extends RedisCheck {
                     .collect(Collectors.joining(", "));
             out.finding(FAILED_NODES, Severity.WARNING, failing.size() + " node(s) are flagged failing: " + list,
                     Evidence.of("failing", list, "cluster_known_nodes", i.get("cluster_known_nodes")));
+        }
+        long masters = Info.longValue(i, "cluster_size", 0);
+        long wanted = p.integer("min-masters");
+        if (assigned > 0 && masters < wanted) {
+            String list = nodes.stream().filter(n -> n.master() && !n.slots().isBlank())
+                    .map(n -> n.addr() + " (" + n.slots() + ")").collect(Collectors.joining(", "));
+            out.finding(TOO_FEW_MASTERS, Severity.WARNING, "only " + masters + " master(s) serve slots (at least " + wanted
+                    + " wanted): failing a master over needs the votes of a majority of masters, so "
+                    + (masters <= 1 ? "there is nobody to vote and no automatic failover at all"
+                    : "losing one of " + masters + " leaves no majority and its replica is never promoted"),
+                    Evidence.of("cluster_size", masters, "min_masters", wanted, "masters", list,
+                            "cluster_known_nodes", i.get("cluster_known_nodes")));
+        }
+        if (f.reach() != null) {
+            for (RedisFacts.NodeReach r : f.reach()) {
+                if ("ok".equals(r.client()) && !"ok".equals(r.bus())) {
+                    String addr = r.node().substring(0, r.node().indexOf('@'));
+                    out.finding(BUS_PORT_UNREACHABLE, Severity.WARNING, "node " + addr + " answers on its client port but "
+                            + "its cluster bus port " + r.node().substring(r.node().indexOf('@') + 1) + " is not reachable "
+                            + "from the probe host (" + r.bus() + "): nodes that cannot reach it there mark it failing, "
+                            + "and it cannot take part in failovers", Evidence.of("node", r.node(), "client_port", r.client(),
+                            "bus_port", r.bus()), addr);
+                }
+            }
         }
         Map<String, Integer> replicasOf = new LinkedHashMap<>();
         for (Node n : nodes) {

@@ -5,6 +5,7 @@ import io.opsdoc.checks.redis.RedisFacts.DefaultUser;
 import io.opsdoc.checks.redis.RedisFacts.LatencyEvent;
 import io.opsdoc.checks.redis.RedisFacts.SlowlogEntry;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
@@ -38,6 +39,8 @@ final class RedisCollector {
     static final int DEFAULT_PORT = 6379;
     /** Time kept back from the deadline for the reads after the window. */
     private static final long WINDOW_MARGIN_MS = 1_000;
+    /** Time left below which other Sentinels are no longer asked for the master's address. */
+    private static final long PEER_RESERVE_MS = 500;
 
     private RedisCollector() {
     }
@@ -61,11 +64,13 @@ final class RedisCollector {
             }
             Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
             Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
+            List<RedisFacts.NodeReach> reach = null;
             if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
                 // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
                 info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
                 if (request.clusterNodes()) {
                     info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
+                    reach = reach(context, info.get("cluster_nodes"));
                 }
             }
             List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
@@ -127,7 +132,42 @@ final class RedisCollector {
                 anonymous = anonymousPing(context);
             }
             return new RedisFacts(info, infoAfter, windowMillis, pings, config, slowlogBefore, slowlog, latency,
-                    clients, clientsTotal, defaultUser, categories, commands, anonymous);
+                    clients, clientsTotal, defaultUser, categories, commands, anonymous, reach);
+        }
+    }
+
+    /**
+     * TCP connects from the probe host to every node's client port and cluster bus port (CLUSTER NODES gives
+     * {@code ip:port@busport}, on 7.0+ followed by {@code ,hostname}); each connect gets a share of the time left,
+     * at most 1 s. Nodes without an address (noaddr, handshake) are left out.
+     */
+    private static List<RedisFacts.NodeReach> reach(CheckContext context, String nodes) {
+        List<RedisFacts.NodeReach> out = new ArrayList<>();
+        List<String[]> addrs = new ArrayList<>();
+        for (RedisCluster.Node n : RedisCluster.nodes(nodes)) {
+            String[] hp = RedisCluster.hostPorts(n.fullAddr());
+            if (hp != null && !n.flags().contains("noaddr") && !n.flags().contains("handshake")) {
+                addrs.add(hp);
+            }
+        }
+        for (String[] hp : addrs) {
+            int budget = (int) Math.min(1_000, Math.max(50, context.remainingMillis() / (2L * addrs.size() + 2)));
+            out.add(new RedisFacts.NodeReach(hp[0] + ":" + hp[1] + "@" + hp[2], tcp(hp[0], hp[1], budget),
+                    tcp(hp[0], hp[2], budget)));
+        }
+        return out;
+    }
+
+    private static String tcp(String host, String port, int timeoutMs) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, Integer.parseInt(port)), timeoutMs);
+            return "ok";
+        } catch (java.net.ConnectException e) {
+            return "refused";
+        } catch (java.net.SocketTimeoutException e) {
+            return "timeout";
+        } catch (java.io.IOException | RuntimeException e) {
+            return e.getClass().getSimpleName();
         }
     }
 
@@ -166,10 +206,52 @@ final class RedisCollector {
                     ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
                     ok = false;
                 }
-                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n)),
-                        listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n))));
+                List<Map<String, String>> replicas = listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n));
+                List<Map<String, String>> others = listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n));
+                String addr = address(s.call(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", n));
+                List<SentinelFacts.PeerAnswer> peers = new ArrayList<>();
+                for (Map<String, String> other : others) {
+                    // the peers come last and never take the time the answer itself needs
+                    peers.add(context.remainingMillis() < PEER_RESERVE_MS
+                            ? new SentinelFacts.PeerAnswer(other.get("ip") + ":" + other.get("port"), null, "not asked: deadline")
+                            : askPeer(context, other.get("ip"), other.get("port"), n));
+                }
+                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, replicas, others, addr, peers));
             }
             return new SentinelFacts(name, views);
+        }
+    }
+
+    /** {@code [ip, port]} (GET-MASTER-ADDR-BY-NAME) as {@code ip:port}; null for a nil reply. */
+    private static String address(Object reply) {
+        if (!(reply instanceof List<?> l) || l.size() < 2) {
+            return null;
+        }
+        return text(l.get(0)) + ":" + text(l.get(1));
+    }
+
+    /**
+     * Asks another Sentinel of the group where the master is, with the probe's credentials, on a connection that
+     * gets at most a third of the time left (at most 2 s), so dead peers cannot eat the deadline.
+     */
+    private static SentinelFacts.PeerAnswer askPeer(CheckContext context, String host, String port, String name) {
+        String who = host + ":" + port;
+        int budget = (int) Math.min(2_000, Math.max(100, (context.remainingMillis() - PEER_RESERVE_MS) / 3));
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(budget).socketTimeoutMillis(budget)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false).clientName("opsdoc");
+        if (context.password().isPresent()) {
+            context.target().user().ifPresent(config::user);
+            config.password(context.password().get().reveal());
+        }
+        try (Jedis j = new Jedis(new HostAndPort(host, Integer.parseInt(port)), config.build())) {
+            return new SentinelFacts.PeerAnswer(who, address(j.sendCommand(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", name)), null);
+        } catch (JedisDataException e) {
+            return new SentinelFacts.PeerAnswer(who, null, firstWord(String.valueOf(e.getMessage()).trim()));
+        } catch (JedisException | NumberFormatException e) {
+            Exception cause = e instanceof JedisException je ? networkCause(je) : e;
+            return new SentinelFacts.PeerAnswer(who, null, cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
     }
 
@@ -200,6 +282,14 @@ final class RedisCollector {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED).autoNegotiateProtocol(false);
+        if (Tls.on(target)) {
+            try {
+                config.ssl(true).sslSocketFactory(Tls.socketFactory(target)).sslParameters(Tls.parameters());
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new ProbeException(ProbeErrors.PROBE_FAILED, "cannot set up TLS for " + target.display() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         if (authenticate) {
             config.clientName("opsdoc");
             if (context.password().isPresent()) {
@@ -222,7 +312,12 @@ final class RedisCollector {
                     throw translate(d, target, authenticate ? "AUTH / CLIENT SETNAME" : "PING", checkId);
                 }
             }
-            throw networkCause(e);
+            Exception network = networkCause(e);
+            ProbeException tls = tlsFailure(network, target);
+            if (tls != null) {
+                throw tls;
+            }
+            throw network;
         }
     }
 
@@ -244,6 +339,37 @@ final class RedisCollector {
             }
         }
         return e;
+    }
+
+    /**
+     * A failed TLS handshake (rediss://), or a cleartext connection the server closed at once, as a reason an
+     * operator can act on; null for any other failure.
+     */
+    static ProbeException tlsFailure(Exception e, Target target) {
+        boolean tls = Tls.on(target);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException ssl) {
+                String m = String.valueOf(ssl.getMessage());
+                String hint = m.contains("PKIX") || m.contains("certification path")
+                        ? "the server's certificate is not signed by a trusted CA; give its CA with rediss://host:port?cacert=FILE"
+                        : m.contains("No subject alternative") || m.contains("doesn't match") || m.contains("No name matching")
+                        ? "the server's certificate does not name " + target.host().host() + " (subject alternative names)"
+                        : m.contains("bad_certificate") || m.contains("certificate_required")
+                        ? "the server wants a client certificate (tls-auth-clients yes); opsdoc sends none, so the server "
+                        + "must run with tls-auth-clients no or optional"
+                        : m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext")
+                        ? "the port does not speak TLS; use redis:// for a cleartext port"
+                        : "the handshake failed";
+                return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: " + hint
+                        + " (" + FailureClassifier.oneLine(ssl) + ")", e);
+            }
+        }
+        if (tls && e instanceof java.io.EOFException || tls && e instanceof java.net.SocketException se
+                && String.valueOf(se.getMessage()).contains("reset")) {
+            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: the server closed "
+                    + "the connection during the handshake (a client certificate required, or not a TLS port)", e);
+        }
+        return null;
     }
 
     /** PING on a fresh connection that sends no AUTH: does the server let anyone in? */

@@ -22,12 +22,13 @@ import java.util.Map;
  * @param categories   {@code ACL CAT <category>} for each category the default user's rules name
  * @param commands     for each command judged dangerous: does the server have it ({@code COMMAND INFO} not nil)
  * @param anonymous    what a connection without AUTH gets for PING: {@code PONG}, or the error's first word
+ * @param reach        on a cluster node: every node of CLUSTER NODES as reached from the probe host (client and bus port)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RedisFacts(Map<String, String> info, Map<String, String> infoAfter, Long windowMillis,
         List<Long> pingMicros, Map<String, String> config, Long slowlogBefore, List<SlowlogEntry> slowlog,
         List<LatencyEvent> latency, List<ClientEntry> clients, Integer clientsTotal, DefaultUser defaultUser,
-        Map<String, List<String>> categories, Map<String, Boolean> commands, String anonymous) {
+        Map<String, List<String>> categories, Map<String, Boolean> commands, String anonymous, List<NodeReach> reach) {
 
     /** One SLOWLOG entry: {@code args} holds the command name and at most its first argument, cut to 64 characters. */
     public record SlowlogEntry(long id, long timestamp, long micros, List<String> args, String client) {
@@ -43,5 +44,14 @@ public record RedisFacts(Map<String, String> info, Map<String, String> infoAfter
     }
 
     public record DefaultUser(List<String> flags, String commands) {
+    }
+
+    /**
+     * One cluster node, TCP-connected from the probe host: {@code ok}, {@code refused}, {@code timeout} or another
+     * error, for its client port and for its cluster bus port.
+     *
+     * @param node {@code ip:port@busport} as CLUSTER NODES gives it
+     */
+    public record NodeReach(String node, String client, String bus) {
     }
 }

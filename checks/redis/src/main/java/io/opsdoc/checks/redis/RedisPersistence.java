@@ -18,6 +18,7 @@ public final class RedisPersistence extends RedisCheck {
     static final String NOTE = Rules.PERSISTENCE_NOTE;
 
     static final String BGSAVE_FAILED = "BGSAVE_FAILED";
+    static final String AOF_WRITE_FAILED = "AOF_WRITE_FAILED";
     static final String AOF_REWRITE_FAILED = "AOF_REWRITE_FAILED";
     static final String NO_PERSISTENCE = "NO_PERSISTENCE";
     static final String MASTER_WITHOUT_PERSISTENCE = "MASTER_WITHOUT_PERSISTENCE";
@@ -27,6 +28,7 @@ public final class RedisPersistence extends RedisCheck {
 
     private static final List<FindingCode> CODES = List.of(
             FindingCode.inNote(NOTE, BGSAVE_FAILED, "the last RDB snapshot failed"),
+            FindingCode.inNote(NOTE, AOF_WRITE_FAILED, "the last write to the AOF failed: writes are refused"),
             FindingCode.inNote(NOTE, AOF_REWRITE_FAILED, "the last AOF rewrite failed"),
             FindingCode.inNote(NOTE, NO_PERSISTENCE, "neither RDB snapshots nor AOF are enabled"),
             FindingCode.inNote(NOTE, MASTER_WITHOUT_PERSISTENCE, "a master that replicas sync from persists nothing"),
@@ -70,6 +72,16 @@ public final class RedisPersistence extends RedisCheck {
                     Evidence.of("rdb_last_bgsave_status", "err", "rdb_last_save_time", i.get("rdb_last_save_time"),
                             "rdb_changes_since_last_save", i.get("rdb_changes_since_last_save"), "save", save,
                             "stop-writes-on-bgsave-error", f.config().get("stop-writes-on-bgsave-error"))
+                            .putIfPresent("dir", f.config().get("dir")));
+        }
+        if (aof && "err".equals(i.get("aof_last_write_status"))) {
+            out.finding(AOF_WRITE_FAILED, Severity.CRITICAL, "the last write of commands to the append-only file failed "
+                    + "(disk full, quota or file size limit, I/O error): until a write succeeds the server refuses every "
+                    + "write command with MISCONF, and what it has accepted since is not on disk; the reason is in the "
+                    + "Redis log",
+                    Evidence.of("aof_last_write_status", "err", "appendfsync", f.config().get("appendfsync"))
+                            .putIfPresent("aof_current_size", i.get("aof_current_size"))
+                            .putIfPresent("aof_delayed_fsync", i.get("aof_delayed_fsync"))
                             .putIfPresent("dir", f.config().get("dir")));
         }
         if (aof && "err".equals(i.get("aof_last_bgrewrite_status"))) {

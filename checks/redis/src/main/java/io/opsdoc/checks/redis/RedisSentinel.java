@@ -34,6 +34,9 @@ public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
     static final String QUORUM_NOT_REACHABLE = "QUORUM_NOT_REACHABLE";
     static final String TOO_FEW_SENTINELS = "TOO_FEW_SENTINELS";
     static final String NO_HEALTHY_REPLICA = "NO_HEALTHY_REPLICA";
+    static final String FAILOVER_IN_PROGRESS = "FAILOVER_IN_PROGRESS";
+    static final String RECENT_FAILOVER = "RECENT_FAILOVER";
+    static final String MASTER_ADDR_DISAGREEMENT = "MASTER_ADDR_DISAGREEMENT";
 
     private static final List<FindingCode> CODES = List.of(
             FindingCode.inNote(NOTE, MASTER_UNKNOWN, "this Sentinel does not monitor a master by that name"),
@@ -41,16 +44,22 @@ public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
             FindingCode.inNote(NOTE, MASTER_SDOWN, "this Sentinel sees the master down, without agreement"),
             FindingCode.inNote(NOTE, QUORUM_NOT_REACHABLE, "not enough Sentinels are reachable to agree or fail over"),
             FindingCode.inNote(NOTE, TOO_FEW_SENTINELS, "fewer than three Sentinels watch the master"),
-            FindingCode.inNote(NOTE, NO_HEALTHY_REPLICA, "no replica could be promoted"));
+            FindingCode.inNote(NOTE, NO_HEALTHY_REPLICA, "no replica could be promoted"),
+            FindingCode.inNote(NOTE, FAILOVER_IN_PROGRESS, "this Sentinel is failing the master over right now"),
+            FindingCode.inNote(NOTE, RECENT_FAILOVER, "the master changed recently (a failover happened)"),
+            FindingCode.inNote(NOTE, MASTER_ADDR_DISAGREEMENT, "the Sentinels give clients different master addresses"));
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
-            new ParameterSpec("min-sentinels", ParameterType.INTEGER, "3", "how many Sentinels should watch each master"));
+            new ParameterSpec("min-sentinels", ParameterType.INTEGER, "3", "how many Sentinels should watch each master"),
+            new ParameterSpec("recent-failover", ParameterType.DURATION, "1h",
+                    "a failover (the master's address changed) this recent is reported"));
 
     private static final List<GrantSet> GRANTS = List.of(
             new GrantSet("Redis Sentinel 6.2 and later (ACL on the Sentinel)", List.of("ACL SETUSER opsdoc reset on "
                     + "><password> +ping +sentinel|masters +sentinel|master +sentinel|ckquorum +sentinel|replicas "
-                    + "+sentinel|sentinels +client|setname"),
-                    "run on each Sentinel (Sentinels do not share users); the SENTINEL subcommands listed only read "
+                    + "+sentinel|sentinels +sentinel|get-master-addr-by-name +client|setname"),
+                    "run on each Sentinel (Sentinels do not share users, and the check asks every Sentinel of the "
+                            + "group for the master's address with the same user); the SENTINEL subcommands listed only read "
                             + "state. Then use redis-sentinel://opsdoc@host:26379/MASTER with the password from --password-env."),
             new GrantSet("Sentinels without a password", List.of("# nothing to grant"),
                     "a Sentinel with no requirepass/ACL answers anyone; consider protecting it, since SENTINEL "
@@ -133,6 +142,43 @@ public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
                     Evidence.of("sentinels_known", known, "min_sentinels", wanted, "quorum", quorum,
                             "others", m.sentinels().stream().map(x -> x.get("ip") + ":" + x.get("port"))
                                     .collect(Collectors.joining(" "))), subject);
+        }
+        if (flags.contains("failover_in_progress")) {
+            out.finding(FAILOVER_IN_PROGRESS, Severity.WARNING, "this Sentinel is failing master '" + m.name() + "' over "
+                    + "right now (state " + s.getOrDefault("failover-state", "?") + "): until the promoted replica is "
+                    + "announced, clients asking Sentinel get the old address, and writes to it fail or are lost",
+                    Evidence.of("flags", flags, "master", addr).putIfPresent("failover-state", s.get("failover-state"))
+                            .putIfPresent("config-epoch", s.get("config-epoch"))
+                            .putIfPresent("failover-timeout", s.get("failover-timeout")), subject);
+        } else {
+            long epoch = Info.longValue(s, "config-epoch", 0);
+            long sinceMs = Info.longValue(s, "role-reported-time", -1);
+            long recentMs = p.duration("recent-failover").toMillis();
+            if (epoch > 0 && sinceMs >= 0 && sinceMs <= recentMs) {
+                out.finding(RECENT_FAILOVER, Severity.WARNING, "master '" + m.name() + "' has been at " + addr + " for only "
+                        + (sinceMs / 1000) + " s and has failed over before (config-epoch " + epoch + "): a failover "
+                        + "probably just happened; clients that cached the old address time out or write to the old "
+                        + "master until they ask Sentinel again (or this Sentinel was restarted or reset since)",
+                        Evidence.of("master", addr, "config-epoch", epoch, "role_reported_ms_ago", sinceMs,
+                                "recent_failover_ms", recentMs), subject);
+            }
+        }
+        if (m.masterAddr() != null && m.peers() != null) {
+            List<SentinelFacts.PeerAnswer> differ = m.peers().stream()
+                    .filter(a -> a.masterAddr() != null && !a.masterAddr().equals(m.masterAddr())).toList();
+            String unanswered = m.peers().stream().filter(a -> a.masterAddr() == null)
+                    .map(a -> a.sentinel() + " (" + (a.error() == null ? "no address" : a.error()) + ")")
+                    .collect(Collectors.joining(", "));
+            if (!differ.isEmpty()) {
+                String list = differ.stream().map(a -> a.sentinel() + " says " + a.masterAddr())
+                        .collect(Collectors.joining(", "));
+                out.finding(MASTER_ADDR_DISAGREEMENT, Severity.CRITICAL, "the Sentinels disagree about where master '"
+                        + m.name() + "' is: this one says " + m.masterAddr() + ", " + list + "; clients get a different "
+                        + "master depending on which Sentinel they ask, and writes split between them",
+                        Evidence.of("this_sentinel_says", m.masterAddr(), "others", list, "config-epoch",
+                                s.get("config-epoch")).putIfPresent("unanswered", unanswered.isEmpty() ? null : unanswered),
+                        subject);
+            }
         }
         List<Map<String, String>> healthy = m.replicas().stream().filter(r -> {
             String f = r.getOrDefault("flags", "");

@@ -9,26 +9,29 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-cluster from a real fault on a real 3-master, 3-replica Redis Cluster. */
+@ResourceLock(providers = LabLock.class)
 class RedisClusterLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisCluster check = new RedisCluster();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
-        lab.startCluster();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
+        lab.startCluster();
         lab.heal();
     }
 
@@ -38,6 +41,7 @@ class RedisClusterLabTest {
 
     @Test
     void healthyClusterHasNoFindings() {
+        // among others: three masters (no TOO_FEW_MASTERS), every bus port reachable (no BUS_PORT_UNREACHABLE)
         Report r = check(0);
         assertThat(r.findings()).isEmpty();
         assertThat(r.metrics()).anySatisfy(m -> assertThat(m.value()).isEqualTo(6.0));
@@ -78,6 +82,27 @@ class RedisClusterLabTest {
         assertThat(codes(r)).containsExactlyInAnyOrder("FAILED_NODES", "MASTER_WITHOUT_REPLICA");
         Finding f = finding(r, "MASTER_WITHOUT_REPLICA");
         assertThat(f.subject()).isEqualTo("127.0.0.1:" + lab.clusterPort(4));
+    }
+
+    @Test
+    void aClusterOfOnlyTwoMasters() {
+        lab.twoMasterCluster();
+        Report r = run(check, lab.twoMasterClusterUri(0), lab.monitorPassword(), Map.of(), Duration.ofSeconds(10));
+        Finding f = finding(r, "TOO_FEW_MASTERS");
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.evidence()).containsEntry("cluster_size", 2L).containsEntry("min_masters", 3L);
+        assertThat(codes(r)).doesNotContain("CLUSTER_STATE_FAIL", "BUS_PORT_UNREACHABLE");
+        assertThat(codes(check(0))).doesNotContain("TOO_FEW_MASTERS");
+    }
+
+    @Test
+    void aNodeWhoseBusPortCannotBeReached() {
+        lab.clusterBusPortUnreachable();
+        Report r = check(0);
+        Finding f = finding(r, "BUS_PORT_UNREACHABLE");
+        assertThat(f.subject()).isEqualTo("127.0.0.1:" + lab.clusterPort(5));
+        assertThat(f.evidence()).containsEntry("client_port", "ok").containsEntry("bus_port", "refused");
+        assertThat(r.findings()).filteredOn(x -> x.code().equals("BUS_PORT_UNREACHABLE")).hasSize(1);
     }
 
     @Test

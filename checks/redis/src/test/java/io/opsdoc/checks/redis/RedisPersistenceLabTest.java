@@ -9,25 +9,28 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-persistence from a real fault, and none on the healthy server. */
+@ResourceLock(providers = LabLock.class)
 class RedisPersistenceLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisPersistence check = new RedisPersistence();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
         lab.heal();
     }
 
@@ -57,10 +60,21 @@ class RedisPersistenceLabTest {
     }
 
     @Test
+    void appendOnlyFileThatCannotGrow() {
+        lab.aofWriteFails();
+        Report r = check(Node.STANDALONE, Map.of());
+        Finding f = finding(r, "AOF_WRITE_FAILED");
+        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(f.evidence()).containsEntry("aof_last_write_status", "err").containsEntry("appendfsync", "everysec");
+        assertThat(codes(r)).doesNotContain("AOF_REWRITE_FAILED", "BGSAVE_FAILED");
+    }
+
+    @Test
     void aofRewriteThatCannotBeWritten() {
         lab.aofRewriteFails();
         assertThat(finding(check(Node.STANDALONE, Map.of()), "AOF_REWRITE_FAILED").evidence())
                 .containsEntry("aof_last_bgrewrite_status", "err");
+        assertThat(codes(check(Node.STANDALONE, Map.of()))).doesNotContain("AOF_WRITE_FAILED");
     }
 
     @Test

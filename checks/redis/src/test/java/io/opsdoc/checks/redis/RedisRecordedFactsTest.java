@@ -24,7 +24,7 @@ class RedisRecordedFactsTest {
             DefaultUser user, Map<String, List<String>> categories, String anonymous) {
         return new RedisFacts(info, infoAfter, infoAfter == null ? null : 2000L, null, config, null, null, null, null, null,
                 user, categories, user == null ? null : Map.of("flushall", true, "flushdb", true, "keys", true,
-                "config", true, "debug", true), anonymous);
+                "config", true, "debug", true), anonymous, null);
     }
 
     private static Evaluation evaluate(Check<RedisFacts> check, RedisFacts f, Map<String, String> params) {
@@ -96,7 +96,7 @@ class RedisRecordedFactsTest {
         Map<String, String> before = info("rejected_connections", "500", "connected_clients", "5", "sync_full", "9");
         Map<String, String> after = info("rejected_connections", "0", "connected_clients", "5", "sync_full", "0");
         RedisFacts f = new RedisFacts(before, after, 2000L, List.of(100L), Map.of("maxclients", "10000"), -1L, List.of(),
-                List.of(), List.of(), 1, null, null, null, null);
+                List.of(), List.of(), 1, null, null, null, null, null);
         assertThat(evaluate(new RedisTimeouts(), f, Map.of()).findings()).isEmpty();
         assertThat(evaluate(new RedisReplication(), f, Map.of()).findings()).isEmpty();
     }
@@ -108,5 +108,39 @@ class RedisRecordedFactsTest {
         String json = Json.mapper().writeValueAsString(f);
         assertThat(Json.mapper().readValue(json, RedisFacts.class)).isEqualTo(f);
         assertThat(json).doesNotContain("passwords");
+    }
+
+    @Test
+    void clusterNodeAddressesOf62And70() {
+        assertThat(RedisCluster.hostPorts("127.0.0.1:7000@17000")).containsExactly("127.0.0.1", "7000", "17000");
+        // 7.0 appends the announced hostname after a comma
+        assertThat(RedisCluster.hostPorts("10.0.0.5:6379@16379,redis-0.example")).containsExactly("10.0.0.5", "6379", "16379");
+        assertThat(RedisCluster.hostPorts(":0@0")).isNull();
+        assertThat(RedisCluster.hostPorts("[::1]:7000@17000")).containsExactly("[::1]", "7000", "17000");
+    }
+
+    @Test
+    void sentinelPeersThatCannotBeAskedAreNotADisagreement() {
+        Map<String, String> master = Map.of("flags", "master", "ip", "10.0.0.1", "port", "6379", "num-other-sentinels", "2",
+                "quorum", "2", "config-epoch", "0", "role-reported-time", "5000");
+        List<Map<String, String>> replicas = List.of(Map.of("ip", "10.0.0.2", "port", "6379", "flags", "slave",
+                "master-link-status", "ok", "slave-priority", "100"));
+        SentinelFacts.MasterView agreeing = new SentinelFacts.MasterView("m", master, "OK 3 usable Sentinels", true, replicas,
+                List.of(), "10.0.0.1:6379", List.of(new SentinelFacts.PeerAnswer("10.0.0.8:26379", "10.0.0.1:6379", null),
+                new SentinelFacts.PeerAnswer("10.0.0.9:26379", null, "SocketTimeoutException: connect timed out")));
+        RedisSentinel check = new RedisSentinel();
+        Evaluation ok = Evaluation.of(check, "redis-sentinel://s1:26379/m", new SentinelFacts("m", List.of(agreeing)),
+                Parameters.resolve(check.id(), check.parameters(), Map.of()));
+        assertThat(ok.findings()).isEmpty();
+        SentinelFacts.MasterView split = new SentinelFacts.MasterView("m", master, "OK 3 usable Sentinels", true, replicas,
+                List.of(), "10.0.0.1:6379", List.of(new SentinelFacts.PeerAnswer("10.0.0.8:26379", "10.0.0.2:6379", null),
+                new SentinelFacts.PeerAnswer("10.0.0.9:26379", null, "SocketTimeoutException: connect timed out")));
+        Evaluation bad = Evaluation.of(check, "redis-sentinel://s1:26379/m", new SentinelFacts("m", List.of(split)),
+                Parameters.resolve(check.id(), check.parameters(), Map.of()));
+        assertThat(bad.findings()).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("MASTER_ADDR_DISAGREEMENT");
+            assertThat(f.evidence()).containsEntry("others", "10.0.0.8:26379 says 10.0.0.2:6379")
+                    .containsEntry("unanswered", "10.0.0.9:26379 (SocketTimeoutException: connect timed out)");
+        });
     }
 }

@@ -9,25 +9,28 @@ import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
 import io.opsdoc.core.Severity;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-replication from a real fault on a real primary and replica. */
+@ResourceLock(providers = LabLock.class)
 class RedisReplicationLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisReplication check = new RedisReplication();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
         lab.heal();
     }
 

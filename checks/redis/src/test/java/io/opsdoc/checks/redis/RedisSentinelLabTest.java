@@ -10,29 +10,32 @@ import io.opsdoc.core.Secret;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import redis.clients.jedis.Jedis;
 
 /** Every finding code of redis-sentinel from a real fault under three real Sentinels (quorum 2). */
+@ResourceLock(providers = LabLock.class)
 class RedisSentinelLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisSentinel check = new RedisSentinel();
     private final Runner runner = new Runner();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
-        lab.startSentinels();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
+        lab.startSentinels();
         lab.heal();
     }
 
@@ -66,6 +69,7 @@ class RedisSentinelLabTest {
     @Test
     void healthyGroupHasNoFindings() {
         Report r = check();
+        // also: no FAILOVER_IN_PROGRESS, RECENT_FAILOVER or MASTER_ADDR_DISAGREEMENT while all three agree
         assertThat(r.findings()).isEmpty();
         assertThat(r.metrics()).anySatisfy(m -> {
             assertThat(m.name()).isEqualTo("sentinels_known");
@@ -77,10 +81,13 @@ class RedisSentinelLabTest {
     void theGrantsItPrintsAreEnough() {
         String statement = check.grants().get(0).statements().get(0);
         String rules = statement.substring("ACL SETUSER opsdoc reset on ><password> ".length());
-        try (Jedis sentinel = lab.sentinel(0)) {
-            List<String> args = new java.util.ArrayList<>(List.of("SETUSER", "sentinel-monitor", "reset", "on", ">sent-pw-1"));
-            args.addAll(List.of(rules.split(" ")));
-            sentinel.sendCommand(() -> "ACL".getBytes(), args.toArray(String[]::new));
+        // on every Sentinel: the check asks the others where the master is, with the same user
+        for (int i = 0; i < 3; i++) {
+            try (Jedis sentinel = lab.sentinel(i)) {
+                List<String> args = new java.util.ArrayList<>(List.of("SETUSER", "sentinel-monitor", "reset", "on", ">sent-pw-1"));
+                args.addAll(List.of(rules.split(" ")));
+                sentinel.sendCommand(() -> "ACL".getBytes(), args.toArray(String[]::new));
+            }
         }
         Report r = run("redis-sentinel://sentinel-monitor@127.0.0.1:" + lab.sentinelPort(0) + "/" + RedisLab.SENTINEL_MASTER_NAME,
                 "sent-pw-1");
@@ -143,7 +150,38 @@ class RedisSentinelLabTest {
     void afterAFailoverTheOldMasterIsADeadReplica() {
         lab.sentinelFailover();
         Report r = check();
-        assertThat(codes(r)).containsExactly("NO_HEALTHY_REPLICA");
+        assertThat(codes(r)).containsExactlyInAnyOrder("NO_HEALTHY_REPLICA", "RECENT_FAILOVER");
         assertThat(finding(r, "NO_HEALTHY_REPLICA").summary()).contains(":" + lab.sentinelMasterPort());
+        Finding recent = finding(r, "RECENT_FAILOVER");
+        assertThat(recent.evidence()).containsEntry("master", "127.0.0.1:" + lab.sentinelReplicaPort());
+        assertThat((Long) recent.evidence().get("config-epoch")).isPositive();
+        assertThat((Long) recent.evidence().get("role_reported_ms_ago")).isLessThan(60_000L);
+        // with a window shorter than the time since the failover it is no longer recent
+        sleep(1_500);
+        Report later = runner.run(check, Target.parse(lab.sentinelUri(0)), Parameters.resolve(check.id(), check.parameters(),
+                Map.of("recent-failover", "1s")), Optional.empty(), Duration.ofSeconds(10)).report();
+        assertThat(codes(later)).doesNotContain("RECENT_FAILOVER");
+    }
+
+    @Test
+    void aFailoverThatCannotPromoteIsSeenInProgressByItsLeader() {
+        int leader = lab.sentinelFailoverStuck();
+        Report r = run(lab.sentinelUri(leader), null);
+        Finding f = finding(r, "FAILOVER_IN_PROGRESS");
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat(f.evidence()).containsKey("failover-state");
+        assertThat(f.evidence().get("flags").toString()).contains("failover_in_progress");
+        assertThat(codes(r)).contains("MASTER_ODOWN").doesNotContain("RECENT_FAILOVER");
+    }
+
+    @Test
+    void oneSentinelPointsClientsElsewhere() {
+        lab.sentinelAddressDisagreement();
+        Report r = check();
+        Finding f = finding(r, "MASTER_ADDR_DISAGREEMENT");
+        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(f.evidence()).containsEntry("this_sentinel_says", "127.0.0.1:" + lab.sentinelMasterPort());
+        assertThat(f.evidence().get("others").toString())
+                .contains(":" + lab.sentinelPort(2) + " says 127.0.0.1:" + lab.sentinelReplicaPort());
     }
 }

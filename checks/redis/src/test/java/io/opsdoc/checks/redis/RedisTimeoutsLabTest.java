@@ -12,25 +12,28 @@ import io.opsdoc.core.Severity;
 import io.opsdoc.lab.Ports;
 import io.opsdoc.lab.SilentTcpServer;
 import io.opsdoc.lab.redis.RedisLab;
+import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-timeouts from a real fault on a real Redis, and none on the healthy server. */
+@ResourceLock(providers = LabLock.class)
 class RedisTimeoutsLabTest {
-    private static RedisLab lab;
+    RedisLab lab;
     private final RedisTimeouts check = new RedisTimeouts();
 
-    @BeforeAll
-    static void startLab() {
-        lab = RedisLab.shared();
+    /** The Redis the lab runs; the Redis7 subclass overrides it. */
+    RedisVersion version() {
+        return RedisVersion.V6_2;
     }
 
     @BeforeEach
     void heal() {
+        lab = LabChecks.lab(version());
         lab.heal();
     }
 

@@ -60,6 +60,9 @@ final class RedisLabSuite implements LabSuite {
                         Map.of(), () -> lab.maxmemoryUnset()),
                 scenario("redis-bgsave-failed", "the data directory is not writable: BGSAVE fails, writes stop (MISCONF)",
                         "BGSAVE_FAILED", "redis-persistence", Node.STANDALONE, Map.of(), () -> lab.bgsaveFails()),
+                scenario("redis-aof-write-failed", "the server's files may not grow past 1 MiB: the AOF write fails, "
+                        + "writes stop (MISCONF)", "AOF_WRITE_FAILED", "redis-persistence", Node.STANDALONE, Map.of(),
+                        () -> lab.aofWriteFails()),
                 scenario("redis-master-no-persistence", "a master with a replica persists nothing", "MASTER_WITHOUT_PERSISTENCE",
                         "redis-persistence", Node.PRIMARY, Map.of(), () -> lab.noPersistence(Node.PRIMARY)),
                 scenario("redis-link-down", "the replica points at a master port where nothing listens", "LINK_DOWN",
@@ -80,11 +83,25 @@ final class RedisLabSuite implements LabSuite {
                         () -> lab.sentinelsLost()),
                 sentinel("redis-sentinel-failover", "the master dies and Sentinel promotes the replica; the old master "
                         + "stays down", "NO_HEALTHY_REPLICA", () -> lab.sentinelFailover()),
+                new LabScenario("redis-sentinel-failover-stuck", "the master dies and its replica refuses REPLICAOF NO ONE: "
+                        + "the leader Sentinel's failover waits for a promotion", "FAILOVER_IN_PROGRESS", () -> {
+                            int leader = lab.sentinelFailoverStuck();
+                            return LabRun.check("redis-sentinel", lab.sentinelUri(leader), Map.of(), null, Duration.ofSeconds(10));
+                        }),
+                sentinel("redis-sentinel-addr-disagreement", "one Sentinel re-pointed by hand at the replica under the same "
+                        + "name", "MASTER_ADDR_DISAGREEMENT", () -> lab.sentinelAddressDisagreement()),
                 cluster("redis-cluster-healthy", "a cluster of three masters with one replica each", null, () -> { }),
                 cluster("redis-cluster-shard-lost", "a master and its replica both die: a third of the slots is down",
                         "CLUSTER_STATE_FAIL", () -> lab.clusterShardLost()),
                 cluster("redis-cluster-failover", "a master dies and its replica takes over; nothing replicates the "
-                        + "new master", "MASTER_WITHOUT_REPLICA", () -> lab.clusterFailover()));
+                        + "new master", "MASTER_WITHOUT_REPLICA", () -> lab.clusterFailover()),
+                cluster("redis-cluster-bus-port", "a replica announces a cluster bus port where nothing listens",
+                        "BUS_PORT_UNREACHABLE", () -> lab.clusterBusPortUnreachable()),
+                new LabScenario("redis-cluster-two-masters", "a separate cluster of only two masters", "TOO_FEW_MASTERS", () -> {
+                    lab.twoMasterCluster();
+                    return LabRun.check("redis-cluster", lab.twoMasterClusterUri(0), Map.of(), lab.monitorPassword(),
+                            Duration.ofSeconds(10));
+                }));
     }
 
     private LabScenario cluster(String name, String description, String code, Runnable induce) {

@@ -12,12 +12,11 @@ import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.embedded.core.ExecutableProvider;
 
 /**
- * One redis-server process of the lab, on 127.0.0.1, started from the binary embedded-redis ships (Redis 6.2).
- * Every (re)start gets a fresh data directory, so a fault's files (a half-written RDB, a failed AOF) never leak
- * into the next scenario.
+ * One redis-server process of the lab, on 127.0.0.1, started from the binary of its {@link RedisVersion} (the
+ * Redis 6.2 embedded-redis ships, or an installed Redis 7). Every (re)start gets a fresh data directory, so a
+ * fault's files (a half-written RDB, a failed AOF) never leak into the next scenario.
  */
 final class LabRedisServer {
     static final String HOST = "127.0.0.1";
@@ -25,8 +24,7 @@ final class LabRedisServer {
     private static final int SOCKET_TIMEOUT_MS = 30_000;
     private static final long START_DEADLINE_MS = 15_000;
 
-    private static File binary;
-
+    private final RedisVersion version;
     private final String name;
     private final int port;
     private final Path baseDir;
@@ -38,8 +36,12 @@ final class LabRedisServer {
     private Process process;
     private int generation;
     private Path dataDir;
+    /** For the next start only: the process's RLIMIT_FSIZE in bytes (0: unlimited). */
+    private long nextFileSizeLimit;
 
-    LabRedisServer(String name, int port, Path baseDir, List<String> args, String adminUser, String adminPassword) {
+    LabRedisServer(RedisVersion version, String name, int port, Path baseDir, List<String> args, String adminUser,
+            String adminPassword) {
+        this.version = version;
         this.name = name;
         this.port = port;
         this.baseDir = baseDir;
@@ -50,7 +52,8 @@ final class LabRedisServer {
     }
 
     /** A Sentinel (redis-server --sentinel) with the given config; it has no password. */
-    LabRedisServer(String name, int port, Path baseDir, String sentinelConfig) {
+    LabRedisServer(RedisVersion version, String name, int port, Path baseDir, String sentinelConfig) {
+        this.version = version;
         this.name = name;
         this.port = port;
         this.baseDir = baseDir;
@@ -60,19 +63,13 @@ final class LabRedisServer {
         this.sentinelConfig = sentinelConfig;
     }
 
-    /** The redis-server binary from embedded-redis's jar, extracted once per JVM. */
-    static synchronized File binary() {
-        if (binary == null) {
-            try {
-                binary = ExecutableProvider.newJarResourceProvider().get();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot extract the embedded redis-server binary", e);
-            }
-            if (!binary.canExecute() && !binary.setExecutable(true)) {
-                throw new IllegalStateException("cannot make " + binary + " executable");
-            }
-        }
-        return binary;
+    /** The redis-server binary of {@code version}. */
+    static File binary(RedisVersion version) {
+        return version.binary();
+    }
+
+    RedisVersion version() {
+        return version;
     }
 
     String name() {
@@ -92,13 +89,27 @@ final class LabRedisServer {
         generation++;
         dataDir = baseDir.resolve(name + "-" + generation);
         List<String> command = new ArrayList<>();
-        command.add(binary().getAbsolutePath());
+        long fsize = nextFileSizeLimit;
+        nextFileSizeLimit = 0;
+        if (fsize > 0) {
+            // a shell sets the limit and ignores SIGXFSZ (an ignored signal stays ignored across exec), so a write
+            // past the limit fails with EFBIG instead of killing the server: the kernel refuses the write, as with a
+            // full disk, whoever runs the lab (root included)
+            command.addAll(List.of("/bin/sh", "-c", "trap '' XFSZ; ulimit -f " + Math.max(1, fsize / 512)
+                    + " || exit 90; exec \"$0\" \"$@\""));
+        }
+        command.add(binary(version).getAbsolutePath());
         if (sentinelConfig != null) {
             command.add(dataDir.resolve("sentinel.conf").toString());
             command.add("--sentinel");
         }
         command.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--dir", dataDir.toString(),
                 "--daemonize", "no", "--logfile", "redis.log"));
+        if (version == RedisVersion.V7 && sentinelConfig == null) {
+            // Redis 7 refuses DEBUG and CONFIG SET of protected settings (dir) by default; the lab's fault injectors
+            // use both, from the admin connection on loopback
+            command.addAll(List.of("--enable-debug-command", "local", "--enable-protected-configs", "local"));
+        }
         command.addAll(args);
         try {
             Files.createDirectories(dataDir);
@@ -136,6 +147,14 @@ final class LabRedisServer {
             }
         }
         process = null;
+    }
+
+    /**
+     * The next {@link #start()} runs the server with a file size limit (RLIMIT_FSIZE) of about {@code bytes}: once
+     * a file it writes reaches the limit, write() fails with EFBIG. Later starts have no limit.
+     */
+    void limitFileSizeOnNextStart(long bytes) {
+        nextFileSizeLimit = bytes;
     }
 
     void restart() {

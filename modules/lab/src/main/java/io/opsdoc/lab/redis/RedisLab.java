@@ -30,7 +30,8 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Real Redis servers on loopback (the 6.2 binary embedded-redis ships) plus named fault injectors: a standalone
+ * Real Redis servers on loopback (the 6.2 binary embedded-redis ships, or an installed Redis 7: {@link RedisVersion})
+ * plus named fault injectors: a standalone
  * server, and a primary with one replica. The lab knows nothing about the checks run against it.
  *
  * <p>Every injector leaves its fault in place (background clients keep it going where the fault is a rate, such as
@@ -58,8 +59,9 @@ public final class RedisLab implements AutoCloseable {
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
     private static final int LOW_MAXCLIENTS = 24;
 
-    private static RedisLab shared;
+    private static final Map<RedisVersion, RedisLab> SHARED = new java.util.EnumMap<>(RedisVersion.class);
 
+    private final RedisVersion version;
     private final Path workDir;
     private final boolean ownsWorkDir;
     private final String adminPassword = randomPassword();
@@ -78,29 +80,52 @@ public final class RedisLab implements AutoCloseable {
     /** Cluster: three masters and three replicas, started on first use. */
     private final List<LabRedisServer> clusterNodes = new ArrayList<>();
     private boolean clusterDirty;
+    /** A server with a TLS port besides its cleartext one, started on first use ({@link #tlsPort()}). */
+    private LabRedisServer tlsServer;
+    private int tlsPort;
+    private Path tlsCa;
+    /** A separate two-master cluster, only while a fault needs it. */
+    private final List<LabRedisServer> smallCluster = new ArrayList<>();
 
-    private RedisLab(Path workDir, boolean ownsWorkDir) {
+    private RedisLab(RedisVersion version, Path workDir, boolean ownsWorkDir) {
+        this.version = version;
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
     }
 
-    /** One lab per JVM, started on first use and stopped when the JVM exits. */
-    public static synchronized RedisLab shared() {
-        if (shared == null || shared.closed.get()) {
-            shared = start();
+    /** One Redis 6.2 lab per JVM, started on first use and stopped when the JVM exits. */
+    public static RedisLab shared() {
+        return shared(RedisVersion.V6_2);
+    }
+
+    /**
+     * One lab per version per JVM, started on first use and stopped when the JVM exits.
+     *
+     * @throws IllegalStateException when that version's binary is not installed ({@link RedisVersion#available()})
+     */
+    public static synchronized RedisLab shared(RedisVersion version) {
+        RedisLab lab = SHARED.get(version);
+        if (lab == null || lab.closed.get()) {
+            lab = start(version);
+            SHARED.put(version, lab);
         }
-        return shared;
+        return lab;
+    }
+
+    /** A Redis 6.2 lab of one's own ({@link #start(RedisVersion)}). */
+    public static RedisLab start() {
+        return start(RedisVersion.V6_2);
     }
 
     /**
      * Starts the three servers in a fresh directory under java.io.tmpdir, deleted on close (or at JVM exit). The
      * Sentinel group and the Cluster start on first use ({@link #startSentinels()}, {@link #startCluster()}).
      */
-    public static RedisLab start() {
+    public static RedisLab start(RedisVersion version) {
         long t0 = System.nanoTime();
         RedisLab lab;
         try {
-            lab = new RedisLab(Files.createTempDirectory("opsdoc-redis-lab-"), true);
+            lab = new RedisLab(version, Files.createTempDirectory("opsdoc-redis-lab-"), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis lab work dir", e);
         }
@@ -119,23 +144,39 @@ public final class RedisLab implements AutoCloseable {
     }
 
     private void boot() {
-        int[] ports = {Ports.freePort(), Ports.freePort(), Ports.freePort()};
-        while (ports[1] == ports[0] || ports[2] == ports[0] || ports[2] == ports[1]) {
-            ports = new int[] {Ports.freePort(), Ports.freePort(), Ports.freePort()};
-        }
+        int[] ports = {reservePort(), reservePort(), reservePort()};
         List<String> common = List.of("--save", "3600", "1", "--save", "300", "100", "--save", "60", "10000", "--appendonly", "yes",
                 "--appendfsync", "everysec", "--latency-monitor-threshold", "100", "--repl-diskless-sync-delay", "0",
                 "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--protected-mode", "yes");
-        servers.put(Node.STANDALONE, new LabRedisServer("standalone", ports[0], workDir, common, ADMIN_USER, adminPassword));
-        servers.put(Node.PRIMARY, new LabRedisServer("primary", ports[1], workDir, common, ADMIN_USER, adminPassword));
+        servers.put(Node.STANDALONE, new LabRedisServer(version, "standalone", ports[0], workDir, common, ADMIN_USER, adminPassword));
+        servers.put(Node.PRIMARY, new LabRedisServer(version, "primary", ports[1], workDir, common, ADMIN_USER, adminPassword));
         List<String> replicaArgs = new ArrayList<>(common);
         replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[1]), "--masteruser", ADMIN_USER,
                 "--masterauth", adminPassword, "--replica-read-only", "yes"));
-        servers.put(Node.REPLICA, new LabRedisServer("replica", ports[2], workDir, replicaArgs, ADMIN_USER, adminPassword));
+        servers.put(Node.REPLICA, new LabRedisServer(version, "replica", ports[2], workDir, replicaArgs, ADMIN_USER, adminPassword));
         for (Node node : Node.values()) {
             startServer(node);
         }
         awaitReplicaLinked();
+    }
+
+    /** Ports handed to any lab server in this JVM: two labs (6.2 and 7) may start side by side. */
+    private static final Set<Integer> RESERVED = new java.util.HashSet<>();
+
+    /** A free loopback port no lab server of this JVM has been given yet. */
+    static int reservePort() {
+        while (true) {
+            int p = Ports.freePort();
+            if (reserve(p)) {
+                return p;
+            }
+        }
+    }
+
+    private static boolean reserve(int port) {
+        synchronized (RESERVED) {
+            return RESERVED.add(port);
+        }
     }
 
     private void startServer(Node node) {
@@ -196,6 +237,11 @@ public final class RedisLab implements AutoCloseable {
     /** The default user's password (what an application configured with only a password uses). */
     public String applicationPassword() {
         return applicationPassword;
+    }
+
+    /** Which binary this lab runs. */
+    public RedisVersion redisVersion() {
+        return version;
     }
 
     /** The server's redis_version. */
@@ -484,10 +530,43 @@ public final class RedisLab implements AutoCloseable {
         try (Jedis j = admin(node)) {
             j.set("lab:k", "v");
             j.configSet("dir", "/proc");
-            j.bgrewriteaof();
+            try {
+                j.bgrewriteaof();
+            } catch (JedisException e) {
+                // Redis 7 (multi-part AOF) first opens a new incremental file in the parent, fails at once and says so
+                log.debug("BGREWRITEAOF refused: {}", e.getMessage());
+            }
         }
         await(node, "aof_last_bgrewrite_status:err", i -> "err".equals(i.get("aof_last_bgrewrite_status"))
                 && "0".equals(i.get("aof_rewrite_in_progress")));
+    }
+
+    /**
+     * The standalone server restarts with a file size limit of 1 MiB (RLIMIT_FSIZE, SIGXFSZ ignored), then takes 2 MiB
+     * of writes: the kernel refuses the AOF write past the limit (EFBIG, a short write, as on a full disk), so
+     * aof_last_write_status turns err and the server answers writes with MISCONF. A file size limit is used because
+     * it holds for root too, where a read-only directory or file would not, and needs no mount privilege.
+     */
+    public synchronized void aofWriteFails() {
+        Node node = touch(Node.STANDALONE);
+        LabRedisServer server = servers.get(node);
+        server.stop();
+        server.limitFileSizeOnNextStart(1024 * 1024);
+        startServer(node);
+        String value = "a".repeat(64 * 1024);
+        try (Jedis j = admin(node)) {
+            for (int i = 0; i < 32; i++) {
+                try {
+                    j.set("lab:aof:" + i, value);
+                } catch (JedisException e) {
+                    if (e.getMessage() != null && e.getMessage().startsWith("MISCONF")) {
+                        break;
+                    }
+                    throw e;
+                }
+            }
+        }
+        await(node, "aof_last_write_status:err", i -> "err".equals(i.get("aof_last_write_status")));
     }
 
     /** No RDB save points and no AOF on the given server. */
@@ -642,17 +721,17 @@ public final class RedisLab implements AutoCloseable {
         for (int i = 0; i < ports.length; i++) {
             int p;
             do {
-                p = Ports.freePort();
+                p = reservePort();
             } while (!seen.add(p));
             ports[i] = p;
         }
         List<String> common = List.of("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0",
                 "--maxmemory", "64mb");
-        sentinelMaster = new LabRedisServer("sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
+        sentinelMaster = new LabRedisServer(version, "sentinel-master", ports[0], workDir, common, ADMIN_USER, adminPassword);
         List<String> replicaArgs = new ArrayList<>(common);
         replicaArgs.addAll(List.of("--replicaof", host(), Integer.toString(ports[0]), "--masteruser", ADMIN_USER,
                 "--masterauth", adminPassword));
-        sentinelReplica = new LabRedisServer("sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
+        sentinelReplica = new LabRedisServer(version, "sentinel-replica", ports[1], workDir, replicaArgs, ADMIN_USER, adminPassword);
         for (int i = 0; i < SENTINELS; i++) {
             String config = String.join("\n",
                     "sentinel monitor " + SENTINEL_MASTER_NAME + " " + host() + " " + ports[0] + " 2",
@@ -660,7 +739,7 @@ public final class RedisLab implements AutoCloseable {
                     "sentinel failover-timeout " + SENTINEL_MASTER_NAME + " 5000",
                     "sentinel auth-user " + SENTINEL_MASTER_NAME + " " + ADMIN_USER,
                     "sentinel auth-pass " + SENTINEL_MASTER_NAME + " " + adminPassword) + "\n";
-            sentinels.add(new LabRedisServer("sentinel-" + (i + 1), ports[2 + i], workDir, config));
+            sentinels.add(new LabRedisServer(version, "sentinel-" + (i + 1), ports[2 + i], workDir, config));
         }
         startSentinelGroup();
         log.info("Redis Sentinel group up in {} ms: master :{}, replica :{}, sentinels :{} :{} :{}",
@@ -808,6 +887,54 @@ public final class RedisLab implements AutoCloseable {
                 && "master".equals(m.get("flags")));
     }
 
+    /**
+     * The replica refuses to be promoted (its ACL denies REPLICAOF to the user the Sentinels log in as), then the
+     * master dies: the Sentinels agree, elect a leader and start a failover that waits for a promotion that never
+     * comes, until failover-timeout (5 s) aborts it. Returns once a Sentinel shows failover_in_progress, with the
+     * index of that Sentinel (the elected leader: only it runs, and flags, the failover).
+     */
+    public synchronized int sentinelFailoverStuck() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinelReplica.admin()) {
+            j.sendCommand(Cmd.ACL, "SETUSER", ADMIN_USER, "-replicaof", "-slaveof");
+        }
+        sentinelMaster.stop();
+        int[] leader = {-1};
+        await("a Sentinel running the failover", () -> {
+            for (int i = 0; i < SENTINELS; i++) {
+                if (sentinelMasterState(i).getOrDefault("flags", "").contains("failover_in_progress")) {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    /**
+     * Sentinel 3 (index 2) is re-pointed by hand: it forgets the master and monitors the replica's address under the
+     * same name (SENTINEL REMOVE + MONITOR), while the other two keep the real master. Clients asking it get the
+     * replica's address; it stays known to the others, and being alone it cannot fail anything over.
+     */
+    public synchronized void sentinelAddressDisagreement() {
+        startSentinels();
+        sentinelDirty = true;
+        try (Jedis j = sentinels.get(2).admin()) {
+            j.sendCommand(Cmd.SENTINEL, "REMOVE", SENTINEL_MASTER_NAME);
+            j.sendCommand(Cmd.SENTINEL, "MONITOR", SENTINEL_MASTER_NAME, host(), Integer.toString(sentinelReplica.port()), "2");
+            j.sendCommand(Cmd.SENTINEL, "SET", SENTINEL_MASTER_NAME, "auth-user", ADMIN_USER, "auth-pass", adminPassword);
+        }
+        String replicaAddr = Integer.toString(sentinelReplica.port());
+        await("Sentinel 3 answering with the replica's address", () -> {
+            try (Jedis j = sentinels.get(2).admin()) {
+                List<?> addr = (List<?>) j.sendCommand(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", SENTINEL_MASTER_NAME);
+                return addr != null && replicaAddr.equals(text(addr.get(1)));
+            }
+        });
+    }
+
     private void awaitCkquorum(boolean ok) {
         await("CKQUORUM " + (ok ? "OK" : "failing"), () -> {
             try (Jedis j = sentinels.get(0).admin()) {
@@ -889,7 +1016,7 @@ public final class RedisLab implements AutoCloseable {
             List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                     "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--maxmemory", "64mb",
                     "--masteruser", ADMIN_USER, "--masterauth", adminPassword, "--repl-diskless-sync-delay", "0");
-            clusterNodes.add(new LabRedisServer("cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
+            clusterNodes.add(new LabRedisServer(version, "cluster-" + (i + 1), port, workDir, args, ADMIN_USER, adminPassword));
         }
         formCluster();
         log.info("Redis Cluster up in {} ms: nodes {}", (System.nanoTime() - t0) / 1_000_000,
@@ -899,8 +1026,8 @@ public final class RedisLab implements AutoCloseable {
     /** A free port whose cluster bus port (port + 10000) is free too. */
     private static int clusterPort(java.util.Set<Integer> used) {
         while (true) {
-            int p = Ports.freePort();
-            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000)) {
+            int p = reservePort();
+            if (p + 10_000 > 65_535 || used.contains(p) || used.contains(p + 10_000) || !reserve(p + 10_000)) {
                 continue;
             }
             try (java.net.ServerSocket bus = new java.net.ServerSocket()) {
@@ -1036,6 +1163,77 @@ public final class RedisLab implements AutoCloseable {
         awaitCluster("cluster_state:ok", i -> "ok".equals(i.get("cluster_state")) && "16384".equals(i.get("cluster_slots_ok")));
     }
 
+    /**
+     * The cluster bus port of replica node 6 (index 5) is announced as a loopback port where nothing listens
+     * (cluster-announce-bus-port), as if a firewall let its client port through but not its bus port: the other
+     * nodes reconnect their bus links there, fail, and flag the node failing. Its client port keeps answering.
+     */
+    public synchronized void clusterBusPortUnreachable() {
+        startCluster();
+        clusterDirty = true;
+        LabRedisServer node = clusterNodes.get(5);
+        String closed = Integer.toString(Ports.closedPort());
+        try (Jedis j = node.admin()) {
+            j.configSet("cluster-announce-bus-port", closed);
+        }
+        String addr = ":" + node.port() + "@" + closed;
+        await("node " + node.port() + " announced with bus port " + closed, () -> {
+            try (Jedis j = clusterNodes.get(0).admin()) {
+                return text(j.sendCommand(Cmd.CLUSTER, "NODES")).contains(addr);
+            }
+        });
+    }
+
+    /**
+     * A second, separate cluster of two masters (slots 0-8191 and 8192-16383) and no replicas, started by this
+     * call and removed by {@link #heal()}: a real cluster that is too small to fail a master over.
+     */
+    public synchronized void twoMasterCluster() {
+        ensureOpen();
+        if (!smallCluster.isEmpty()) {
+            return;
+        }
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            int port = clusterPort(used);
+            smallCluster.add(new LabRedisServer(version, "small-cluster-" + (i + 1), port, workDir, List.of("--cluster-enabled",
+                    "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000", "--save", "",
+                    "--appendonly", "no", "--maxmemory", "64mb"), ADMIN_USER, adminPassword));
+        }
+        for (LabRedisServer n : smallCluster) {
+            startServer(n);
+        }
+        try (Jedis first = smallCluster.get(0).admin()) {
+            first.sendCommand(Cmd.CLUSTER, "MEET", host(), Integer.toString(smallCluster.get(1).port()));
+        }
+        int[][] ranges = {{0, 8191}, {8192, 16383}};
+        for (int m = 0; m < 2; m++) {
+            List<String> args = new ArrayList<>(List.of("ADDSLOTS"));
+            for (int slot = ranges[m][0]; slot <= ranges[m][1]; slot++) {
+                args.add(Integer.toString(slot));
+            }
+            try (Jedis j = smallCluster.get(m).admin()) {
+                j.sendCommand(Cmd.CLUSTER, args.toArray(String[]::new));
+            }
+        }
+        await("the two-master cluster ok", () -> {
+            for (LabRedisServer n : smallCluster) {
+                try (Jedis j = n.admin()) {
+                    Map<String, String> i = parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO")));
+                    if (!"ok".equals(i.get("cluster_state")) || !"2".equals(i.get("cluster_size"))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** {@code redis://monitor@127.0.0.1:PORT} of node {@code index} (0 or 1) of {@link #twoMasterCluster()}. */
+    public String twoMasterClusterUri(int index) {
+        return "redis://" + MONITOR_USER + "@" + host() + ":" + smallCluster.get(index).port();
+    }
+
     /** Slot 0 is removed from its master (CLUSTER DELSLOTS 0): one slot is served by nobody. */
     public synchronized void clusterSlotUnassigned() {
         startCluster();
@@ -1048,6 +1246,49 @@ public final class RedisLab implements AutoCloseable {
                 return "16383".equals(parseInfo(text(j.sendCommand(Cmd.CLUSTER, "INFO"))).get("cluster_slots_assigned"));
             }
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TLS: a standalone server that also listens with TLS (Redis built with TLS: Debian's 7.x; not embedded 6.2)
+
+    /**
+     * The TLS port of the lab's TLS server, started on first use: a self-signed RSA certificate for 127.0.0.1 made
+     * with the JDK's keytool (no openssl needed), {@code tls-auth-clients no}, listening on 127.0.0.1 and 127.0.0.2
+     * (which the certificate does not name). The server's cleartext port carries the lab's own admin connections.
+     */
+    public synchronized int tlsPort() {
+        ensureOpen();
+        if (tlsServer == null) {
+            Path dir = workDir.resolve("tls");
+            Path[] files = LabTls.selfSigned(dir);
+            tlsCa = files[0];
+            tlsPort = reservePort();
+            tlsServer = new LabRedisServer(version, "tls", reservePort(), workDir, List.of("--save", "", "--appendonly", "no",
+                    "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--tls-port", Integer.toString(tlsPort),
+                    "--tls-cert-file", files[0].toString(), "--tls-key-file", files[1].toString(),
+                    "--tls-ca-cert-file", files[0].toString(), "--tls-auth-clients", "no",
+                    // also on 127.0.0.2, an address the certificate does not name
+                    "--bind", host(), "127.0.0.2"), ADMIN_USER, adminPassword);
+            startServer(tlsServer);
+        }
+        return tlsPort;
+    }
+
+    /** The PEM certificate the TLS server presents (self-signed, so also the CA to trust). */
+    public synchronized Path tlsCaFile() {
+        tlsPort();
+        return tlsCa;
+    }
+
+    /** {@code rediss://monitor@127.0.0.1:TLSPORT?cacert=FILE}. */
+    public String tlsUri() {
+        return "rediss://" + MONITOR_USER + "@" + host() + ":" + tlsPort() + "?cacert=" + tlsCaFile();
+    }
+
+    /** The cleartext port of the TLS server. */
+    public synchronized int tlsServerPlainPort() {
+        tlsPort();
+        return tlsServer.port();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1086,6 +1327,10 @@ public final class RedisLab implements AutoCloseable {
         if (clusterDirty) {
             restartCluster();
         }
+        for (LabRedisServer n : smallCluster) {
+            n.stop();
+        }
+        smallCluster.clear();
         try (Jedis j = admin(Node.STANDALONE)) {
             j.slowlogReset();
             j.sendCommand(Cmd.LATENCY, "RESET");
@@ -1115,6 +1360,10 @@ public final class RedisLab implements AutoCloseable {
         List<LabRedisServer> all = new ArrayList<>(servers.values());
         all.addAll(sentinels);
         all.addAll(clusterNodes);
+        all.addAll(smallCluster);
+        if (tlsServer != null) {
+            all.add(tlsServer);
+        }
         if (sentinelMaster != null) {
             all.add(sentinelMaster);
             all.add(sentinelReplica);

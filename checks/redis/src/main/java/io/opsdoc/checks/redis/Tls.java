@@ -1,0 +1,83 @@
+package io.opsdoc.checks.redis;
+
+import io.opsdoc.core.Target;
+import io.opsdoc.core.UsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS for {@code rediss://host:port} targets. The server's certificate is verified, chain and host name: against the
+ * JVM's trusted CAs, or only against the CA certificates (PEM) of {@code ?cacert=FILE} when given, as redis-cli's
+ * {@code --cacert} does. Client certificates are not sent: the server must run with {@code tls-auth-clients no} or
+ * {@code optional} (Redis' default, {@code yes}, refuses the probe during the handshake; the check says so).
+ */
+final class Tls {
+    static final String SCHEME = "rediss";
+    static final String CACERT = "cacert";
+    private static final Set<String> OPTIONS = Set.of(CACERT);
+
+    private Tls() {
+    }
+
+    static void validate(Target target) {
+        for (String key : target.query().keySet()) {
+            if (!OPTIONS.contains(key)) {
+                throw new UsageException("unknown option '" + key + "' for rediss:// targets; supported: cacert=FILE "
+                        + "(PEM CA certificates to trust instead of the JVM's)");
+            }
+        }
+        String ca = target.query().get(CACERT);
+        if (ca != null && !Files.isReadable(Path.of(ca))) {
+            throw new UsageException("cacert file '" + ca + "' of target " + target.display() + " cannot be read");
+        }
+    }
+
+    static boolean on(Target target) {
+        return SCHEME.equals(target.scheme());
+    }
+
+    /** The socket factory: the JVM default, or one that trusts exactly the cacert file's certificates. */
+    static SSLSocketFactory socketFactory(Target target) throws IOException, GeneralSecurityException {
+        String ca = target.query().get(CACERT);
+        if (ca == null) {
+            return (SSLSocketFactory) SSLSocketFactory.getDefault();
+        }
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(Path.of(ca))) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (certs.isEmpty()) {
+            throw new GeneralSecurityException("no certificate in cacert file " + ca);
+        }
+        int n = 0;
+        for (Certificate c : certs) {
+            trust.setCertificateEntry("ca-" + n++, c);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context.getSocketFactory();
+    }
+
+    /** Host name verification as HTTPS does it: the certificate must name the target's host (DNS or IP SAN). */
+    static SSLParameters parameters() {
+        SSLParameters p = new SSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        return p;
+    }
+}

@@ -1,0 +1,11 @@
+package io.opsdoc.checks.redis;
+
+import io.opsdoc.lab.redis.RedisVersion;
+
+/** Every test of {@link RedisPersistenceLabTest} again, on the installed Redis 7 (Debian's redis-server). */
+class Redis7PersistenceLabTest extends RedisPersistenceLabTest {
+    @Override
+    RedisVersion version() {
+        return RedisVersion.V7;
+    }
+}

@@ -1,0 +1,11 @@
+package io.opsdoc.checks.redis;
+
+import io.opsdoc.lab.redis.RedisVersion;
+
+/** Every test of {@link RedisReplicationLabTest} again, on the installed Redis 7 (Debian's redis-server). */
+class Redis7ReplicationLabTest extends RedisReplicationLabTest {
+    @Override
+    RedisVersion version() {
+        return RedisVersion.V7;
+    }
+}

@@ -5,6 +5,7 @@ import io.opsdoc.checks.redis.RedisFacts.DefaultUser;
 import io.opsdoc.checks.redis.RedisFacts.LatencyEvent;
 import io.opsdoc.checks.redis.RedisFacts.SlowlogEntry;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
@@ -52,88 +53,93 @@ final class RedisCollector {
                     + ") does not fit in the time left before the deadline (" + context.remaining().toMillis()
                     + " ms); lower it with --set window=... or raise --timeout");
         }
-        try (Jedis jedis = open(context, true, checkId)) {
-            Session s = new Session(jedis, context, checkId);
-            Map<String, String> config = new LinkedHashMap<>();
-            for (String name : request.config()) {
-                Object reply = s.call(Cmd.CONFIG, "GET", name);
-                List<?> kv = (List<?>) reply;
-                if (kv.size() >= 2) {
-                    config.put(text(kv.get(0)), text(kv.get(1)));
-                }
+        try (ClientPool.Lease<Jedis> lease = lease(context, checkId, DEFAULT_PORT)) {
+            return failing(lease, () -> collectOn(lease.client(), context, checkId, request, window));
+        }
+    }
+
+    private static RedisFacts collectOn(Jedis jedis, CheckContext context, String checkId, CollectRequest request, Duration window)
+            throws Exception {
+        Session s = new Session(jedis, context, checkId);
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String name : request.config()) {
+            Object reply = s.call(Cmd.CONFIG, "GET", name);
+            List<?> kv = (List<?>) reply;
+            if (kv.size() >= 2) {
+                config.put(text(kv.get(0)), text(kv.get(1)));
             }
-            Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
-            Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
-            List<RedisFacts.NodeReach> reach = null;
-            if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
-                // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
-                info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
-                if (request.clusterNodes()) {
-                    info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
-                    reach = reach(context, info.get("cluster_nodes"));
-                }
+        }
+        Long slowlogBefore = request.slowlog() ? maxSlowlogId(s) : null;
+        Map<String, String> info = Info.parse(text(s.call(Cmd.INFO, "all")));
+        List<RedisFacts.NodeReach> reach = null;
+        if (request.cluster() && "1".equals(info.get("cluster_enabled"))) {
+            // CLUSTER INFO fields join the INFO map (they do not clash); CLUSTER NODES goes in as one field
+            info.putAll(Info.parse(text(s.call(Cmd.CLUSTER, "INFO"))));
+            if (request.clusterNodes()) {
+                info.put("cluster_nodes", text(s.call(Cmd.CLUSTER, "NODES")));
+                reach = reach(context, info.get("cluster_nodes"));
             }
-            List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
-            Map<String, String> infoAfter = null;
-            Long windowMillis = null;
-            if (request.window()) {
-                long t0 = System.nanoTime();
-                long end = t0 + window.toNanos();
-                int n = Math.max(request.pings(), 0);
-                for (int i = 0; i < n; i++) {
-                    long due = t0 + window.toNanos() * i / n;
-                    sleepUntil(due);
-                    pings.add(s.timedPing());
-                }
-                sleepUntil(end);
-                infoAfter = Info.parse(text(s.call(Cmd.INFO, "all")));
-                windowMillis = (System.nanoTime() - t0) / 1_000_000;
-            } else if (pings != null) {
-                for (int i = 0; i < request.pings(); i++) {
-                    pings.add(s.timedPing());
-                }
+        }
+        List<Long> pings = request.pings() > 0 ? new ArrayList<>() : null;
+        Map<String, String> infoAfter = null;
+        Long windowMillis = null;
+        if (request.window()) {
+            long t0 = System.nanoTime();
+            long end = t0 + window.toNanos();
+            int n = Math.max(request.pings(), 0);
+            for (int i = 0; i < n; i++) {
+                long due = t0 + window.toNanos() * i / n;
+                sleepUntil(due);
+                pings.add(s.timedPing());
             }
-            List<SlowlogEntry> slowlog = request.slowlog() ? slowlog(s) : null;
-            List<LatencyEvent> latency = request.latency() ? latency(s) : null;
-            List<ClientEntry> clients = null;
-            Integer clientsTotal = null;
-            if (request.clients()) {
-                List<ClientEntry> all = clients(text(s.call(Cmd.CLIENT, "LIST")));
-                clientsTotal = all.size();
-                clients = all.stream().filter(c -> !c.name().startsWith("opsdoc"))
-                        .filter(c -> c.omem() > 0 || c.flags().contains("b") || c.qbuf() > 1024 * 1024)
-                        .sorted(Comparator.comparingLong(ClientEntry::omem).reversed()).limit(20).toList();
+            sleepUntil(end);
+            infoAfter = Info.parse(text(s.call(Cmd.INFO, "all")));
+            windowMillis = (System.nanoTime() - t0) / 1_000_000;
+        } else if (pings != null) {
+            for (int i = 0; i < request.pings(); i++) {
+                pings.add(s.timedPing());
             }
-            DefaultUser defaultUser = null;
-            Map<String, List<String>> categories = null;
-            Map<String, Boolean> commands = null;
-            String anonymous = null;
-            if (request.security()) {
-                defaultUser = defaultUser(s);
-                categories = new LinkedHashMap<>();
-                for (String token : defaultUser.commands().split("\\s+")) {
-                    if (token.length() > 2 && token.charAt(1) == '@' && !token.equalsIgnoreCase("+@all")
-                            && !token.equalsIgnoreCase("-@all")) {
-                        String cat = token.substring(2).toLowerCase(Locale.ROOT);
-                        if (!categories.containsKey(cat)) {
-                            List<String> names = new ArrayList<>();
-                            for (Object o : (List<?>) s.call(Cmd.ACL, "CAT", cat)) {
-                                names.add(text(o).toLowerCase(Locale.ROOT));
-                            }
-                            categories.put(cat, names);
+        }
+        List<SlowlogEntry> slowlog = request.slowlog() ? slowlog(s) : null;
+        List<LatencyEvent> latency = request.latency() ? latency(s) : null;
+        List<ClientEntry> clients = null;
+        Integer clientsTotal = null;
+        if (request.clients()) {
+            List<ClientEntry> all = clients(text(s.call(Cmd.CLIENT, "LIST")));
+            clientsTotal = all.size();
+            clients = all.stream().filter(c -> !c.name().startsWith("opsdoc"))
+                    .filter(c -> c.omem() > 0 || c.flags().contains("b") || c.qbuf() > 1024 * 1024)
+                    .sorted(Comparator.comparingLong(ClientEntry::omem).reversed()).limit(20).toList();
+        }
+        DefaultUser defaultUser = null;
+        Map<String, List<String>> categories = null;
+        Map<String, Boolean> commands = null;
+        String anonymous = null;
+        if (request.security()) {
+            defaultUser = defaultUser(s);
+            categories = new LinkedHashMap<>();
+            for (String token : defaultUser.commands().split("\\s+")) {
+                if (token.length() > 2 && token.charAt(1) == '@' && !token.equalsIgnoreCase("+@all")
+                        && !token.equalsIgnoreCase("-@all")) {
+                    String cat = token.substring(2).toLowerCase(Locale.ROOT);
+                    if (!categories.containsKey(cat)) {
+                        List<String> names = new ArrayList<>();
+                        for (Object o : (List<?>) s.call(Cmd.ACL, "CAT", cat)) {
+                            names.add(text(o).toLowerCase(Locale.ROOT));
                         }
+                        categories.put(cat, names);
                     }
                 }
-                commands = new LinkedHashMap<>();
-                for (String c : RedisSecurity.DANGEROUS) {
-                    List<?> reply = (List<?>) s.call(Cmd.COMMAND, "INFO", c);
-                    commands.put(c, !reply.isEmpty() && reply.get(0) != null);
-                }
-                anonymous = anonymousPing(context);
             }
-            return new RedisFacts(info, infoAfter, windowMillis, pings, config, slowlogBefore, slowlog, latency,
-                    clients, clientsTotal, defaultUser, categories, commands, anonymous, reach);
+            commands = new LinkedHashMap<>();
+            for (String c : RedisSecurity.DANGEROUS) {
+                List<?> reply = (List<?>) s.call(Cmd.COMMAND, "INFO", c);
+                commands.put(c, !reply.isEmpty() && reply.get(0) != null);
+            }
+            anonymous = anonymousPing(context);
         }
+        return new RedisFacts(info, infoAfter, windowMillis, pings, config, slowlogBefore, slowlog, latency,
+                clients, clientsTotal, defaultUser, categories, commands, anonymous, reach);
     }
 
     /**
@@ -173,53 +179,57 @@ final class RedisCollector {
 
     /** SENTINEL MASTER(S), CKQUORUM, REPLICAS and SENTINELS from one Sentinel. */
     static SentinelFacts collectSentinel(CheckContext context, String checkId, String name) throws Exception {
-        try (Jedis jedis = open(context, true, checkId, RedisSentinel.DEFAULT_PORT)) {
-            Session s = new Session(jedis, context, checkId);
-            List<String> names = new ArrayList<>();
-            if (name != null) {
-                names.add(name);
-            } else {
-                for (Object m : (List<?>) s.call(Cmd.SENTINEL, "MASTERS")) {
-                    names.add(pairs((List<?>) m).get("name"));
-                }
+        try (ClientPool.Lease<Jedis> lease = lease(context, checkId, RedisSentinel.DEFAULT_PORT)) {
+            return failing(lease, () -> collectSentinelOn(lease.client(), context, checkId, name));
+        }
+    }
+
+    private static SentinelFacts collectSentinelOn(Jedis jedis, CheckContext context, String checkId, String name) throws Exception {
+        Session s = new Session(jedis, context, checkId);
+        List<String> names = new ArrayList<>();
+        if (name != null) {
+            names.add(name);
+        } else {
+            for (Object m : (List<?>) s.call(Cmd.SENTINEL, "MASTERS")) {
+                names.add(pairs((List<?>) m).get("name"));
             }
-            List<SentinelFacts.MasterView> views = new ArrayList<>();
-            for (String n : names) {
-                Map<String, String> master;
-                try {
-                    master = pairs((List<?>) s.call(Cmd.SENTINEL, "MASTER", n));
-                } catch (ProbeException e) {
-                    if (e.getMessage().contains("No such master")) {
-                        continue;
-                    }
+        }
+        List<SentinelFacts.MasterView> views = new ArrayList<>();
+        for (String n : names) {
+            Map<String, String> master;
+            try {
+                master = pairs((List<?>) s.call(Cmd.SENTINEL, "MASTER", n));
+            } catch (ProbeException e) {
+                if (e.getMessage().contains("No such master")) {
+                    continue;
+                }
+                throw e;
+            }
+            String ckquorum;
+            boolean ok;
+            try {
+                ckquorum = text(s.call(Cmd.SENTINEL, "CKQUORUM", n));
+                ok = true;
+            } catch (ProbeException e) {
+                if (e.code() != ProbeErrors.PROBE_FAILED) {
                     throw e;
                 }
-                String ckquorum;
-                boolean ok;
-                try {
-                    ckquorum = text(s.call(Cmd.SENTINEL, "CKQUORUM", n));
-                    ok = true;
-                } catch (ProbeException e) {
-                    if (e.code() != ProbeErrors.PROBE_FAILED) {
-                        throw e;
-                    }
-                    ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
-                    ok = false;
-                }
-                List<Map<String, String>> replicas = listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n));
-                List<Map<String, String>> others = listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n));
-                String addr = address(s.call(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", n));
-                List<SentinelFacts.PeerAnswer> peers = new ArrayList<>();
-                for (Map<String, String> other : others) {
-                    // the peers come last and never take the time the answer itself needs
-                    peers.add(context.remainingMillis() < PEER_RESERVE_MS
-                            ? new SentinelFacts.PeerAnswer(other.get("ip") + ":" + other.get("port"), null, "not asked: deadline")
-                            : askPeer(context, other.get("ip"), other.get("port"), n));
-                }
-                views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, replicas, others, addr, peers));
+                ckquorum = e.getMessage().replaceFirst("^SENTINEL CKQUORUM failed: ", "");
+                ok = false;
             }
-            return new SentinelFacts(name, views);
+            List<Map<String, String>> replicas = listOfPairs(s.call(Cmd.SENTINEL, "REPLICAS", n));
+            List<Map<String, String>> others = listOfPairs(s.call(Cmd.SENTINEL, "SENTINELS", n));
+            String addr = address(s.call(Cmd.SENTINEL, "GET-MASTER-ADDR-BY-NAME", n));
+            List<SentinelFacts.PeerAnswer> peers = new ArrayList<>();
+            for (Map<String, String> other : others) {
+                // the peers come last and never take the time the answer itself needs
+                peers.add(context.remainingMillis() < PEER_RESERVE_MS
+                        ? new SentinelFacts.PeerAnswer(other.get("ip") + ":" + other.get("port"), null, "not asked: deadline")
+                        : askPeer(context, other.get("ip"), other.get("port"), n));
+            }
+            views.add(new SentinelFacts.MasterView(n, master, ckquorum, ok, replicas, others, addr, peers));
         }
+        return new SentinelFacts(name, views);
     }
 
     /** {@code [ip, port]} (GET-MASTER-ADDR-BY-NAME) as {@code ip:port}; null for a nil reply. */
@@ -269,6 +279,45 @@ final class RedisCollector {
             out.put(text(flat.get(i)), text(flat.get(i + 1)));
         }
         return out;
+    }
+
+    /**
+     * An authenticated connection from the context's pool ({@code opsdoc serve} keeps it between scrapes). Every
+     * command sets its own socket timeout from the time left, so a connection opened under an earlier deadline is
+     * fine; a kept one is PINGed first, and one that saw any error is not given back.
+     */
+    private static ClientPool.Lease<Jedis> lease(CheckContext context, String checkId, int defaultPort) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            ClientPool.Lease<Jedis> lease = context.clients().lease("redis", context, () -> open(context, true, checkId, defaultPort), Jedis::close);
+            if (!lease.reused()) {
+                return lease;
+            }
+            try {
+                lease.client().getConnection().setSoTimeout(context.remainingMillis());
+                lease.client().ping();
+                return lease;
+            } catch (JedisException e) {
+                lease.broken();
+                lease.close();
+                if (attempt > 0) {
+                    throw networkCause(e);
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T failing(ClientPool.Lease<Jedis> lease, Work<T> work) throws Exception {
+        try {
+            return work.run();
+        } catch (Exception | Error e) {
+            lease.broken();
+            throw e;
+        }
     }
 
     private static Jedis open(CheckContext context, boolean authenticate, String checkId) throws Exception {

@@ -54,6 +54,30 @@ class RedisTimeoutsLabTest {
     }
 
     @Test
+    void aKeptConnectionServesTheNextRunAndItsLossCostsAReconnect() throws Exception {
+        try (io.opsdoc.core.ClientPool pool = io.opsdoc.core.ClientPool.keeping(2, Duration.ofMinutes(1))) {
+            io.opsdoc.core.Runner kept = new io.opsdoc.core.Runner(pool);
+            io.opsdoc.core.Target target = io.opsdoc.core.Target.parse(lab.uri(Node.STANDALONE));
+            java.util.function.Supplier<Report> once = () -> kept.run(check, target,
+                    io.opsdoc.core.Parameters.resolve(check.id(), check.parameters(), Map.of()),
+                    java.util.Optional.of(io.opsdoc.core.Secret.of(lab.monitorPassword(), "test")), Duration.ofSeconds(10)).report();
+            assertThat(once.get().findings()).isEmpty();
+            assertThat(pool.idle()).isEqualTo(1);
+            assertThat(once.get().findings()).as("the kept connection answers the second run").isEmpty();
+            assertThat(pool.idle()).isEqualTo(1);
+            try (redis.clients.jedis.Jedis admin = lab.admin(Node.STANDALONE)) {
+                // only the kept connection (named opsdoc): the lab's own connections must survive for the next tests
+                String list = redis.clients.jedis.util.SafeEncoder.encode((byte[]) admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "LIST"));
+                java.util.List<String> ids = list.lines().filter(l -> l.contains(" name=opsdoc ")).map(l -> l.replaceAll("^id=(\\d+) .*", "$1")).toList();
+                assertThat(ids).hasSize(1);
+                admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "ID", ids.get(0));
+            }
+            Report after = once.get();
+            assertThat(after.findings()).as("a killed kept connection costs a reconnect, not a false UNKNOWN").isEmpty();
+        }
+    }
+
+    @Test
     void theGrantsItPrintsAreEnough() {
         String password = "grant-test-pw-7731";
         String uri = LabChecks.userFromGrants(check, lab, Node.STANDALONE, password);
@@ -67,7 +91,7 @@ class RedisTimeoutsLabTest {
         Finding f = finding(check(), "WRITES_REJECTED_OOM");
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.evidence()).containsEntry("maxmemory_policy", "noeviction");
-        assertThat((Long) f.evidence().get("oom_errors_in_window")).isPositive();
+        assertThat((Long) f.evidence().get("oom_errors_in_window")).as(f.toString()).isPositive();
         assertThat(f.note()).isEqualTo("redis/memory#writes-rejected-oom");
     }
 

@@ -304,7 +304,10 @@ public final class RedisLab implements AutoCloseable {
                 }
             }
         }
-        startWriter(node, "lab:app:", 1024, 100, 100_000);
+        // 64 KiB per write: Redis refuses a write only once used_memory is already over the limit, and Redis 7 counts
+        // client buffers in used_memory, which come and go by tens of KiB; 1 KiB writes could sit in that slack for
+        // a whole sampling window without one OOM error
+        startWriter(node, "lab:app:", 64 * 1024, 100, 100_000);
         await(node, "errorstat_OOM > 0", i -> i.getOrDefault("errorstat_OOM", "").startsWith("count="));
     }
 

@@ -45,7 +45,9 @@ final class AdminSession implements AutoCloseable {
         KafkaTarget.requireReachable(context);
         try {
             return new AdminSession(context, checkId, context.clients().lease("kafka-admin", context, () -> create(context),
-                    a -> a.close(Duration.ofSeconds(1))));
+                    // bounded by the opening run's deadline: pending calls are abandoned, never awaited past it (a
+                    // kept client evicted later has no time left and closes at once)
+                    a -> a.close(Duration.ofMillis(Math.min(1_000, Math.max(0, context.remainingMillis() - MARGIN_MS))))));
         } catch (ProbeException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -133,11 +135,6 @@ final class AdminSession implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!lease.reused() && context.clients() == ClientPool.none()) {
-            // one-shot run: bounded close, pending calls are abandoned rather than awaited past the deadline
-            admin.close(Duration.ofMillis(Math.min(1_000, Math.max(0, context.remainingMillis() - MARGIN_MS))));
-            return;
-        }
         lease.close();
     }
 }

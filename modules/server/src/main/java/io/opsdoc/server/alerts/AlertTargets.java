@@ -84,8 +84,7 @@ final class AlertTargets {
         if (colon > 0 && host.indexOf(':') == colon) {
             host = host.substring(0, colon);
         }
-        String h = host;
-        return t.hosts().size() == 1 && t.hosts().get(0).host() != null && t.hosts().get(0).host().equalsIgnoreCase(h);
+        return t.hosts().size() == 1 && t.hosts().get(0).host() != null && t.hosts().get(0).host().equalsIgnoreCase(host);
     }
 
     private static String labelsShown(Map<String, String> labels) {

@@ -29,9 +29,4 @@ public record AlertVerdict(String alert, String fingerprint, String status, Verd
         return new AlertVerdict(alert, fingerprint, status, verdict, reason, labels, note, noteSource, check, target, findings,
                 durationSeconds, checkedAt, true);
     }
-
-    public AlertVerdict pending() {
-        return new AlertVerdict(alert, fingerprint, status, Verdict.PENDING, "the check is still running; the verdict is forwarded when it ends",
-                labels, note, noteSource, check, target, null, null, null, duplicate);
-    }
 }

@@ -7,7 +7,6 @@ import io.opsdoc.core.Severity;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Turns a check's report into a verdict about one alert. Only WARNING and CRITICAL findings count as "the problem":
@@ -51,7 +50,7 @@ final class VerdictJudge {
         String clean = report.check() + " found no warning or critical problem" + (named.isEmpty() ? "" : " for " + String.join(", ", named));
         return resolved ? new Judgement(Verdict.RECOVERED, clean + elsewhere, List.of())
                 : new Judgement(Verdict.NOT_REPRODUCIBLE, clean + " although the alert fires (a flap, a different threshold, "
-                        + "or a cause the check cannot see)" + elsewhere, Stream.<Finding>empty().toList());
+                        + "or a cause the check cannot see)" + elsewhere, List.of());
     }
 
     private static boolean relevantSet(Finding f, List<String> named) {

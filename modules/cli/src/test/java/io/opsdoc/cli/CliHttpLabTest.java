@@ -1,5 +1,6 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** `opsdoc check http-status` end to end against the HTTP lab (origin, reverse proxy, HTTPS). */
+@Tag("lab")
 class CliHttpLabTest {
     private static HttpLab lab;
 

@@ -1,5 +1,6 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** `opsdoc check kafka-isr` end to end against a real 3-broker KRaft cluster. */
+@Tag("lab")
 class CliKafkaLabTest {
     private static KafkaClusterLab lab;
 

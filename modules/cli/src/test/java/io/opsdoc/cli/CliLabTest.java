@@ -1,10 +1,11 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.Json;
-import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end against a real MariaDB replica: findings, secrets, capture and replay. */
+@Tag("lab")
 class CliLabTest {
     private static MariaDbReplicationLab lab;
 

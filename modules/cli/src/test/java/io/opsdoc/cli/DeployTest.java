@@ -1,5 +1,6 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and CI is not true), and the Kubernetes manifests hold together: kinds, non-root containers, the ServiceAccount
  * of rbac.yaml, a config opsdoc loads, and scrape jobs for exactly the checks that config runs.
  */
+@Tag("lab")
 class DeployTest {
     private static final Path DEPLOY = Path.of("../../deploy");
     private static final Path PROMETHEUS = DEPLOY.resolve("prometheus/prometheus.yml");

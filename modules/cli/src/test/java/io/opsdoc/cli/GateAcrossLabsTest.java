@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.Json;
-import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import io.opsdoc.lab.kafka.KafkaClusterLab;
 import io.opsdoc.lab.kubernetes.KubernetesLab;
 import io.opsdoc.lab.redis.RedisLab;

@@ -1,5 +1,6 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.lab.redis.RedisLab;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 3's "done when": redis-timeouts through the CLI against a real Redis that is full and running a slow script. */
+@Tag("lab")
 class RedisCliLabTest {
     private static RedisLab lab;
 

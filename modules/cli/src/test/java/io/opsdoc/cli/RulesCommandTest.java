@@ -1,5 +1,6 @@
 package io.opsdoc.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * awesome-prometheus-alerts, a PrometheusRule object, our own alerts). Every lint code is produced here and shown
  * absent where the rule is right; annotated files are checked by promtool itself.
  */
+@Tag("lab")
 class RulesCommandTest {
     private static final Path DIR = Path.of("src/test/resources/rules");
     private static final Path UPSTREAM = DIR.resolve("upstream.rules.yaml");

@@ -15,6 +15,12 @@ public abstract class DescribedCheck<F> implements Check<F> {
     private final List<FindingCode> codes;
     private final List<GrantSet> grants;
 
+    /** A check whose codes are the constants of one enum ({@link CheckCode}). */
+    protected <E extends Enum<E> & CheckCode> DescribedCheck(String id, String targetScheme, String title,
+            Class<F> factsType, List<ParameterSpec> parameters, Class<E> codes, List<GrantSet> grants) {
+        this(id, targetScheme, title, factsType, parameters, CheckCode.declarations(codes), grants);
+    }
+
     protected DescribedCheck(String id, String targetScheme, String title, Class<F> factsType,
             List<ParameterSpec> parameters, List<FindingCode> codes, List<GrantSet> grants) {
         this.id = id;

@@ -34,6 +34,14 @@ public record Evaluation(List<Finding> findings, List<Metric> metrics) {
             ProbeErrors.ALL.forEach(c -> codes.putIfAbsent(c.code(), c));
         }
 
+        public Builder finding(CheckCode code, Severity severity, String summary, Evidence evidence) {
+            return finding(code.name(), severity, summary, evidence, null);
+        }
+
+        public Builder finding(CheckCode code, Severity severity, String summary, Evidence evidence, String subject) {
+            return finding(code.name(), severity, summary, evidence, subject);
+        }
+
         public Builder finding(String code, Severity severity, String summary, Evidence evidence) {
             return finding(code, severity, summary, evidence, null);
         }

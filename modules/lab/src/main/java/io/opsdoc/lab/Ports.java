@@ -33,7 +33,7 @@ public final class Ports {
     }
 
     /** Distinct free loopback ports: all are held open together so none is handed out twice. */
-    static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int[] ports = new int[count];

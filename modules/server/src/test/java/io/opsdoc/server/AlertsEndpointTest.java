@@ -1,5 +1,6 @@
 package io.opsdoc.server;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,7 @@ import io.opsdoc.core.Secret;
 import io.opsdoc.core.config.ConfigLoader;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
-import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import io.opsdoc.lab.SilentTcpServer;
 import io.opsdoc.lab.alerting.CapturingReceiver;
 import io.opsdoc.server.alerts.AlertService;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * POST /alerts against the real MariaDB lab: a stopped SQL thread confirms MysqlSlaveSqlThreadNotRunning, a healthy
  * replica does not, a healed one recovers; verdicts reach every receiver format, signed where the robot wants it.
  */
+@Tag("lab")
 class AlertsEndpointTest {
     private static final String DING_SECRET = "SECdingsecret0123";
     private static final String FEISHU_SECRET = "feishu-secret-4567";

@@ -1,5 +1,6 @@
 package io.opsdoc.server;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * finding code's anchor must be an element id in the DOM Chromium built (not merely a string in the HTML we sent),
  * and every in-page link must have its target.
  */
+@Tag("lab")
 class NotePagesChromiumTest {
     private static final Pattern ID = Pattern.compile("\\bid=\"([^\"]+)\"");
     private static final Pattern LOCAL_HREF = Pattern.compile("href=\"#([^\"]+)\"");

@@ -7,7 +7,7 @@ import io.opsdoc.core.Secret;
 import io.opsdoc.core.config.ConfigLoader;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
-import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import io.opsdoc.lab.SilentTcpServer;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,5 +1,6 @@
 package io.opsdoc.server;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +12,7 @@ import io.opsdoc.core.config.ConfigLoader;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
 import io.opsdoc.lab.ExternalBinary;
-import io.opsdoc.lab.MariaDbReplicationLab;
+import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import io.opsdoc.lab.Ports;
 import io.opsdoc.lab.alerting.CapturingReceiver;
 import io.opsdoc.lab.alerting.PeerProcess;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * relabelling pattern and stores the series; Debian's Alertmanager delivers an alert to /alerts (with its bearer
  * token from a credentials file) and the verdict is forwarded to a local receiver.
  */
+@Tag("lab")
 class ServePeersLabTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String TOKEN = "peer-t0ken";

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.http;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.core.Finding;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * certificates that are valid, self-signed, expired, expiring and for another host. Every finding code is induced
  * for real, and shown absent when healthy.
  */
+@Tag("lab")
 class HttpStatusLabTest {
     private static final HttpStatus CHECK = new HttpStatus();
     private static final Runner RUNNER = new Runner();

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kafka;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.codes;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.finding;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.metric;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** kafka-cluster against the lab's real KRaft cluster: brokers, metadata quorum, log dirs. */
+@Tag("lab")
 class KafkaClusterCheckLabTest {
     private static KafkaClusterLab lab;
     private final KafkaCluster check = new KafkaCluster();

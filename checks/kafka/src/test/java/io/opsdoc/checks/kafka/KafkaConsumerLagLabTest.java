@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kafka;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.codes;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.finding;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.run;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every code of kafka-consumer-lag from a real consumer group misbehaving on the lab cluster, two samples 2 s apart. */
+@Tag("lab")
 class KafkaConsumerLagLabTest {
     private static KafkaClusterLab lab;
     private final KafkaConsumerLag check = new KafkaConsumerLag();

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kafka;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.codes;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.finding;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.run;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every code of kafka-durability-config from a real misconfiguration of the lab cluster; none when healthy. */
+@Tag("lab")
 class KafkaDurabilityConfigLabTest {
     private static KafkaClusterLab lab;
     private final KafkaDurabilityConfig check = new KafkaDurabilityConfig();

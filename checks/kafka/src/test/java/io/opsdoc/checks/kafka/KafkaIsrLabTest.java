@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kafka;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.codes;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.finding;
 import static io.opsdoc.checks.kafka.KafkaLabChecks.metric;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Every finding code of kafka-isr from a real fault induced on a 3-broker KRaft cluster (RF 3,
  * min.insync.replicas 2), and none on the healthy cluster.
  */
+@Tag("lab")
 class KafkaIsrLabTest {
     private static KafkaClusterLab lab;
     private final KafkaIsr check = new KafkaIsr();

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kubernetes;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * and the node-lifecycle controller leave it in a real cluster, and absent on the healthy cluster. The server
  * reports v1.32 (grace period 50 s); the version rule is also checked against a v1.31 server (40 s).
  */
+@Tag("lab")
 class NodeReadinessLabTest {
     private static KubernetesLab lab;
     private final Runner runner = new Runner();

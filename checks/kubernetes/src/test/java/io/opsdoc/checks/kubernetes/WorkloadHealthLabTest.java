@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kubernetes;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.core.Finding;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every finding code of k8s-workloads from a workload written the way the controllers and the kubelet leave it, and none when healthy. */
+@Tag("lab")
 class WorkloadHealthLabTest {
     private static KubernetesLab lab;
     private final Runner runner = new Runner();

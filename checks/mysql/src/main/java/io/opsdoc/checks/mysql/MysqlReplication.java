@@ -1,11 +1,12 @@
 package io.opsdoc.checks.mysql;
 
+import static io.opsdoc.checks.mysql.ReplicationCode.*;
+
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -25,32 +26,7 @@ public final class MysqlReplication extends DescribedCheck<ReplicationFacts> {
     public static final String ID = "mysql-replication";
     static final String NOTE = "mysql/replication";
 
-    static final String NOT_A_REPLICA = "NOT_A_REPLICA";
-    static final String IO_THREAD_STOPPED = "IO_THREAD_STOPPED";
-    static final String IO_THREAD_CONNECTING = "IO_THREAD_CONNECTING";
-    static final String SQL_THREAD_STOPPED = "SQL_THREAD_STOPPED";
-    static final String SQL_ERROR = "SQL_ERROR";
-    static final String LAG_WARNING = "LAG_WARNING";
-    static final String LAG_CRITICAL = "LAG_CRITICAL";
-    static final String LAG_UNKNOWN = "LAG_UNKNOWN";
-    static final String RELAY_APPLY_BEHIND = "RELAY_APPLY_BEHIND";
-    static final String REPLICA_WRITABLE = "REPLICA_WRITABLE";
-    static final String DELAYED_REPLICA = "DELAYED_REPLICA";
-    static final String NO_GTID = "NO_GTID";
 
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, NOT_A_REPLICA, "no replication is configured on this server"),
-            FindingCode.inNote(NOTE, IO_THREAD_STOPPED, "the I/O thread is not running"),
-            FindingCode.inNote(NOTE, IO_THREAD_CONNECTING, "the I/O thread cannot connect to the source"),
-            FindingCode.inNote(NOTE, SQL_THREAD_STOPPED, "the SQL (applier) thread was stopped"),
-            FindingCode.inNote(NOTE, SQL_ERROR, "the SQL (applier) thread stopped on an error"),
-            FindingCode.inNote(NOTE, LAG_WARNING, "replication lag above the warning threshold"),
-            FindingCode.inNote(NOTE, LAG_CRITICAL, "replication lag above the critical threshold"),
-            FindingCode.inNote(NOTE, LAG_UNKNOWN, "the server cannot tell the lag (NULL)"),
-            FindingCode.inNote(NOTE, RELAY_APPLY_BEHIND, "received events not yet applied"),
-            FindingCode.inNote(NOTE, REPLICA_WRITABLE, "the replica accepts writes"),
-            FindingCode.inNote(NOTE, DELAYED_REPLICA, "the replica is intentionally delayed"),
-            FindingCode.inNote(NOTE, NO_GTID, "replication does not use GTID positioning"));
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("lag-warning", ParameterType.DURATION, "30s",
@@ -81,7 +57,7 @@ public final class MysqlReplication extends DescribedCheck<ReplicationFacts> {
 
     public MysqlReplication() {
         super(ID, "mysql", "Is this MySQL/MariaDB replica replicating, and how far behind is it?",
-                ReplicationFacts.class, PARAMETERS, CODES, GRANTS);
+                ReplicationFacts.class, PARAMETERS, ReplicationCode.class, GRANTS);
     }
 
     @Override

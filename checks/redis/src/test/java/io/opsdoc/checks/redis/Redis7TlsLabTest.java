@@ -1,5 +1,6 @@
 package io.opsdoc.checks.redis;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.redis.LabChecks.codes;
 import static io.opsdoc.checks.redis.LabChecks.finding;
 import static io.opsdoc.checks.redis.LabChecks.run;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * checks verify the certificate (chain and name) and say why when they cannot.
  */
 @ResourceLock(providers = LabLock.class)
+@Tag("lab")
 class Redis7TlsLabTest {
     private RedisLab lab;
 

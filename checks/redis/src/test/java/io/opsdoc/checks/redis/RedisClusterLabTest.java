@@ -1,5 +1,6 @@
 package io.opsdoc.checks.redis;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.redis.LabChecks.codes;
 import static io.opsdoc.checks.redis.LabChecks.finding;
 import static io.opsdoc.checks.redis.LabChecks.run;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-cluster from a real fault on a real 3-master, 3-replica Redis Cluster. */
 @ResourceLock(providers = LabLock.class)
+@Tag("lab")
 class RedisClusterLabTest {
     RedisLab lab;
     private final RedisCluster check = new RedisCluster();

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.redis;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.core.Finding;
@@ -22,6 +23,7 @@ import redis.clients.jedis.Jedis;
 
 /** Every finding code of redis-sentinel from a real fault under three real Sentinels (quorum 2). */
 @ResourceLock(providers = LabLock.class)
+@Tag("lab")
 class RedisSentinelLabTest {
     RedisLab lab;
     private final RedisSentinel check = new RedisSentinel();

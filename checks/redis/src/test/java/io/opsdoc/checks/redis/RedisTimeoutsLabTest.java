@@ -1,5 +1,6 @@
 package io.opsdoc.checks.redis;
 
+import org.junit.jupiter.api.Tag;
 import static io.opsdoc.checks.redis.LabChecks.codes;
 import static io.opsdoc.checks.redis.LabChecks.finding;
 import static io.opsdoc.checks.redis.LabChecks.run;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Every finding code of redis-timeouts from a real fault on a real Redis, and none on the healthy server. */
 @ResourceLock(providers = LabLock.class)
+@Tag("lab")
 class RedisTimeoutsLabTest {
     RedisLab lab;
     private final RedisTimeouts check = new RedisTimeouts();

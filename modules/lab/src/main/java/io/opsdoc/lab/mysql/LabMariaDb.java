@@ -1,4 +1,4 @@
-package io.opsdoc.lab;
+package io.opsdoc.lab.mysql;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.exec.OutputStreamLogDispatcher;

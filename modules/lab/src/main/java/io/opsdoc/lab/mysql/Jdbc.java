@@ -1,4 +1,4 @@
-package io.opsdoc.lab;
+package io.opsdoc.lab.mysql;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,5 +1,7 @@
-package io.opsdoc.lab;
+package io.opsdoc.lab.mysql;
 
+import io.opsdoc.lab.Ports;
+import io.opsdoc.lab.SilentTcpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

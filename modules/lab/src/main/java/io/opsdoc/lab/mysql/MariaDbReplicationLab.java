@@ -1,4 +1,4 @@
-package io.opsdoc.lab;
+package io.opsdoc.lab.mysql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import io.opsdoc.lab.Ports;
+import io.opsdoc.lab.scenario.Lab;
+import io.opsdoc.lab.support.LabFiles;
+import io.opsdoc.lab.support.Passwords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code SHOW SLAVE STATUS}; {@link #heal()} undoes any of them. The lab knows nothing about the checks
  * that are run against it.
  */
-public final class MariaDbReplicationLab implements AutoCloseable {
+public final class MariaDbReplicationLab implements Lab {
 
     private static final Logger log = LoggerFactory.getLogger(MariaDbReplicationLab.class);
 
@@ -66,10 +70,10 @@ public final class MariaDbReplicationLab implements AutoCloseable {
     private final boolean ownsWorkDir;
     private final int primaryPort;
     private final int replicaPort;
-    private final String adminPassword = randomPassword();
-    private final String monitorPassword = randomPassword();
-    private final String noPrivilegePassword = randomPassword();
-    private final String replicationPassword = randomPassword();
+    private final String adminPassword = Passwords.random();
+    private final String monitorPassword = Passwords.random();
+    private final String noPrivilegePassword = Passwords.random();
+    private final String replicationPassword = Passwords.random();
 
     private LabMariaDb primary;
     private LabMariaDb replica;
@@ -102,11 +106,7 @@ public final class MariaDbReplicationLab implements AutoCloseable {
 
     /** Like {@link #start(Path)} in a fresh directory under java.io.tmpdir, deleted on close. */
     public static MariaDbReplicationLab start() {
-        try {
-            return startIn(Files.createTempDirectory("opsdoc-lab-"), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the lab work dir", e);
-        }
+        return startIn(LabFiles.tempDir("opsdoc-lab-"), true);
     }
 
     /**
@@ -171,7 +171,7 @@ public final class MariaDbReplicationLab implements AutoCloseable {
             Files.createDirectories(workDir);
             // a caller's work dir may hold an earlier lab: its binlogs and replication state would leak in
             for (String leftover : List.of("mariadb", "primary", "replica")) {
-                deleteRecursively(workDir.resolve(leftover));
+                LabFiles.deleteRecursively(workDir.resolve(leftover));
             }
             Files.writeString(initFile, usersInitSql());
         } catch (IOException e) {
@@ -267,6 +267,11 @@ public final class MariaDbReplicationLab implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
     // Coordinates and credentials
+
+    @Override
+    public String where() {
+        return "primary " + HOST + ":" + primaryPort + ", replica " + HOST + ":" + replicaPort;
+    }
 
     public String host() {
         return HOST;
@@ -497,6 +502,7 @@ public final class MariaDbReplicationLab implements AutoCloseable {
      * the replica runs both threads without errors and has applied everything the primary has written.
      * Idempotent.
      */
+    @Override
     public synchronized void heal() {
         ensureOpen();
         long started = System.nanoTime();
@@ -552,7 +558,7 @@ public final class MariaDbReplicationLab implements AutoCloseable {
             stopQuietly(replica);
             stopQuietly(primary);
             if (ownsWorkDir) {
-                deleteRecursively(workDir);
+                LabFiles.deleteRecursively(workDir);
             }
         } finally {
             closeFinished.countDown();
@@ -706,34 +712,6 @@ public final class MariaDbReplicationLab implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("could not stop the lab's {} MariaDB", server.name(), e);
         }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    log.debug("could not delete {}", path, e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("could not delete the lab work dir {}", dir, e);
-        }
-    }
-
-    private static String randomPassword() {
-        // letters and digits only: the passwords are pasted into SQL string literals
-        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return password.toString();
     }
 
     /** A replica session in an open transaction that holds one row's exclusive lock. */

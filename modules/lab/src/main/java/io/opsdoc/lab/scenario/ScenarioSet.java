@@ -1,0 +1,36 @@
+package io.opsdoc.lab.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scenarios of one system, beside its lab. Constructing a set starts nothing: {@link #scenarios()} is data, and
+ * the servers start when a variant's lab is asked for.
+ */
+public interface ScenarioSet<L extends Lab> {
+    /** Short name for {@code opsdoc lab --suite NAME} and test names, e.g. {@code redis}. */
+    String system();
+
+    /** What the lab starts, for the line printed before starting it. */
+    String description();
+
+    /** The ways to run the lab; the first that can run here is the one {@code opsdoc lab} uses. */
+    List<LabVariant<L>> variants();
+
+    List<Scenario<L>> scenarios();
+
+    /**
+     * Codes of this system's checks that no scenario here can produce from a real fault, each with the reason (a
+     * server version the lab cannot run, a kernel feature missing here); keyed {@code check-id#CODE}. Their evidence
+     * is tested on recorded facts in the server's exact format instead.
+     */
+    default Map<String, String> recordedFactsOnly() {
+        return Map.of();
+    }
+
+    default LabVariant<L> variant(String name) {
+        return variants().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException(system() + " has no lab variant '" + name + "'; it has "
+                        + variants().stream().map(LabVariant::name).toList()));
+    }
+}

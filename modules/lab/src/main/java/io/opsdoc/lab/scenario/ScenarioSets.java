@@ -1,0 +1,15 @@
+package io.opsdoc.lab.scenario;
+
+import io.opsdoc.lab.mysql.MysqlScenarios;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. */
+public final class ScenarioSets {
+    private ScenarioSets() {
+    }
+
+    public static List<Supplier<ScenarioSet<?>>> all() {
+        return List.of(MysqlScenarios::new);
+    }
+}

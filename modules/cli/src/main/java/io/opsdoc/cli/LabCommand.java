@@ -42,6 +42,10 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list the systems and their scenarios, with counts, and exit")
     boolean list;
 
+    @Option(names = "--keep", description = "start the labs, break each as the given --scenario does (one per lab), "
+            + "print opsdoc check lines for their real servers, and keep them up until Ctrl-C")
+    boolean keep;
+
     @Option(names = {"-v", "--verbose"}, description = "print the full report for every scenario")
     boolean verbose;
 
@@ -64,6 +68,7 @@ final class LabCommand implements Callable<Integer> {
         List<String> unknownSuites = new ArrayList<>(suites);
         long t0 = System.nanoTime();
         int listed = 0;
+        LabKeep kept = keep && !list ? new LabKeep(out) : null;
         for (Supplier<ScenarioSet<?>> factory : ScenarioSets.all()) {
             ScenarioSet<?> set = factory.get();
             unknown.removeAll(set.scenarios().stream().map(Scenario::id).toList());
@@ -77,7 +82,11 @@ final class LabCommand implements Callable<Integer> {
                 listed += set.scenarios().size();
                 continue;
             }
-            runSet(set, out, writer);
+            if (kept != null) {
+                keepSet(set, kept);
+            } else {
+                runSet(set, out, writer);
+            }
         }
         for (Supplier<io.opsdoc.cli.lab.LabSuite> factory : io.opsdoc.cli.lab.LabSuites.all()) {
             // families not yet moved to scenario sets (the bridge goes when the last one moves)
@@ -87,7 +96,7 @@ final class LabCommand implements Callable<Integer> {
                 }
                 unknown.removeAll(suite.scenarios().stream().map(io.opsdoc.cli.lab.LabScenario::name).toList());
                 unknownSuites.remove(suite.name());
-                if (!suites.isEmpty() && !suites.contains(suite.name())) {
+                if ((!suites.isEmpty() && !suites.contains(suite.name())) || kept != null) {
                     continue;
                 }
                 if (list) {
@@ -109,9 +118,21 @@ final class LabCommand implements Callable<Integer> {
             out.printf("%d scenarios%n", listed);
             return 0;
         }
+        if (kept != null) {
+            kept.awaitInterrupt();
+            return 0;
+        }
         out.printf("%d scenarios, %d as expected, %d not (%.1fs). 'opsdoc explain CHECK#CODE' explains any code.%n",
                 total, total - failures, failures, (System.nanoTime() - t0) / 1e9);
         return failures == 0 ? 0 : 1;
+    }
+
+    private <L extends Lab> void keepSet(ScenarioSet<L> set, LabKeep kept) throws Exception {
+        List<Scenario<L>> chosen = set.scenarios().stream().filter(s -> only.contains(s.id())).toList();
+        if (!only.isEmpty() && chosen.isEmpty()) {
+            return;
+        }
+        kept.start(set, chosen);
     }
 
     private <L extends Lab> void runSet(ScenarioSet<L> set, PrintStream out, TextReportWriter writer) {

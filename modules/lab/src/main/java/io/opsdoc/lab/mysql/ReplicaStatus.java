@@ -26,6 +26,12 @@ final class ReplicaStatus {
     private ReplicaStatus() {
     }
 
+    /** Where the rows come from: the replica, or recorded rows in a test of the waits themselves. */
+    @FunctionalInterface
+    interface Source {
+        Map<String, String> read() throws SQLException;
+    }
+
     /** The single row, column to value, nulls kept; empty when the server is no replica. */
     static Map<String, String> read(Connection replica) throws SQLException {
         return Jdbc.firstRow(replica, "SHOW SLAVE STATUS");
@@ -38,10 +44,15 @@ final class ReplicaStatus {
      */
     static Map<String, String> await(Connection replica, String expectation, Predicate<Map<String, String>> shows,
             Duration deadline) {
+        return await(() -> read(replica), expectation, shows, deadline);
+    }
+
+    static Map<String, String> await(Source replica, String expectation, Predicate<Map<String, String>> shows,
+            Duration deadline) {
         AtomicReference<Map<String, String>> last = new AtomicReference<>(Map.of());
         try {
             poll(expectation, deadline).until(() -> {
-                last.set(read(replica, expectation));
+                last.set(read(replica, "waiting for " + expectation));
                 return shows.test(last.get());
             });
             return last.get();
@@ -62,7 +73,7 @@ final class ReplicaStatus {
         try {
             poll("the replica healthy and caught up", deadline).until(() -> {
                 Map<String, String> binlog = primaryBinlog(primary);
-                Map<String, String> status = read(replica, "the replica to catch up");
+                Map<String, String> status = read(() -> read(replica), "healing");
                 primaryPosition.set(binlog.get("File") + ":" + binlog.get("Position"));
                 last.set(status);
                 if (is(status, "Slave_SQL_Running", "No") && !is(status, "Last_SQL_Errno", "0")) {
@@ -125,11 +136,11 @@ final class ReplicaStatus {
     }
 
     /** A read error is no reason to poll on: it ends the wait with the cause. */
-    private static Map<String, String> read(Connection replica, String during) {
+    private static Map<String, String> read(Source replica, String during) {
         try {
-            return read(replica);
+            return replica.read();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read SHOW SLAVE STATUS while waiting for " + during, e);
+            throw new IllegalStateException("cannot read SHOW SLAVE STATUS while " + during, e);
         }
     }
 }

@@ -2,9 +2,11 @@ package io.opsdoc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** `opsdoc lab --suite http`: every HTTP scenario induces its fault for real and gets the finding it expects. */
+@Tag("lab")
 class LabCommandHttpTest {
 
     @Test

@@ -73,13 +73,11 @@ public final class SilentTcpServer implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // already closed or never fully open: nothing left to release
-        }
+    /**
+     * Closes the connections accepted so far and forgets them, and goes on accepting: a lab shared by many scenarios
+     * heals its black hole this way instead of piling up one socket per probe that gave up on it.
+     */
+    public void closeAcceptedConnections() {
         synchronized (acceptedSockets) {
             for (Socket socket : acceptedSockets) {
                 try {
@@ -90,6 +88,16 @@ public final class SilentTcpServer implements AutoCloseable {
             }
             acceptedSockets.clear();
         }
+    }
+
+    @Override
+    public void close() {
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // already closed or never fully open: nothing left to release
+        }
+        closeAcceptedConnections();
         try {
             acceptor.join(2_000);
         } catch (InterruptedException e) {

@@ -13,12 +13,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A blackbox_exporter alert, as the multi-target pattern labels it (instance = the probed URL), confirmed or not by
  * http-status against the real HTTP lab: a stopped upstream behind the reverse proxy is a 502.
  */
+@Tag("lab")
 class HttpAlertsLabTest {
     private static HttpLab lab;
     private static OpsdocServer server;

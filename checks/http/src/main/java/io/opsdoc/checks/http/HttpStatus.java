@@ -1,10 +1,11 @@
 package io.opsdoc.checks.http;
 
+import static io.opsdoc.checks.http.HttpCode.*;
+
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -34,33 +35,6 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
     public static final String ID = "http-status";
     static final String NOTE = "web/http-status";
 
-    static final String HTTP_500 = "HTTP_500";
-    static final String HTTP_502 = "HTTP_502";
-    static final String HTTP_503 = "HTTP_503";
-    static final String HTTP_504 = "HTTP_504";
-    static final String HTTP_5XX_OTHER = "HTTP_5XX_OTHER";
-    static final String UNEXPECTED_STATUS = "UNEXPECTED_STATUS";
-    static final String SLOW_RESPONSE = "SLOW_RESPONSE";
-    static final String TOO_MANY_REDIRECTS = "TOO_MANY_REDIRECTS";
-    static final String CERT_EXPIRING = "CERT_EXPIRING";
-    static final String CERT_EXPIRED = "CERT_EXPIRED";
-    static final String CERT_UNTRUSTED = "CERT_UNTRUSTED";
-    static final String HOSTNAME_MISMATCH = "HOSTNAME_MISMATCH";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, HTTP_500, "500 Internal Server Error: the application failed on this request"),
-            FindingCode.inNote(NOTE, HTTP_502, "502 Bad Gateway: a proxy got no valid response from its upstream (refused, reset, closed)"),
-            FindingCode.inNote(NOTE, HTTP_503, "503 Service Unavailable: overloaded, rate- or connection-limited, in maintenance, or no healthy upstream"),
-            FindingCode.inNote(NOTE, HTTP_504, "504 Gateway Timeout: the upstream did not answer the proxy within its read timeout"),
-            FindingCode.inNote(NOTE, HTTP_5XX_OTHER, "another 5xx status (501, 505, 507, 508, a vendor's 52x ...)"),
-            FindingCode.inNote(NOTE, UNEXPECTED_STATUS, "a status outside expect-status (404, 401, 403, a redirect not followed ...)"),
-            FindingCode.inNote(NOTE, SLOW_RESPONSE, "the whole exchange took longer than slow-warning or slow-critical"),
-            FindingCode.inNote(NOTE, TOO_MANY_REDIRECTS, "still redirected after max-redirects hops (a loop, or a long chain)"),
-            FindingCode.inNote(NOTE, CERT_EXPIRING, "the server certificate expires within cert-warning or cert-critical"),
-            FindingCode.inNote(NOTE, CERT_EXPIRED, "the server certificate has expired (or is not valid yet)"),
-            FindingCode.inNote(NOTE, CERT_UNTRUSTED, "the certificate chain does not lead to a trusted root (self-signed, private CA, missing intermediate)"),
-            FindingCode.inNote(NOTE, HOSTNAME_MISMATCH, "the certificate does not name the host in the URL"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("method", ParameterType.STRING, "GET", "GET or HEAD; no body is ever sent"),
             new ParameterSpec("expect-status", ParameterType.STRING, "200-399",
@@ -81,7 +55,7 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
 
     public HttpStatus() {
         super(ID, "http", "Does the URL answer with an expected status, fast enough, over a valid, trusted, matching certificate?",
-                HttpFacts.class, PARAMETERS, CODES, GRANTS);
+                HttpFacts.class, PARAMETERS, HttpCode.class, GRANTS);
     }
 
     @Override

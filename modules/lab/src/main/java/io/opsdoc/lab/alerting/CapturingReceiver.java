@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The far end of a forward: a local HTTP endpoint that records every request (path with query, body) so a test can
@@ -52,18 +55,19 @@ public final class CapturingReceiver implements AutoCloseable {
         return List.copyOf(deliveries);
     }
 
-    /** Waits until a delivery matches, or fails after {@code timeout}. */
+    /** Waits until a delivery matches, or fails after {@code timeout} with every delivery received. */
     public Delivery await(Predicate<Delivery> match, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (Delivery d : deliveries) {
-                if (match.test(d)) {
-                    return d;
-                }
-            }
-            Thread.sleep(50);
+        AtomicReference<Delivery> found = new AtomicReference<>();
+        try {
+            Awaitility.await("a matching delivery").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
+                        deliveries.stream().filter(match).findFirst().ifPresent(found::set);
+                        return found.get() != null;
+                    });
+            return found.get();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no matching delivery within " + timeout + "; got " + deliveries);
         }
-        throw new AssertionError("no matching delivery within " + timeout + "; got " + deliveries);
     }
 
     public void clear() {

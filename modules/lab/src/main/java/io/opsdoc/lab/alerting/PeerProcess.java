@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Prometheus-family server (prometheus, prometheus-alertmanager) run from its Debian binary on a loopback port
@@ -46,34 +48,31 @@ public final class PeerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         PeerProcess peer = new PeerProcess(name, p, dir, port);
-        long end = System.nanoTime() + ready.toNanos();
-        while (System.nanoTime() < end) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited at start: " + peer.log());
-            }
-            try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(peer.url("/-/ready"))).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return peer;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                peer.close();
-                throw new IllegalStateException("interrupted while starting " + name, e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            Awaitility.await(name + " ready").atMost(ready).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .pollInSameThread().until(peer::answersReady);
+            return peer;
+        } catch (ConditionTimeoutException e) {
+            String log = peer.log();
+            peer.close();
+            throw new IllegalStateException(name + " was not ready within " + ready + ": " + log);
+        } catch (RuntimeException e) {
+            peer.close();
+            throw e;
         }
-        String log = peer.log();
-        peer.close();
-        throw new IllegalStateException(name + " was not ready within " + ready + ": " + log);
+    }
+
+    /** True once {@code /-/ready} answers 200; a process that died will never be ready, so that throws. */
+    private boolean answersReady() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited at start: " + log());
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/-/ready"))).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     public String url(String path) {

@@ -1,24 +1,24 @@
 package io.opsdoc.lab.http;
 
 import io.opsdoc.lab.Ports;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.opsdoc.lab.SilentTcpServer;
+import io.opsdoc.lab.scenario.Lab;
+import io.opsdoc.lab.support.LabFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -53,9 +53,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       {@code Retry-After} while the upstream is marked down (as HAProxy, Envoy or ingress-nginx do when no
  *       upstream is healthy), and under {@code /limited/} a concurrency limiter (Jetty's {@code QoSHandler}, one
  *       request at a time, none queued) rejects with 503, as nginx {@code limit_conn} does.</li>
+ *   <li><b>black hole</b>: a port that accepts connections and never answers ({@link SilentTcpServer}), and a
+ *       refused port ({@link Ports#closedPort()}), the two targets a probe must give up on by its own deadline.</li>
  * </ul>
  */
-public final class HttpLab implements AutoCloseable {
+public final class HttpLab implements Lab {
     /** The proxy's timeout for the upstream's response: nginx's {@code proxy_read_timeout}, 60 s there, 1 s here. */
     public static final Duration PROXY_TIMEOUT = Duration.ofSeconds(1);
     private static HttpLab shared;
@@ -69,6 +71,7 @@ public final class HttpLab implements AutoCloseable {
     private final ServerConnector upstreamHttp;
     private final Server proxy;
     private final ServerConnector proxyHttp;
+    private final SilentTcpServer blackHole;
     private final AtomicBoolean upstreamMarkedDown = new AtomicBoolean();
     /** Bumped by heal(): slow requests still sleeping end at once. */
     private final AtomicInteger generation = new AtomicInteger();
@@ -77,28 +80,25 @@ public final class HttpLab implements AutoCloseable {
     private final HttpClient helper = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private HttpLab() {
-        try {
-            dir = Files.createTempDirectory("opsdoc-http-lab");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = LabFiles.tempDir("opsdoc-http-lab");
         certificates = LabCertificates.generate(dir);
         origin = new Server(threads("origin"));
-        originHttp = connector(origin, null);
+        originHttp = connector(origin, null, null);
         for (LabCertificates.Kind kind : LabCertificates.Kind.values()) {
-            originHttps.put(kind, connector(origin, certificates.keyStore(kind)));
+            originHttps.put(kind, connector(origin, certificates.keyStore(kind), certificates.password()));
         }
         origin.setHandler(new App());
         upstream = new Server(threads("upstream"));
-        upstreamHttp = connector(upstream, null);
+        upstreamHttp = connector(upstream, null, null);
         upstream.setHandler(new App());
         proxy = new Server(threads("proxy"));
-        proxyHttp = connector(proxy, null);
+        proxyHttp = connector(proxy, null, null);
         QoSHandler limiter = new QoSHandler(new Reverse());
         limiter.setMaxRequestCount(1);
         limiter.setMaxSuspendedRequestCount(0);
         limiter.includePath("/limited/*");
         proxy.setHandler(new HealthGate(limiter));
+        blackHole = SilentTcpServer.start();
     }
 
     public static HttpLab start() {
@@ -156,6 +156,25 @@ public final class HttpLab implements AutoCloseable {
         return "http://127.0.0.1:" + Ports.closedPort() + "/";
     }
 
+    /**
+     * A URL on the lab's black hole: the TCP handshake completes, then nothing, not even a TLS handshake, so a
+     * probe ends only by its own deadline. {@code scheme} is http or https.
+     */
+    public String blackHoleUrl(String scheme, String path) {
+        return scheme + "://127.0.0.1:" + blackHole.port() + path;
+    }
+
+    /** Connections the black hole accepted (and holds open) since the last {@link #heal()}. */
+    public int blackHoleConnections() {
+        return blackHole.acceptedConnections();
+    }
+
+    @Override
+    public String where() {
+        return "origin " + url("/") + ", proxy " + proxyUrl("/") + ", upstream " + upstreamUrl("/") + ", black hole "
+                + blackHoleUrl("http", "/");
+    }
+
     /** The application behind the proxy stops: its port refuses connections, the proxy answers 502. */
     public synchronized void stopUpstream() {
         try {
@@ -189,23 +208,31 @@ public final class HttpLab implements AutoCloseable {
         int before = slowInFlight.get();
         helper.sendAsync(HttpRequest.newBuilder(URI.create(proxyUrl("/limited/slow?ms=30000")))
                 .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.discarding());
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (slowInFlight.get() <= before) {
-            if (System.nanoTime() > until) {
-                throw new IllegalStateException("the limiter's slot was not taken within 10 s");
-            }
-            sleep(5);
+        try {
+            Awaitility.await("the limiter's only slot taken").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5)).pollInSameThread().until(() -> slowInFlight.get() > before);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the limiter's slot was not taken within 10 s (slow requests in flight: "
+                    + slowInFlight.get() + ", before: " + before + ")", e);
         }
     }
 
-    /** Back to healthy: upstream running and not marked down, slow requests released. */
+    /**
+     * Back to healthy: upstream running and not marked down, slow requests released, the black hole's connections
+     * closed (a check that timed out on it leaves one behind).
+     */
+    @Override
     public synchronized void heal() {
         upstreamMarkedDown.set(false);
         generation.incrementAndGet();
         startUpstream();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (slowInFlight.get() > 0 && System.nanoTime() < until) {
-            sleep(5);
+        blackHole.closeAcceptedConnections();
+        try {
+            Awaitility.await("slow requests released").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5)).pollInSameThread().until(() -> slowInFlight.get() == 0);
+        } catch (ConditionTimeoutException e) {
+            // best effort, as a released request ends within 10 ms of the generation bump: if the machine is so
+            // starved that one did not, the limiter's own healthy scenario is the one to say so, with its report
         }
     }
 
@@ -222,11 +249,8 @@ public final class HttpLab implements AutoCloseable {
                 // stopping a lab server that failed to start
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files left behind are harmless
-        }
+        blackHole.close();
+        LabFiles.deleteRecursively(dir);
     }
 
     private static QueuedThreadPool threads(String name) {
@@ -236,7 +260,7 @@ public final class HttpLab implements AutoCloseable {
         return pool;
     }
 
-    private static ServerConnector connector(Server server, java.security.KeyStore keyStore) {
+    private static ServerConnector connector(Server server, java.security.KeyStore keyStore, String password) {
         HttpConfiguration config = new HttpConfiguration();
         ServerConnector c;
         if (keyStore == null) {
@@ -246,8 +270,8 @@ public final class HttpLab implements AutoCloseable {
             config.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStore(keyStore);
-            tls.setKeyStorePassword(LabCertificates.PASSWORD);
-            tls.setKeyManagerPassword(LabCertificates.PASSWORD);
+            tls.setKeyStorePassword(password);
+            tls.setKeyManagerPassword(password);
             c = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
         }
         c.setHost("127.0.0.1");

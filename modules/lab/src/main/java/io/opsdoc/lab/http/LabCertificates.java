@@ -1,5 +1,6 @@
 package io.opsdoc.lab.http;
 
+import io.opsdoc.lab.support.Passwords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
  * {@link Kind#SELF_SIGNED} is trusted, so each fault shows exactly one problem.
  */
 public final class LabCertificates {
-    static final String PASSWORD = "opsdoc-lab";
 
     /** The certificates the lab serves, one HTTPS port each. */
     public enum Kind {
@@ -48,6 +48,8 @@ public final class LabCertificates {
     }
 
     private final Path dir;
+    /** Of every key store (PKCS12 needs one), fresh for each lab like the other labs' passwords. */
+    private final String password = Passwords.random();
     private final Path caFile;
     private final Map<Kind, KeyStore> keyStores = new EnumMap<>(Kind.class);
 
@@ -78,6 +80,10 @@ public final class LabCertificates {
         return keyStores.get(kind);
     }
 
+    String password() {
+        return password;
+    }
+
     private void make() throws IOException, GeneralSecurityException {
         Path ca = dir.resolve("ca.p12");
         Path server = dir.resolve("server.p12");
@@ -106,7 +112,7 @@ public final class LabCertificates {
             X509Certificate caCert = (X509Certificate) caStore.getCertificate("ca");
             Files.writeString(caFile, pem(caCert), StandardCharsets.US_ASCII);
             KeyStore serverStore = load(server);
-            Key key = serverStore.getKey("server", PASSWORD.toCharArray());
+            Key key = serverStore.getKey("server", password.toCharArray());
             keyStores.put(Kind.SELF_SIGNED, serverStore);
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             for (Map.Entry<Kind, Future<Path>> e : signed.entrySet()) {
@@ -116,7 +122,7 @@ public final class LabCertificates {
                 }
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                ks.setKeyEntry("server", key, PASSWORD.toCharArray(), new Certificate[] {leaf, caCert});
+                ks.setKeyEntry("server", key, password.toCharArray(), new Certificate[] {leaf, caCert});
                 keyStores.put(e.getKey(), ks);
             }
         } catch (java.util.concurrent.ExecutionException e) {
@@ -136,10 +142,10 @@ public final class LabCertificates {
         return out;
     }
 
-    private static KeyStore load(Path p12) throws IOException, GeneralSecurityException {
+    private KeyStore load(Path p12) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
-            ks.load(in, PASSWORD.toCharArray());
+            ks.load(in, password.toCharArray());
         }
         return ks;
     }
@@ -150,13 +156,13 @@ public final class LabCertificates {
                 + "\n-----END CERTIFICATE-----\n";
     }
 
-    private static Void keytool(String... args) throws IOException {
+    private Void keytool(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-noprompt"));
+        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", password, "-noprompt"));
         if (args[0].equals("-genkeypair")) {
-            cmd.addAll(List.of("-keypass", PASSWORD));
+            cmd.addAll(List.of("-keypass", password));
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {

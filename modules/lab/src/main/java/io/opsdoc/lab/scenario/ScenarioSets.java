@@ -1,5 +1,8 @@
 package io.opsdoc.lab.scenario;
 
+import io.opsdoc.lab.kafka.KafkaScenarios;
+import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
+import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,6 +13,6 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new);
+        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, KafkaScenarios::new);
     }
 }

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes checks through the command line, against a mock API server found through the kubeconfig. */
+@Tag("lab")
 class CliKubernetesTest {
     private static KubernetesLab lab;
     private String savedKubeconfig;
@@ -44,7 +46,7 @@ class CliKubernetesTest {
 
     @Test
     void nodeUnreachableForTwoMinutesExitsCriticalAndSaysWhatHappensNext() {
-        lab.nodeUnreachable("worker-1", Duration.ofMinutes(2));
+        lab.nodes().unreachable("worker-1", Duration.ofMinutes(2));
         Cli c = Cli.run("check", "k8s-node-notready", "k8s://");
         assertThat(c.exit()).as(c.all()).isEqualTo(2);
         String first = c.out().lines().findFirst().orElseThrow();
@@ -85,7 +87,7 @@ class CliKubernetesTest {
 
     @Test
     void workloadsThroughTheCli() {
-        lab.crashLoop(7);
+        lab.workloads().crashLoop(7);
         Cli c = Cli.run("check", "k8s-workloads", "k8s://", "--set", "namespace=shop", "--format", "json");
         assertThat(c.exit()).as(c.all()).isEqualTo(2);
         assertThat(c.out()).contains("\"code\" : \"NO_REPLICAS_AVAILABLE\"", "\"code\" : \"CRASH_LOOP\"",
@@ -94,9 +96,9 @@ class CliKubernetesTest {
 
     @Test
     void captureThenReplayAllFourChecksOffline() throws Exception {
-        lab.nodeUnreachable("worker-1", Duration.ofMinutes(2));
-        lab.crashLoop(7);
-        lab.addLoad("analytics", 2, "500m", "13Gi");
+        lab.nodes().unreachable("worker-1", Duration.ofMinutes(2));
+        lab.workloads().crashLoop(7);
+        lab.workloads().addLoad("analytics", 2, "500m", "13Gi");
         java.nio.file.Path capture = java.nio.file.Files.createTempFile("opsdoc-k8s-capture", ".json");
         try {
             Cli live = Cli.run("check", "k8s-node-notready", "k8s-workloads", "k8s-capacity", "k8s://", "--format", "json",
@@ -118,7 +120,7 @@ class CliKubernetesTest {
 
     @Test
     void bothChecksInOneRun() {
-        lab.nodeNotReady("worker-2", Duration.ofMinutes(3));
+        lab.nodes().notReady("worker-2", Duration.ofMinutes(3));
         Cli c = Cli.run("check", "k8s-node-notready", "k8s-workloads", "k8s://");
         assertThat(c.exit()).as(c.all()).isEqualTo(2);
         assertThat(c.out()).contains("CRITICAL k8s-node-notready", "k8s-workloads on k8s://");

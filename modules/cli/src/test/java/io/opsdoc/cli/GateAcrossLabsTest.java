@@ -53,7 +53,7 @@ class GateAcrossLabsTest {
         kafka.stopOneBroker();
         mysql.stopSqlThread();
         redis.memoryFullNoEviction();
-        k8s.nodeUnreachable("worker-1", Duration.ofMinutes(2));
+        k8s.nodes().unreachable("worker-1", Duration.ofMinutes(2));
         Path cfg = dir.resolve("opsdoc.yaml");
         Files.writeString(cfg, """
                 defaults: {timeout: 15s}

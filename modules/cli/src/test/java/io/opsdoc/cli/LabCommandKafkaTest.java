@@ -2,9 +2,11 @@ package io.opsdoc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** `opsdoc lab --suite kafka`: every Kafka scenario breaks a real cluster and gets the finding it expects. */
+@Tag("lab")
 class LabCommandKafkaTest {
 
     @Test

@@ -1,10 +1,11 @@
 package io.opsdoc.checks.kafka;
 
+import static io.opsdoc.checks.kafka.ClusterCode.*;
+
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -25,15 +26,6 @@ public final class KafkaCluster extends DescribedCheck<ClusterFacts> {
     public static final String ID = "kafka-cluster";
     static final String NOTE = "kafka/cluster";
 
-    static final String BROKER_MISSING = "BROKER_MISSING";
-    static final String QUORUM_LAGGING = "QUORUM_LAGGING";
-    static final String LOG_DIR_FILLING = "LOG_DIR_FILLING";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, BROKER_MISSING, "fewer live brokers than expected, or registered brokers fenced"),
-            FindingCode.inNote(NOTE, QUORUM_LAGGING, "a metadata quorum member has not caught up with the leader recently"),
-            FindingCode.inNote(NOTE, LOG_DIR_FILLING, "a broker log directory is nearly full"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("expected-brokers", ParameterType.INTEGER, "0",
                     "how many brokers should be live; 0 = every registered broker (needs Kafka 4.0+ to see fenced ones)"),
@@ -48,7 +40,7 @@ public final class KafkaCluster extends DescribedCheck<ClusterFacts> {
 
     public KafkaCluster() {
         super(ID, "kafka", "Are all Kafka brokers up, is the KRaft metadata quorum caught up, and do the log dirs have room?",
-                ClusterFacts.class, PARAMETERS, CODES, GRANTS);
+                ClusterFacts.class, PARAMETERS, ClusterCode.class, GRANTS);
     }
 
     @Override

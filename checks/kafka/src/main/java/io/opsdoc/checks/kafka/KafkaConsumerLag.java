@@ -1,10 +1,11 @@
 package io.opsdoc.checks.kafka;
 
+import static io.opsdoc.checks.kafka.ConsumerLagCode.*;
+
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -28,17 +29,6 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
     public static final String ID = "kafka-consumer-lag";
     static final String NOTE = "kafka/consumer-lag";
 
-    static final String LAGGING = "LAGGING";
-    static final String STALLED = "STALLED";
-    static final String STOPPED = "STOPPED";
-    static final String REWIND = "REWIND";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, STOPPED, "lag with no consumer in the group"),
-            FindingCode.inNote(NOTE, STALLED, "consumers are present but the committed offset does not move while there is lag"),
-            FindingCode.inNote(NOTE, LAGGING, "the group commits, but slower than producers write: lag grows"),
-            FindingCode.inNote(NOTE, REWIND, "committed offsets moved backwards: messages will be consumed again"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "6s",
                     "time between the two samples: longer than the consumers' commit interval (auto.commit.interval.ms, "
@@ -52,7 +42,7 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
 
     public KafkaConsumerLag() {
         super(ID, "kafka", "Are the Kafka consumer groups keeping up, stalled, stopped, or rewound?",
-                GroupsFacts.class, PARAMETERS, CODES, GRANTS);
+                GroupsFacts.class, PARAMETERS, ConsumerLagCode.class, GRANTS);
     }
 
     @Override

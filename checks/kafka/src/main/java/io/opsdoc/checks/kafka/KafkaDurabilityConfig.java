@@ -1,10 +1,11 @@
 package io.opsdoc.checks.kafka;
 
+import static io.opsdoc.checks.kafka.DurabilityCode.*;
+
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -25,19 +26,6 @@ public final class KafkaDurabilityConfig extends DescribedCheck<TopicsFacts> {
     public static final String ID = "kafka-durability-config";
     static final String NOTE = "kafka/message-loss";
 
-    static final String REPLICATION_FACTOR_1 = "REPLICATION_FACTOR_1";
-    static final String MIN_ISR_1 = "MIN_ISR_1";
-    static final String MIN_ISR_EQUALS_RF = "MIN_ISR_EQUALS_RF";
-    static final String UNCLEAN_ELECTION_ENABLED = "UNCLEAN_ELECTION_ENABLED";
-    static final String INTERNAL_TOPIC_LOW_RF = "INTERNAL_TOPIC_LOW_RF";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, REPLICATION_FACTOR_1, "topics with a single replica: one broker or disk loss loses data"),
-            FindingCode.inNote(NOTE, MIN_ISR_1, "min.insync.replicas 1 with RF 3 or more: acks=all is no safer than acks=1"),
-            FindingCode.inNote(NOTE, MIN_ISR_EQUALS_RF, "min.insync.replicas equals RF: any one broker loss stops writes"),
-            FindingCode.inNote(NOTE, UNCLEAN_ELECTION_ENABLED, "unclean leader election allowed: acknowledged data may be dropped"),
-            FindingCode.inNote(NOTE, INTERNAL_TOPIC_LOW_RF, "consumer offsets or transaction state with fewer than 3 replicas"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("topics", ParameterType.STRING, ".*", "regular expression: only topics whose whole name matches"),
             new ParameterSpec("worst-topics", ParameterType.INTEGER, "5", "how many topics a summary names"));
@@ -48,7 +36,7 @@ public final class KafkaDurabilityConfig extends DescribedCheck<TopicsFacts> {
 
     public KafkaDurabilityConfig() {
         super(ID, "kafka", "Is this Kafka cluster configured so that one broker failure neither loses acknowledged data nor stops writes?",
-                TopicsFacts.class, PARAMETERS, CODES, GRANTS);
+                TopicsFacts.class, PARAMETERS, DurabilityCode.class, GRANTS);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.opsdoc.checks.kafka;
 
+import static io.opsdoc.checks.kafka.IsrCode.*;
+
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -34,25 +35,6 @@ public final class KafkaIsr extends DescribedCheck<TopicsFacts> {
     public static final String ID = "kafka-isr";
     static final String NOTE = "kafka/replication-isr";
 
-    static final String OFFLINE_PARTITION = "OFFLINE_PARTITION";
-    static final String UNDER_MIN_ISR = "UNDER_MIN_ISR";
-    static final String AT_MIN_ISR = "AT_MIN_ISR";
-    static final String UNDER_REPLICATED = "UNDER_REPLICATED";
-    static final String REPLICA_ON_DEAD_BROKER = "REPLICA_ON_DEAD_BROKER";
-    static final String RF_EXCEEDS_BROKERS = "RF_EXCEEDS_BROKERS";
-    static final String NOT_PREFERRED_LEADER = "NOT_PREFERRED_LEADER";
-    static final String UNCLEAN_ELECTION_ENABLED = "UNCLEAN_ELECTION_ENABLED";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, OFFLINE_PARTITION, "partitions without a leader: unreadable and unwritable"),
-            FindingCode.inNote(NOTE, UNDER_MIN_ISR, "fewer in-sync replicas than min.insync.replicas: acks=all writes fail"),
-            FindingCode.inNote(NOTE, AT_MIN_ISR, "exactly min.insync.replicas in sync: one more failure stops writes"),
-            FindingCode.inNote(NOTE, UNDER_REPLICATED, "some replicas are out of the in-sync replica set"),
-            FindingCode.inNote(NOTE, REPLICA_ON_DEAD_BROKER, "replicas assigned to a broker that is down or gone"),
-            FindingCode.inNote(NOTE, RF_EXCEEDS_BROKERS, "more replicas than the cluster has brokers"),
-            FindingCode.inNote(NOTE, NOT_PREFERRED_LEADER, "partitions not led by their preferred replica"),
-            FindingCode.inNote(NOTE, UNCLEAN_ELECTION_ENABLED, "an out-of-sync replica may become leader and drop acknowledged data"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("topics", ParameterType.STRING, ".*", "regular expression: only topics whose whole name matches"),
             new ParameterSpec("include-internal", ParameterType.BOOLEAN, "true",
@@ -69,7 +51,7 @@ public final class KafkaIsr extends DescribedCheck<TopicsFacts> {
 
     public KafkaIsr() {
         super(ID, "kafka", "Are any Kafka partitions under-replicated, under their min ISR or offline, and will that lose data?",
-                TopicsFacts.class, PARAMETERS, CODES, GRANTS);
+                TopicsFacts.class, PARAMETERS, IsrCode.class, GRANTS);
     }
 
     @Override

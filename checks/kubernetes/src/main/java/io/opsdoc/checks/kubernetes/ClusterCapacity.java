@@ -1,5 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
+import static io.opsdoc.checks.kubernetes.CapacityCode.*;
+
 import io.opsdoc.checks.kubernetes.CapacityFacts.ContainerRequests;
 import io.opsdoc.checks.kubernetes.CapacityFacts.NodeCapacity;
 import io.opsdoc.checks.kubernetes.CapacityFacts.PodRequests;
@@ -8,7 +10,6 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -30,15 +31,6 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
     public static final String ID = "k8s-capacity";
     static final String NOTE = "kubernetes/capacity";
 
-    static final String REQUESTS_HIGH = "REQUESTS_HIGH";
-    static final String CANNOT_LOSE_A_NODE = "CANNOT_LOSE_A_NODE";
-    static final String NO_ROOM_FOR_REPLICA = "NO_ROOM_FOR_REPLICA";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, REQUESTS_HIGH, "requested CPU or memory near what the schedulable nodes can allocate"),
-            FindingCode.inNote(NOTE, CANNOT_LOSE_A_NODE, "the pods would not fit on the remaining nodes if the largest node failed"),
-            FindingCode.inNote(NOTE, NO_ROOM_FOR_REPLICA, "one more replica of the workload with the largest pods fits on no node"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("requests-warning", ParameterType.PERCENT, "90%",
                     "requested share of the schedulable nodes' allocatable CPU or memory at which to warn"));
@@ -50,7 +42,7 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
 
     public ClusterCapacity() {
         super(ID, KubeTarget.SCHEME, "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica?",
-                CapacityFacts.class, PARAMETERS, CODES, GRANTS);
+                CapacityFacts.class, PARAMETERS, CapacityCode.class, GRANTS);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.opsdoc.checks.kubernetes;
 
+import static io.opsdoc.checks.kubernetes.ControlPlaneCode.*;
+
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.Endpoint;
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.ServingCertificate;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -28,19 +29,6 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
     public static final String ID = "k8s-control-plane";
     static final String NOTE = "kubernetes/control-plane";
 
-    static final String APISERVER_NOT_READY = "APISERVER_NOT_READY";
-    static final String APISERVER_NOT_LIVE = "APISERVER_NOT_LIVE";
-    static final String ETCD_UNHEALTHY = "ETCD_UNHEALTHY";
-    static final String CERT_EXPIRING = "CERT_EXPIRING";
-    static final String CERT_EXPIRED = "CERT_EXPIRED";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, APISERVER_NOT_READY, "/readyz reports failing checks"),
-            FindingCode.inNote(NOTE, APISERVER_NOT_LIVE, "/livez reports failing checks"),
-            FindingCode.inNote(NOTE, ETCD_UNHEALTHY, "the API server's etcd checks fail"),
-            FindingCode.inNote(NOTE, CERT_EXPIRING, "the API server's serving certificate expires soon"),
-            FindingCode.inNote(NOTE, CERT_EXPIRED, "the API server's serving certificate has expired"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("cert-warning", ParameterType.DURATION, "30d", "warn when the serving certificate expires within this"),
             new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "critical when it expires within this"));
@@ -52,7 +40,7 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
 
     public ControlPlaneHealth() {
         super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, and when does its certificate expire?",
-                ControlPlaneFacts.class, PARAMETERS, CODES, GRANTS);
+                ControlPlaneFacts.class, PARAMETERS, ControlPlaneCode.class, GRANTS);
     }
 
     @Override
@@ -86,7 +74,7 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
         certificate(facts, p, out);
     }
 
-    private static void endpoint(Endpoint e, String code, String meaning, ControlPlaneFacts facts, Evaluation.Builder out) {
+    private static void endpoint(Endpoint e, ControlPlaneCode code, String meaning, ControlPlaneFacts facts, Evaluation.Builder out) {
         if (e == null || e.status() == 200) {
             return;
         }

@@ -1,5 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
+import static io.opsdoc.checks.kubernetes.NodeReadinessCode.*;
+
 import io.opsdoc.checks.kubernetes.NodeFacts.Condition;
 import io.opsdoc.checks.kubernetes.NodeFacts.NodeState;
 import io.opsdoc.checks.kubernetes.NodeFacts.NodeTaint;
@@ -9,7 +11,6 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -37,32 +38,11 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
     public static final String ID = "k8s-node-notready";
     static final String NOTE = "kubernetes/node-notready";
 
-    static final String NODE_UNKNOWN = "NODE_UNKNOWN";
-    static final String NODE_NOT_READY = "NODE_NOT_READY";
-    static final String LEASE_STALE = "LEASE_STALE";
-    static final String EVICTION_SCHEDULED = "EVICTION_SCHEDULED";
-    static final String PODS_EVICTING = "PODS_EVICTING";
-    static final String NODE_PRESSURE = "NODE_PRESSURE";
-    static final String NETWORK_UNAVAILABLE = "NETWORK_UNAVAILABLE";
-    static final String NODE_CORDONED = "NODE_CORDONED";
-    static final String KUBELET_VERSION_SKEW = "KUBELET_VERSION_SKEW";
-
     static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
     static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
     static final String UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
     /** What the DefaultTolerationSeconds admission plugin gives pods that set no toleration of their own. */
     static final long DEFAULT_TOLERATION_SECONDS = 300;
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, NODE_UNKNOWN, "the kubelet stopped reporting: Ready=Unknown"),
-            FindingCode.inNote(NOTE, NODE_NOT_READY, "the kubelet reports the node not ready: Ready=False"),
-            FindingCode.inNote(NOTE, LEASE_STALE, "the node Lease is older than the grace period, yet the node is not Unknown"),
-            FindingCode.inNote(NOTE, EVICTION_SCHEDULED, "pods will be evicted from the node when their toleration ends"),
-            FindingCode.inNote(NOTE, PODS_EVICTING, "the eviction time has passed and pods are still bound to the node"),
-            FindingCode.inNote(NOTE, NODE_PRESSURE, "memory, disk or PID pressure on the node"),
-            FindingCode.inNote(NOTE, NETWORK_UNAVAILABLE, "the node's pod network is not configured"),
-            FindingCode.inNote(NOTE, NODE_CORDONED, "the node is cordoned (unschedulable)"),
-            FindingCode.inNote(NOTE, KUBELET_VERSION_SKEW, "the kubelet version is outside the supported skew"));
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("grace-period", ParameterType.DURATION, "0s",
@@ -79,7 +59,7 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
 
     public NodeReadiness() {
         super(ID, KubeTarget.SCHEME, "Are all Kubernetes nodes Ready? For those that are not: why, since when, and when are their pods evicted?",
-                NodeFacts.class, PARAMETERS, CODES, GRANTS);
+                NodeFacts.class, PARAMETERS, NodeReadinessCode.class, GRANTS);
     }
 
     @Override

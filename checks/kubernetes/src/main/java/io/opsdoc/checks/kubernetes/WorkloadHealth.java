@@ -1,5 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
+import static io.opsdoc.checks.kubernetes.WorkloadCode.*;
+
 import io.opsdoc.checks.kubernetes.WorkloadFacts.Cond;
 import io.opsdoc.checks.kubernetes.WorkloadFacts.ContainerSpec;
 import io.opsdoc.checks.kubernetes.WorkloadFacts.ContainerState;
@@ -9,7 +11,6 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -39,29 +40,8 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
     public static final String ID = "k8s-workloads";
     static final String NOTE = "kubernetes/workloads";
 
-    static final String NO_REPLICAS_AVAILABLE = "NO_REPLICAS_AVAILABLE";
-    static final String REPLICAS_BELOW_DESIRED = "REPLICAS_BELOW_DESIRED";
-    static final String CRASH_LOOP = "CRASH_LOOP";
-    static final String RESTARTING_OFTEN = "RESTARTING_OFTEN";
-    static final String IMAGE_PULL_FAILING = "IMAGE_PULL_FAILING";
-    static final String UNSCHEDULABLE = "UNSCHEDULABLE";
-    static final String OOM_KILLED = "OOM_KILLED";
-    static final String BESTEFFORT_POD = "BESTEFFORT_POD";
-    static final String PROBES_MISSING = "PROBES_MISSING";
-
     private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
             "ErrImageNeverPull", "RegistryUnavailable");
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, NO_REPLICAS_AVAILABLE, "a workload wants replicas and has none available"),
-            FindingCode.inNote(NOTE, REPLICAS_BELOW_DESIRED, "fewer replicas available than desired"),
-            FindingCode.inNote(NOTE, CRASH_LOOP, "containers waiting in CrashLoopBackOff"),
-            FindingCode.inNote(NOTE, RESTARTING_OFTEN, "containers restarted more than the threshold, the last time recently"),
-            FindingCode.inNote(NOTE, IMAGE_PULL_FAILING, "the image cannot be pulled (ImagePullBackOff, ErrImagePull)"),
-            FindingCode.inNote(NOTE, UNSCHEDULABLE, "pods Pending because no node can take them"),
-            FindingCode.inNote(NOTE, OOM_KILLED, "containers killed for exceeding their memory limit"),
-            FindingCode.inNote(NOTE, BESTEFFORT_POD, "pods with no requests or limits (QoS BestEffort)"),
-            FindingCode.inNote(NOTE, PROBES_MISSING, "a serving container has no readiness or liveness probe"));
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("namespace", ParameterType.STRING, "", "look at this namespace only; empty = all namespaces"),
@@ -77,7 +57,7 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
 
     public WorkloadHealth() {
         super(ID, KubeTarget.SCHEME, "Does every Kubernetes workload have the replicas it wants? If not: crash loops, image pulls, scheduling, OOM",
-                WorkloadFacts.class, PARAMETERS, CODES, GRANTS);
+                WorkloadFacts.class, PARAMETERS, WorkloadCode.class, GRANTS);
     }
 
     @Override

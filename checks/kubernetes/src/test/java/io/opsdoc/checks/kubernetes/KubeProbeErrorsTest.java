@@ -1,11 +1,10 @@
 package io.opsdoc.checks.kubernetes;
 
-import static io.opsdoc.checks.kubernetes.NodeReadinessLabTest.finding;
+import static io.opsdoc.checks.kubernetes.KubeLabChecks.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.core.Finding;
 import io.opsdoc.core.Report;
-import io.opsdoc.core.Runner;
 import io.opsdoc.core.Severity;
 import io.opsdoc.lab.Ports;
 import io.opsdoc.lab.SilentTcpServer;
@@ -19,14 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** When the API server cannot be asked, each Kubernetes check says exactly why, as UNKNOWN, within its deadline. */
 class KubeProbeErrorsTest {
-    private final Runner runner = new Runner();
     private final NodeReadiness check = new NodeReadiness();
 
     @TempDir
     Path dir;
 
     private Report run(String uri, Duration timeout) {
-        return NodeReadinessLabTest.run(check, runner, uri, Map.of(), timeout).report();
+        return KubeLabChecks.run(check, uri, Map.of(), timeout).report();
     }
 
     @Test

@@ -9,6 +9,6 @@ public final class LabSuites {
     }
 
     public static List<Supplier<LabSuite>> all() {
-        return List.of(KubernetesLabSuite::new, RedisLabSuite::new, KafkaLabSuite::new);
+        return List.of(RedisLabSuite::new);
     }
 }

@@ -2,6 +2,8 @@ package io.opsdoc.lab.kubernetes;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.opsdoc.lab.scenario.Lab;
+import io.opsdoc.lab.support.LabFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -27,11 +27,12 @@ import javax.net.ssl.SSLContext;
  * reason withheld}, then {@code readyz check passed} or {@code readyz check failed} with status 200 or 500).
  * The Fabric8 mock server serves neither these endpoints nor a certificate one can date, hence this server.
  */
-public final class ControlPlaneLab implements AutoCloseable {
+public final class ControlPlaneLab implements Lab {
     private static final List<String> CHECKS = List.of("ping", "log", "etcd", "etcd-readiness", "informer-sync",
             "poststarthook/start-apiserver-admission-initializer", "poststarthook/generic-apiserver-start-informers",
             "poststarthook/start-apiextensions-controllers", "poststarthook/rbac/bootstrap-roles");
     private static final String PASSWORD = "opsdoc-lab";
+    private static ControlPlaneLab shared;
 
     private final String version;
     private final Path dir;
@@ -44,11 +45,7 @@ public final class ControlPlaneLab implements AutoCloseable {
 
     private ControlPlaneLab(String version) {
         this.version = version;
-        try {
-            dir = Files.createTempDirectory("opsdoc-k8s-cp");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = LabFiles.tempDir("opsdoc-k8s-cp");
     }
 
     /** Starts with a certificate valid from 30 days ago for 365 days, and every health check passing. */
@@ -60,6 +57,21 @@ public final class ControlPlaneLab implements AutoCloseable {
 
     public static ControlPlaneLab start() {
         return start(KubernetesLab.DEFAULT_VERSION);
+    }
+
+    /** One lab per JVM, started on first use and stopped at JVM exit. Call {@link #heal()} before use. */
+    public static synchronized ControlPlaneLab shared() {
+        if (shared == null) {
+            ControlPlaneLab lab = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "opsdoc-k8s-cp-lab-shutdown"));
+            shared = lab;
+        }
+        return shared;
+    }
+
+    @Override
+    public String where() {
+        return "HTTPS health endpoints and serving certificate at " + url();
     }
 
     public String url() {
@@ -75,6 +87,7 @@ public final class ControlPlaneLab implements AutoCloseable {
     }
 
     /** Back to healthy: all checks pass, a certificate valid for another 335 days. */
+    @Override
     public synchronized void heal() {
         failingReadyz.clear();
         failingLivez.clear();
@@ -190,14 +203,10 @@ public final class ControlPlaneLab implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (server != null) {
             server.stop(0);
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files left behind are harmless
-        }
+        LabFiles.deleteRecursively(dir);
     }
 }

@@ -1,5 +1,8 @@
 package io.opsdoc.lab.scenario;
 
+import io.opsdoc.lab.kafka.KafkaScenarios;
+import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
+import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import java.util.List;
@@ -11,6 +14,7 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new, HttpScenarios::new);
+        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, KafkaScenarios::new,
+                HttpScenarios::new);
     }
 }

@@ -7,9 +7,11 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Kafka lab's injectors really produce their faults, and heal() really undoes them. */
+@Tag("lab")
 class KafkaClusterLabTest {
     private static KafkaClusterLab lab;
 

@@ -14,9 +14,11 @@ import java.time.ZonedDateTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The lab's objects come back from the API exactly as the fault builders wrote them, status and timestamps included. */
+@Tag("lab")
 class KubernetesLabTest {
     private static KubernetesLab lab;
     private static KubernetesClient viaKubeconfig;
@@ -56,7 +58,7 @@ class KubernetesLabTest {
 
     @Test
     void unreachableNodeKeepsItsTimestamps() {
-        lab.nodeUnreachable("worker-1", Duration.ofMinutes(2));
+        lab.nodes().unreachable("worker-1", Duration.ofMinutes(2));
         Node n = viaKubeconfig.nodes().withName("worker-1").get();
         assertThat(n.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
                 .singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("Unknown"));
@@ -75,8 +77,8 @@ class KubernetesLabTest {
 
     @Test
     void workloadFaultsKeepTheirContainerStates() {
-        lab.crashLoop(7);
-        lab.imagePullBackOff();
+        lab.workloads().crashLoop(7);
+        lab.workloads().imagePullBackOff();
         Pod p = viaKubeconfig.pods().inNamespace("shop").withLabel("app", "checkout").list().getItems().get(0);
         assertThat(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
         assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(7);

@@ -1,0 +1,26 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.core.CheckCode;
+
+/** The finding codes of k8s-capacity, each a section of the note kubernetes/capacity. */
+enum CapacityCode implements CheckCode {
+    REQUESTS_HIGH("requested CPU or memory near what the schedulable nodes can allocate"),
+    CANNOT_LOSE_A_NODE("the pods would not fit on the remaining nodes if the largest node failed"),
+    NO_ROOM_FOR_REPLICA("one more replica of the workload with the largest pods fits on no node");
+
+    private final String title;
+
+    CapacityCode(String title) {
+        this.title = title;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public String noteId() {
+        return ClusterCapacity.NOTE;
+    }
+}

@@ -1,0 +1,28 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.core.CheckCode;
+
+/** The finding codes of k8s-control-plane, each a section of the note kubernetes/control-plane. */
+enum ControlPlaneCode implements CheckCode {
+    APISERVER_NOT_READY("/readyz reports failing checks"),
+    APISERVER_NOT_LIVE("/livez reports failing checks"),
+    ETCD_UNHEALTHY("the API server's etcd checks fail"),
+    CERT_EXPIRING("the API server's serving certificate expires soon"),
+    CERT_EXPIRED("the API server's serving certificate has expired");
+
+    private final String title;
+
+    ControlPlaneCode(String title) {
+        this.title = title;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public String noteId() {
+        return ControlPlaneHealth.NOTE;
+    }
+}

@@ -1,0 +1,32 @@
+package io.opsdoc.checks.kubernetes;
+
+import io.opsdoc.core.CheckCode;
+
+/** The finding codes of k8s-workloads, each a section of the note kubernetes/workloads. */
+enum WorkloadCode implements CheckCode {
+    NO_REPLICAS_AVAILABLE("a workload wants replicas and has none available"),
+    REPLICAS_BELOW_DESIRED("fewer replicas available than desired"),
+    CRASH_LOOP("containers waiting in CrashLoopBackOff"),
+    RESTARTING_OFTEN("containers restarted more than the threshold, the last time recently"),
+    IMAGE_PULL_FAILING("the image cannot be pulled (ImagePullBackOff, ErrImagePull)"),
+    UNSCHEDULABLE("pods Pending because no node can take them"),
+    OOM_KILLED("containers killed for exceeding their memory limit"),
+    BESTEFFORT_POD("pods with no requests or limits (QoS BestEffort)"),
+    PROBES_MISSING("a serving container has no readiness or liveness probe");
+
+    private final String title;
+
+    WorkloadCode(String title) {
+        this.title = title;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public String noteId() {
+        return WorkloadHealth.NOTE;
+    }
+}

@@ -1,0 +1,67 @@
+package io.opsdoc.lab.kubernetes;
+
+import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.scenario.Expect.code;
+
+import io.opsdoc.lab.scenario.LabVariant;
+import io.opsdoc.lab.scenario.Scenario;
+import io.opsdoc.lab.scenario.ScenarioSet;
+import java.util.List;
+
+/**
+ * k8s-control-plane against an HTTPS stand-in for the API server's {@code /readyz}, {@code /livez} and serving
+ * certificate (the Fabric8 mock serves neither, nor a certificate one can date). A set of its own rather than part
+ * of {@link KubernetesScenarios}: it runs another server, which none of those scenarios needs, and its answers do
+ * not depend on the Kubernetes version those scenarios vary.
+ */
+public final class ControlPlaneScenarios implements ScenarioSet<ControlPlaneLab> {
+    private static final String CHECK = "k8s-control-plane";
+
+    @Override
+    public String system() {
+        return "kubernetes-control-plane";
+    }
+
+    @Override
+    public String description() {
+        return "an HTTPS stand-in for the Kubernetes API server's health endpoints and serving certificate (keytool, "
+                + "~1 s per certificate)";
+    }
+
+    @Override
+    public List<LabVariant<ControlPlaneLab>> variants() {
+        return List.of(LabVariant.only(ControlPlaneLab::start, ControlPlaneLab::shared));
+    }
+
+    @Override
+    public List<Scenario<ControlPlaneLab>> scenarios() {
+        return List.of(
+                scenario("control-plane-healthy", "readyz and livez pass, serving certificate valid for 335 more days")
+                        .healthy().metrics("apiserver_cert_days_left").build(),
+                scenario("etcd-down", "the API server cannot reach etcd: [-]etcd in readyz and livez")
+                        .breaks(ControlPlaneLab::etcdDown)
+                        .expect(code("ETCD_UNHEALTHY").severity(CRITICAL)
+                                .says("[-]etcd failed: reason withheld", "etcdctl endpoint health"))
+                        .expect(code("APISERVER_NOT_READY").severity(CRITICAL).evidence("status", 500))
+                        .expect(code("APISERVER_NOT_LIVE").severity(CRITICAL).evidence("status", 500)).build(),
+                scenario("apiserver-not-ready", "informer-sync fails after a restart")
+                        .breaks(lab -> lab.notReady("informer-sync"))
+                        .expect(code("APISERVER_NOT_READY").severity(CRITICAL).says("[-]informer-sync failed"))
+                        .absent("APISERVER_NOT_LIVE", "ETCD_UNHEALTHY", "CERT_EXPIRING", "CERT_EXPIRED").build(),
+                scenario("cert-expiring-soon", "the serving certificate expires in 25 days")
+                        .breaks(lab -> lab.certificate(-340, 365))
+                        .expect(code("CERT_EXPIRING").severity(WARNING).says("kubeadm certs renew apiserver")).build(),
+                scenario("cert-expiring", "the serving certificate expires in 5 days")
+                        .breaks(lab -> lab.certificate(-360, 365))
+                        .expect(code("CERT_EXPIRING").severity(CRITICAL)).build(),
+                scenario("cert-expired", "the serving certificate expired 35 days ago")
+                        .breaks(lab -> lab.certificate(-400, 365))
+                        .expect(code("CERT_EXPIRED").severity(CRITICAL).evidence("subject", "CN=kube-apiserver"))
+                        .absent("CERT_EXPIRING", "APISERVER_NOT_READY", "APISERVER_NOT_LIVE", "ETCD_UNHEALTHY").build());
+    }
+
+    private static Scenario.Builder<ControlPlaneLab> scenario(String id, String story) {
+        return Scenario.<ControlPlaneLab>of(id, story).checks(CHECK).target(ControlPlaneLab::targetUri);
+    }
+}

@@ -9,7 +9,7 @@ public final class LabSuites {
     }
 
     public static List<Supplier<LabSuite>> all() {
-        return List.of(KubernetesLabSuite::new, RedisLabSuite::new, KafkaLabSuite::new,
+        return List.of(KubernetesLabSuite::new, KafkaLabSuite::new,
                 HttpLabSuite::new);
     }
 }

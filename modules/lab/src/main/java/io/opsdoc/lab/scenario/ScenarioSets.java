@@ -1,6 +1,7 @@
 package io.opsdoc.lab.scenario;
 
 import io.opsdoc.lab.mysql.MysqlScenarios;
+import io.opsdoc.lab.redis.RedisScenarios;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -10,6 +11,6 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new);
+        return List.of(MysqlScenarios::new, RedisScenarios::new);
     }
 }

@@ -69,6 +69,16 @@ public final class ClusterGroup {
             RedisServers.awaitInfo(replica, "replica " + replica.port() + " linked",
                     i -> "up".equals(i.get("master_link_status")));
         }
+        // a replica's role reaches the other nodes by gossip, a moment after its link is up: until then a node still
+        // reports its master without a replica
+        RedisServers.await("every node seeing a replica behind each of the 3 masters", () -> nodes.stream()
+                .allMatch(n -> mastersWithReplica(clusterNodes(n)) == 3));
+    }
+
+    /** How many distinct masters have a replica that is not failing, in one node's CLUSTER NODES. */
+    private static long mastersWithReplica(String clusterNodes) {
+        return clusterNodes.lines().map(l -> l.split(" ")).filter(f -> f.length > 3 && f[2].contains("slave")
+                && !f[2].contains("fail") && !"-".equals(f[3])).map(f -> f[3]).distinct().count();
     }
 
     /** CLUSTER MEET from the first node, then each range of slots {from, to} to the node of the same index. */

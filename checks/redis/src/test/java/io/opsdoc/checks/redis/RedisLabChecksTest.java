@@ -91,7 +91,8 @@ class RedisLabChecksTest {
         try (ClientPool pool = ClientPool.keeping(2, Duration.ofMinutes(1))) {
             Runner kept = new Runner(pool);
             Target target = Target.parse(lab.uri(Node.STANDALONE));
-            Supplier<Report> once = () -> kept.run(check, target, Parameters.resolve(check.id(), check.parameters(), Map.of()),
+            Supplier<Report> once = () -> kept.run(check, target, Parameters.resolve(check.id(), check.parameters(),
+                    LabChecks.quietRtt(check)),
                     Optional.of(Secret.of(lab.monitorPassword(), "test")), Duration.ofSeconds(10)).report();
             assertThat(once.get().findings()).isEmpty();
             assertThat(pool.idle()).isEqualTo(1);
@@ -114,7 +115,7 @@ class RedisLabChecksTest {
     static void grantsAreEnough(RedisCheck check, RedisLab lab, Node node) {
         String password = "grant-pw-" + check.id();
         String uri = LabChecks.userFromGrants(check, lab, node, password);
-        Report r = run(check, uri, password, Map.of(), Duration.ofSeconds(10));
+        Report r = run(check, uri, password, LabChecks.quietRtt(check), Duration.ofSeconds(10));
         assertThat(r.findings()).as(r.findings().toString()).isEmpty();
     }
 

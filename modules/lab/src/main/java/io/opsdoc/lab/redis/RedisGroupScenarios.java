@@ -4,6 +4,7 @@ import static io.opsdoc.core.Severity.CRITICAL;
 import static io.opsdoc.core.Severity.INFO;
 import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.redis.RedisScenarios.CLIENT_TIMEOUT_ON_A_LOADED_MACHINE;
 import static io.opsdoc.lab.redis.RedisScenarios.MEMORY;
 import static io.opsdoc.lab.redis.RedisScenarios.PERSISTENCE;
 import static io.opsdoc.lab.redis.RedisScenarios.SECURITY;
@@ -78,7 +79,7 @@ final class RedisGroupScenarios {
     static List<Scenario<RedisLab>> cluster() {
         return List.of(
                 cluster("redis-cluster-healthy", "a cluster of three masters with one replica each", CLUSTER, TIMEOUTS)
-                        .healthy().build(),
+                        .param("client-timeout", CLIENT_TIMEOUT_ON_A_LOADED_MACHINE).healthy().build(),
                 RedisScenarios.on(Node.STANDALONE, "redis-not-a-cluster", "redis-cluster pointed at a standalone server",
                         CLUSTER).expect(code("NOT_A_CLUSTER").severity(CRITICAL)).build(),
                 cluster("redis-cluster-shard-lost", "a master and its replica both die: a third of the slots is down",
@@ -111,7 +112,8 @@ final class RedisGroupScenarios {
         return List.of(
                 Scenario.<RedisLab>of("redis-tls-healthy", "the checks over TLS, trusting the server's CA")
                         .checks(TIMEOUTS, MEMORY, SECURITY, PERSISTENCE).target(lab -> lab.tls().uri())
-                        .password(RedisLab::monitorPassword).param("window", "1s").healthy()
+                        .password(RedisLab::monitorPassword).param("window", "1s")
+                        .param("client-timeout", CLIENT_TIMEOUT_ON_A_LOADED_MACHINE).healthy()
                         // the TLS server is a cache without persistence, and the check reads that over TLS
                         .expect(code(PERSISTENCE, "NO_PERSISTENCE").severity(INFO)).onlyOn(TLS_VARIANT).build(),
                 tls("redis-tls-untrusted", "the server's certificate is not signed by a CA the check trusts")

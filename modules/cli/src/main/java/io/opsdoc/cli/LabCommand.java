@@ -88,26 +88,6 @@ final class LabCommand implements Callable<Integer> {
                 runSet(set, out, writer);
             }
         }
-        for (Supplier<io.opsdoc.cli.lab.LabSuite> factory : io.opsdoc.cli.lab.LabSuites.all()) {
-            // families not yet moved to scenario sets (the bridge goes when the last one moves)
-            try (io.opsdoc.cli.lab.LabSuite suite = factory.get()) {
-                if (ScenarioSets.all().stream().anyMatch(f -> f.get().system().equals(suite.name()))) {
-                    continue;
-                }
-                unknown.removeAll(suite.scenarios().stream().map(io.opsdoc.cli.lab.LabScenario::name).toList());
-                unknownSuites.remove(suite.name());
-                if ((!suites.isEmpty() && !suites.contains(suite.name())) || kept != null) {
-                    continue;
-                }
-                if (list) {
-                    out.printf("%s (%d scenarios): %s%n", suite.name(), suite.scenarios().size(), suite.description());
-                    suite.scenarios().forEach(sc -> out.printf("  %-32s %s%n", sc.name(), sc.description()));
-                    listed += suite.scenarios().size();
-                    continue;
-                }
-                runLegacy(suite, out, writer);
-            }
-        }
         if (!unknown.isEmpty() || !unknownSuites.isEmpty()) {
             List<String> names = new ArrayList<>(unknownSuites);
             names.addAll(unknown);
@@ -180,35 +160,6 @@ final class LabCommand implements Callable<Integer> {
             }
             lab.heal();
         }
-    }
-
-    private void runLegacy(io.opsdoc.cli.lab.LabSuite suite, PrintStream out, TextReportWriter writer) throws Exception {
-        List<io.opsdoc.cli.lab.LabScenario> scenarios = suite.scenarios().stream()
-                .filter(s -> only.isEmpty() || only.contains(s.name())).toList();
-        if (scenarios.isEmpty()) {
-            return;
-        }
-        out.println("Starting " + suite.description() + "...");
-        out.printf("Running: %s%n%n", suite.start());
-        int i = 0;
-        for (io.opsdoc.cli.lab.LabScenario s : scenarios) {
-            i++;
-            suite.heal();
-            Report report = s.run().execute();
-            boolean ok = s.matches(report);
-            failures += ok ? 0 : 1;
-            total++;
-            String codes = report.findings().isEmpty() ? "no findings"
-                    : String.join(", ", report.findings().stream().map(Finding::code).distinct().toList());
-            out.printf("[%s %2d/%d] %s: %s%n", suite.name(), i, scenarios.size(), s.name(), s.description());
-            out.printf("       %s %s  -> %s%n", report.status(), codes,
-                    ok ? "as expected" : "EXPECTED " + (s.expectedCode() == null ? "OK" : s.expectedCode()));
-            if (verbose) {
-                writer.write(Outcome.of(List.of(report)), out);
-            }
-            out.println();
-        }
-        suite.heal();
     }
 
     /** For each promised code: what the finding said, the evidence that decided it, and where the note explains it. */

@@ -52,7 +52,7 @@ class GateAcrossLabsTest {
         kafka.heal();
         kafka.stopOneBroker();
         mysql.stopSqlThread();
-        redis.memoryFullNoEviction();
+        redis.standalone().memoryFullNoEviction();
         k8s.nodes().unreachable("worker-1", Duration.ofMinutes(2));
         Path cfg = dir.resolve("opsdoc.yaml");
         Files.writeString(cfg, """

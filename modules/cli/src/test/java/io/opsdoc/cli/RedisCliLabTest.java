@@ -32,8 +32,8 @@ class RedisCliLabTest {
 
     @Test
     void fullWithNoevictionAndASlowScriptReportsBothCausesAndExits2() {
-        lab.memoryFullNoEviction();
-        lab.slowScript(Duration.ofMillis(300));
+        lab.standalone().memoryFullNoEviction();
+        lab.standalone().slowScript(Duration.ofMillis(300));
         Cli c = Cli.run(env(), "check", "redis-timeouts", lab.uri(Node.STANDALONE), "--password-env", "REDIS_PW");
         System.out.println(c.out()); // kept in target/surefire-reports/*-output.txt: what the on-call engineer sees
         assertThat(c.exit()).as(c.all()).isEqualTo(2);

@@ -1,7 +1,7 @@
 package io.opsdoc.checks.redis;
 
 import io.opsdoc.core.DescribedCheck;
-import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.CheckCode;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.GrantSet;
@@ -13,7 +13,8 @@ import java.util.List;
 /** What the Redis checks share: the target scheme, the facts type, target validation and the ACL they print. */
 abstract class RedisCheck extends DescribedCheck<RedisFacts> {
 
-    RedisCheck(String id, String title, List<ParameterSpec> parameters, List<FindingCode> codes, List<GrantSet> grants) {
+    <E extends Enum<E> & CheckCode> RedisCheck(String id, String title, List<ParameterSpec> parameters, Class<E> codes,
+            List<GrantSet> grants) {
         super(id, "redis", title, RedisFacts.class, parameters, codes, grants);
     }
 

@@ -1,9 +1,11 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.ClusterCode.*;
+
+import io.opsdoc.core.CheckCode;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -23,28 +25,6 @@ public final class RedisCluster extends RedisCheck {
     public static final String ID = "redis-cluster";
     static final String NOTE = "redis/cluster";
 
-    static final String NOT_A_CLUSTER = "NOT_A_CLUSTER";
-    static final String CLUSTER_STATE_FAIL = "CLUSTER_STATE_FAIL";
-    static final String SLOTS_UNASSIGNED = "SLOTS_UNASSIGNED";
-    static final String SLOTS_FAIL = "SLOTS_FAIL";
-    static final String FAILED_NODES = "FAILED_NODES";
-    static final String MASTER_WITHOUT_REPLICA = "MASTER_WITHOUT_REPLICA";
-    static final String TOO_FEW_MASTERS = "TOO_FEW_MASTERS";
-    static final String BUS_PORT_UNREACHABLE = "BUS_PORT_UNREACHABLE";
-
-    static final FindingCode STATE_FAIL_CODE = FindingCode.inNote(NOTE, CLUSTER_STATE_FAIL,
-            "the cluster refuses queries (cluster_state:fail)");
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, NOT_A_CLUSTER, "the server does not run in cluster mode"),
-            STATE_FAIL_CODE,
-            FindingCode.inNote(NOTE, SLOTS_UNASSIGNED, "some of the 16384 hash slots belong to no node"),
-            FindingCode.inNote(NOTE, SLOTS_FAIL, "some slots are served by nodes that are down"),
-            FindingCode.inNote(NOTE, FAILED_NODES, "nodes are flagged failing (fail or fail?)"),
-            FindingCode.inNote(NOTE, MASTER_WITHOUT_REPLICA, "a master has no replica to fail over to"),
-            FindingCode.inNote(NOTE, TOO_FEW_MASTERS, "fewer than three masters serve slots: no failover majority to spare"),
-            FindingCode.inNote(NOTE, BUS_PORT_UNREACHABLE, "a node answers on its client port but not on its cluster bus port"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("min-masters", io.opsdoc.core.ParameterType.INTEGER, "3",
                     "masters serving slots below which the cluster cannot lose one and still fail over"));
@@ -55,7 +35,7 @@ public final class RedisCluster extends RedisCheck {
 
     public RedisCluster() {
         super(ID, "Is this Redis Cluster serving all slots, with a replica behind every master?",
-                PARAMETERS, CODES, GRANTS);
+                PARAMETERS, ClusterCode.class, GRANTS);
     }
 
     @Override
@@ -122,7 +102,7 @@ public final class RedisCluster extends RedisCheck {
                     + "point the check at a cluster node", Evidence.of("cluster_enabled", i.getOrDefault("cluster_enabled", "absent")));
             return;
         }
-        clusterState(i, out);
+        clusterState(i, out, CLUSTER_STATE_FAIL);
         long assigned = Info.longValue(i, "cluster_slots_assigned", 0);
         if (assigned < 16384) {
             out.finding(SLOTS_UNASSIGNED, Severity.CRITICAL, (16384 - assigned) + " of the 16384 hash slots belong to no "
@@ -184,11 +164,14 @@ public final class RedisCluster extends RedisCheck {
         }
     }
 
-    /** CLUSTER_STATE_FAIL; shared with redis-timeouts, where a failing cluster explains timeouts and errors. */
-    static void clusterState(Map<String, String> i, Evaluation.Builder out) {
+    /**
+     * CLUSTER_STATE_FAIL, as the calling check's constant: redis-timeouts reports it too, where a failing cluster
+     * explains timeouts and errors.
+     */
+    static void clusterState(Map<String, String> i, Evaluation.Builder out, CheckCode stateFail) {
         String state = i.get("cluster_state");
         if (state != null && !"ok".equals(state)) {
-            out.finding(CLUSTER_STATE_FAIL, Severity.CRITICAL, "cluster_state is " + state + ": this node refuses queries "
+            out.finding(stateFail, Severity.CRITICAL, "cluster_state is " + state + ": this node refuses queries "
                     + "(CLUSTERDOWN) until every slot is served again", Evidence.of("cluster_state", state,
                     "cluster_slots_assigned", i.get("cluster_slots_assigned"), "cluster_slots_ok", i.get("cluster_slots_ok"),
                     "cluster_slots_fail", i.get("cluster_slots_fail"), "cluster_known_nodes", i.get("cluster_known_nodes"),

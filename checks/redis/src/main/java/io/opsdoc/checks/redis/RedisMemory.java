@@ -1,9 +1,10 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.MemoryCode.*;
+
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -17,21 +18,6 @@ import java.util.Map;
 public final class RedisMemory extends RedisCheck {
     public static final String ID = "redis-memory";
     static final String NOTE = Rules.MEMORY_NOTE;
-
-    static final String MAXMEMORY_UNSET = "MAXMEMORY_UNSET";
-    static final String MAXMEMORY_ABOVE_SYSTEM_MEMORY = "MAXMEMORY_ABOVE_SYSTEM_MEMORY";
-    static final String MEMORY_NEAR_LIMIT = "MEMORY_NEAR_LIMIT";
-    static final String VOLATILE_POLICY_WITHOUT_TTLS = "VOLATILE_POLICY_WITHOUT_TTLS";
-    static final String FRAGMENTATION_HIGH = "FRAGMENTATION_HIGH";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, MAXMEMORY_UNSET, "no maxmemory: Redis grows until the kernel stops it"),
-            FindingCode.inNote(NOTE, MAXMEMORY_ABOVE_SYSTEM_MEMORY, "maxmemory is larger than the machine's memory"),
-            FindingCode.inNote(NOTE, MEMORY_NEAR_LIMIT, "used memory is close to maxmemory"),
-            Rules.OOM_CODE,
-            Rules.EVICTIONS_CODE,
-            FindingCode.inNote(NOTE, VOLATILE_POLICY_WITHOUT_TTLS, "a volatile-* policy with no key that has a TTL"),
-            FindingCode.inNote(NOTE, FRAGMENTATION_HIGH, "the process holds much more memory than the data needs"));
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s", "time between the two INFO samples (evictions, OOM errors)"),
@@ -49,7 +35,7 @@ public final class RedisMemory extends RedisCheck {
 
     public RedisMemory() {
         super(ID, "Is Redis memory bounded, and can it evict when full?",
-                PARAMETERS, CODES, GRANTS);
+                PARAMETERS, MemoryCode.class, GRANTS);
     }
 
     @Override
@@ -81,7 +67,7 @@ public final class RedisMemory extends RedisCheck {
                     + "the machine runs out of memory",
                     Evidence.of("maxmemory", max, "total_system_memory", system, "used_memory", used));
         }
-        boolean refused = Rules.memoryLimit(f, p.percent("memory-critical"), out);
+        boolean refused = Rules.memoryLimit(f, p.percent("memory-critical"), out, WRITES_REJECTED_OOM, EVICTIONS_ACTIVE);
         if (!refused && max > 0 && 100.0 * used / max >= p.percent("memory-warning")) {
             out.finding(MEMORY_NEAR_LIMIT, Severity.WARNING, "used memory is " + Rules.round1(100.0 * used / max)
                     + "% of maxmemory (" + Info.bytes(used) + " of " + Info.bytes(max) + "); at the limit the policy "

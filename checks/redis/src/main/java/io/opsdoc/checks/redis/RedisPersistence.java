@@ -1,9 +1,10 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.PersistenceCode.*;
+
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
@@ -17,27 +18,6 @@ public final class RedisPersistence extends RedisCheck {
     public static final String ID = "redis-persistence";
     static final String NOTE = Rules.PERSISTENCE_NOTE;
 
-    static final String BGSAVE_FAILED = "BGSAVE_FAILED";
-    static final String AOF_WRITE_FAILED = "AOF_WRITE_FAILED";
-    static final String AOF_REWRITE_FAILED = "AOF_REWRITE_FAILED";
-    static final String NO_PERSISTENCE = "NO_PERSISTENCE";
-    static final String MASTER_WITHOUT_PERSISTENCE = "MASTER_WITHOUT_PERSISTENCE";
-    static final String APPENDFSYNC_ALWAYS = "APPENDFSYNC_ALWAYS";
-    static final String APPENDFSYNC_NO = "APPENDFSYNC_NO";
-    static final String SNAPSHOT_STALE = "SNAPSHOT_STALE";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, BGSAVE_FAILED, "the last RDB snapshot failed"),
-            FindingCode.inNote(NOTE, AOF_WRITE_FAILED, "the last write to the AOF failed: writes are refused"),
-            FindingCode.inNote(NOTE, AOF_REWRITE_FAILED, "the last AOF rewrite failed"),
-            FindingCode.inNote(NOTE, NO_PERSISTENCE, "neither RDB snapshots nor AOF are enabled"),
-            FindingCode.inNote(NOTE, MASTER_WITHOUT_PERSISTENCE, "a master that replicas sync from persists nothing"),
-            FindingCode.inNote(NOTE, APPENDFSYNC_ALWAYS, "AOF fsyncs on every write"),
-            FindingCode.inNote(NOTE, APPENDFSYNC_NO, "AOF leaves fsync to the kernel"),
-            FindingCode.inNote(NOTE, SNAPSHOT_STALE, "changes not in any snapshot for too long (RDB only)"),
-            Rules.SLOW_FORK_CODE,
-            Rules.BACKGROUND_SAVE_CODE);
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("snapshot-max-age", ParameterType.DURATION, "24h",
                     "with RDB as the only persistence: changes older than this not in a snapshot are a finding"),
@@ -48,7 +28,7 @@ public final class RedisPersistence extends RedisCheck {
 
     public RedisPersistence() {
         super(ID, "Does Redis persist its data, and did the last save work?",
-                PARAMETERS, CODES, GRANTS);
+                PARAMETERS, PersistenceCode.class, GRANTS);
     }
 
     @Override
@@ -129,6 +109,6 @@ public final class RedisPersistence extends RedisCheck {
                                 "snapshot_age_s", age, "save", save, "appendonly", "no"));
             }
         }
-        Rules.forks(f, p.duration("fork-warning"), out);
+        Rules.forks(f, p.duration("fork-warning"), out, SLOW_FORK, BACKGROUND_SAVE_RUNNING);
     }
 }

@@ -1,9 +1,10 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.ReplicationCode.*;
+
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -22,23 +23,6 @@ public final class RedisReplication extends RedisCheck {
     public static final String ID = "redis-replication";
     static final String NOTE = "redis/replication";
 
-    static final String LINK_DOWN = "LINK_DOWN";
-    static final String SYNC_IN_PROGRESS = "SYNC_IN_PROGRESS";
-    static final String REPLICA_WRITABLE = "REPLICA_WRITABLE";
-    static final String MISSING_REPLICAS = "MISSING_REPLICAS";
-    static final String REPLICA_LAGGING = "REPLICA_LAGGING";
-    static final String FULL_SYNCS = "FULL_SYNCS";
-    static final String BACKLOG_TOO_SMALL = "BACKLOG_TOO_SMALL";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, LINK_DOWN, "the replica is not connected to its master"),
-            FindingCode.inNote(NOTE, SYNC_IN_PROGRESS, "the replica is receiving a full copy of the data set"),
-            FindingCode.inNote(NOTE, REPLICA_WRITABLE, "the replica accepts writes"),
-            FindingCode.inNote(NOTE, MISSING_REPLICAS, "fewer online replicas than expected"),
-            FindingCode.inNote(NOTE, REPLICA_LAGGING, "a replica is behind in bytes or has not acknowledged recently"),
-            FindingCode.inNote(NOTE, FULL_SYNCS, "full resynchronisations happened during the sample"),
-            FindingCode.inNote(NOTE, BACKLOG_TOO_SMALL, "the backlog holds less than the allowed reconnection time of writes"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s",
                     "time between the two INFO samples (full resyncs, write rate for the backlog)"),
@@ -55,7 +39,7 @@ public final class RedisReplication extends RedisCheck {
 
     public RedisReplication() {
         super(ID, "Is Redis replication connected, caught up and able to resume after a disconnect?",
-                PARAMETERS, CODES, GRANTS);
+                PARAMETERS, ReplicationCode.class, GRANTS);
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.SecurityCode.*;
+
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.Parameters;
@@ -25,15 +26,6 @@ public final class RedisSecurity extends RedisCheck {
     /** Commands that destroy data, scan everything or reconfigure the server. */
     static final List<String> DANGEROUS = List.of("flushall", "flushdb", "keys", "config", "debug");
 
-    static final String NO_PASSWORD = "NO_PASSWORD";
-    static final String PROTECTED_MODE_OFF = "PROTECTED_MODE_OFF";
-    static final String DANGEROUS_COMMANDS_CALLABLE = "DANGEROUS_COMMANDS_CALLABLE";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, NO_PASSWORD, "a connection without AUTH is served"),
-            FindingCode.inNote(NOTE, PROTECTED_MODE_OFF, "protected mode is off while the default user has no password"),
-            FindingCode.inNote(NOTE, DANGEROUS_COMMANDS_CALLABLE, "the default user may run FLUSHALL, KEYS, CONFIG and the like"));
-
     private static final List<GrantSet> GRANTS = acl("ACL GETUSER shows the default user's rules (the server also "
             + "returns password hashes, which opsdoc discards), ACL CAT resolves the categories those rules name, COMMAND INFO "
             + "tells renamed-away commands apart; CONFIG GET reads protected-mode and bind.",
@@ -41,7 +33,7 @@ public final class RedisSecurity extends RedisCheck {
 
     public RedisSecurity() {
         super(ID, "Can anyone connect to this Redis, and can they wipe or reconfigure it?",
-                List.of(), CODES, GRANTS);
+                List.of(), SecurityCode.class, GRANTS);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.SentinelCode.*;
+
 import io.opsdoc.checks.redis.SentinelFacts.MasterView;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -28,27 +29,6 @@ public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
     static final String NOTE = "redis/sentinel";
     static final int DEFAULT_PORT = 26379;
 
-    static final String MASTER_UNKNOWN = "MASTER_UNKNOWN";
-    static final String MASTER_ODOWN = "MASTER_ODOWN";
-    static final String MASTER_SDOWN = "MASTER_SDOWN";
-    static final String QUORUM_NOT_REACHABLE = "QUORUM_NOT_REACHABLE";
-    static final String TOO_FEW_SENTINELS = "TOO_FEW_SENTINELS";
-    static final String NO_HEALTHY_REPLICA = "NO_HEALTHY_REPLICA";
-    static final String FAILOVER_IN_PROGRESS = "FAILOVER_IN_PROGRESS";
-    static final String RECENT_FAILOVER = "RECENT_FAILOVER";
-    static final String MASTER_ADDR_DISAGREEMENT = "MASTER_ADDR_DISAGREEMENT";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, MASTER_UNKNOWN, "this Sentinel does not monitor a master by that name"),
-            FindingCode.inNote(NOTE, MASTER_ODOWN, "the Sentinels agree the master is down"),
-            FindingCode.inNote(NOTE, MASTER_SDOWN, "this Sentinel sees the master down, without agreement"),
-            FindingCode.inNote(NOTE, QUORUM_NOT_REACHABLE, "not enough Sentinels are reachable to agree or fail over"),
-            FindingCode.inNote(NOTE, TOO_FEW_SENTINELS, "fewer than three Sentinels watch the master"),
-            FindingCode.inNote(NOTE, NO_HEALTHY_REPLICA, "no replica could be promoted"),
-            FindingCode.inNote(NOTE, FAILOVER_IN_PROGRESS, "this Sentinel is failing the master over right now"),
-            FindingCode.inNote(NOTE, RECENT_FAILOVER, "the master changed recently (a failover happened)"),
-            FindingCode.inNote(NOTE, MASTER_ADDR_DISAGREEMENT, "the Sentinels give clients different master addresses"));
-
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("min-sentinels", ParameterType.INTEGER, "3", "how many Sentinels should watch each master"),
             new ParameterSpec("recent-failover", ParameterType.DURATION, "1h",
@@ -67,7 +47,7 @@ public final class RedisSentinel extends DescribedCheck<SentinelFacts> {
 
     public RedisSentinel() {
         super(ID, "redis-sentinel", "Can Redis Sentinel see the master, agree, and fail it over?",
-                SentinelFacts.class, PARAMETERS, CODES, GRANTS);
+                SentinelFacts.class, PARAMETERS, SentinelCode.class, GRANTS);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.opsdoc.checks.redis;
 
+import static io.opsdoc.checks.redis.TimeoutsCode.*;
+
 import io.opsdoc.checks.redis.RedisFacts.ClientEntry;
 import io.opsdoc.checks.redis.RedisFacts.LatencyEvent;
 import io.opsdoc.checks.redis.RedisFacts.SlowlogEntry;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
@@ -29,28 +30,6 @@ import java.util.stream.Collectors;
 public final class RedisTimeouts extends RedisCheck {
     public static final String ID = "redis-timeouts";
     static final String NOTE = "redis/client-timeouts";
-
-    static final String RTT_HIGH = "RTT_HIGH";
-    static final String CLIENTS_NEAR_MAXCLIENTS = "CLIENTS_NEAR_MAXCLIENTS";
-    static final String CONNECTIONS_REJECTED = "CONNECTIONS_REJECTED";
-    static final String SLOW_COMMANDS = "SLOW_COMMANDS";
-    static final String LATENCY_EVENTS = "LATENCY_EVENTS";
-    static final String BLOCKED_CLIENTS = "BLOCKED_CLIENTS";
-    static final String OUTPUT_BUFFER_PRESSURE = "OUTPUT_BUFFER_PRESSURE";
-
-    private static final List<FindingCode> CODES = List.of(
-            FindingCode.inNote(NOTE, RTT_HIGH, "round trips from the probe host are slow"),
-            FindingCode.inNote(NOTE, CLIENTS_NEAR_MAXCLIENTS, "connected clients are close to maxclients"),
-            FindingCode.inNote(NOTE, CONNECTIONS_REJECTED, "new connections are being refused (maxclients reached)"),
-            Rules.OOM_CODE,
-            Rules.EVICTIONS_CODE,
-            FindingCode.inNote(NOTE, SLOW_COMMANDS, "slow commands hold the single command thread"),
-            FindingCode.inNote(NOTE, LATENCY_EVENTS, "the latency monitor recorded recent spikes"),
-            FindingCode.inNote(NOTE, BLOCKED_CLIENTS, "clients are blocked in BLPOP/BRPOP/XREAD/WAIT-style commands"),
-            FindingCode.inNote(NOTE, OUTPUT_BUFFER_PRESSURE, "clients have large unread replies queued on the server"),
-            Rules.SLOW_FORK_CODE,
-            Rules.BACKGROUND_SAVE_CODE,
-            RedisCluster.STATE_FAIL_CODE);
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s",
@@ -78,7 +57,7 @@ public final class RedisTimeouts extends RedisCheck {
 
     public RedisTimeouts() {
         super(ID, "Why are Redis clients timing out? The whole checklist in one pass",
-                PARAMETERS, CODES, GRANTS);
+                PARAMETERS, TimeoutsCode.class, GRANTS);
     }
 
     @Override
@@ -93,13 +72,13 @@ public final class RedisTimeouts extends RedisCheck {
         Map<String, String> now = Rules.latest(f);
         rtt(f, p, out);
         clients(f, now, p, out);
-        Rules.memoryLimit(f, p.percent("memory-critical"), out);
+        Rules.memoryLimit(f, p.percent("memory-critical"), out, WRITES_REJECTED_OOM, EVICTIONS_ACTIVE);
         slowCommands(f, now, p, out);
         latencyEvents(f, now, p, out);
         blocked(f, now, out);
         outputBuffers(f, p, out);
-        Rules.forks(f, p.duration("fork-warning"), out);
-        RedisCluster.clusterState(f.info(), out);
+        Rules.forks(f, p.duration("fork-warning"), out, SLOW_FORK, BACKGROUND_SAVE_RUNNING);
+        RedisCluster.clusterState(f.info(), out, CLUSTER_STATE_FAIL);
     }
 
     private static void rtt(RedisFacts f, Parameters p, Evaluation.Builder out) {

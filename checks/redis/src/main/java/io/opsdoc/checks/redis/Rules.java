@@ -2,7 +2,7 @@ package io.opsdoc.checks.redis;
 
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
-import io.opsdoc.core.FindingCode;
+import io.opsdoc.core.CheckCode;
 import io.opsdoc.core.Severity;
 import java.time.Duration;
 import java.util.Map;
@@ -12,19 +12,11 @@ final class Rules {
     static final String MEMORY_NOTE = "redis/memory";
     static final String PERSISTENCE_NOTE = "redis/persistence";
 
-    static final String WRITES_REJECTED_OOM = "WRITES_REJECTED_OOM";
-    static final String EVICTIONS_ACTIVE = "EVICTIONS_ACTIVE";
-    static final String SLOW_FORK = "SLOW_FORK";
-    static final String BACKGROUND_SAVE_RUNNING = "BACKGROUND_SAVE_RUNNING";
-
-    static final FindingCode OOM_CODE = FindingCode.inNote(MEMORY_NOTE, WRITES_REJECTED_OOM,
-            "memory is at maxmemory and the policy cannot evict: writes fail with OOM");
-    static final FindingCode EVICTIONS_CODE = FindingCode.inNote(MEMORY_NOTE, EVICTIONS_ACTIVE,
-            "keys are being evicted to stay under maxmemory");
-    static final FindingCode SLOW_FORK_CODE = FindingCode.inNote(PERSISTENCE_NOTE, SLOW_FORK,
-            "the last fork (for a snapshot, AOF rewrite or full sync) froze the server too long");
-    static final FindingCode BACKGROUND_SAVE_CODE = FindingCode.inNote(PERSISTENCE_NOTE, BACKGROUND_SAVE_RUNNING,
-            "a snapshot or AOF rewrite child is running now");
+    // the titles of the codes several checks declare (each in its own code table), so they read the same everywhere
+    static final String OOM_TITLE = "memory is at maxmemory and the policy cannot evict: writes fail with OOM";
+    static final String EVICTIONS_TITLE = "keys are being evicted to stay under maxmemory";
+    static final String SLOW_FORK_TITLE = "the last fork (for a snapshot, AOF rewrite or full sync) froze the server too long";
+    static final String BACKGROUND_SAVE_TITLE = "a snapshot or AOF rewrite child is running now";
 
     private Rules() {
     }
@@ -80,8 +72,12 @@ final class Rules {
         return Info.fieldLong(v, "count", 0);
     }
 
-    /** WRITES_REJECTED_OOM and EVICTIONS_ACTIVE. Returns true when writes are being refused. */
-    static boolean memoryLimit(RedisFacts f, double criticalPercent, Evaluation.Builder out) {
+    /**
+     * WRITES_REJECTED_OOM and EVICTIONS_ACTIVE, as the calling check's own constants ({@code oomCode},
+     * {@code evictionsCode}). Returns true when writes are being refused.
+     */
+    static boolean memoryLimit(RedisFacts f, double criticalPercent, Evaluation.Builder out, CheckCode oomCode,
+            CheckCode evictionsCode) {
         Map<String, String> now = latest(f);
         long max = maxmemory(f);
         long used = Info.longValue(now, "used_memory", 0);
@@ -102,7 +98,7 @@ final class Rules {
             if (oomInWindow != null) {
                 e.put("oom_errors_in_window", oomInWindow).put("window_ms", f.windowMillis());
             }
-            out.finding(WRITES_REJECTED_OOM, Severity.CRITICAL, "memory is at its limit (" + Info.bytes(used) + " of "
+            out.finding(oomCode, Severity.CRITICAL, "memory is at its limit (" + Info.bytes(used) + " of "
                     + Info.bytes(max) + ") and " + why + ": write commands fail with \"OOM command not allowed\""
                     + (oomInWindow != null && oomInWindow > 0 ? " (" + oomInWindow + " rejected during the " + f.windowMillis()
                     + " ms sample)" : ""), e);
@@ -110,7 +106,7 @@ final class Rules {
         Long evicted = Info.delta(f.info(), f.infoAfter(), "evicted_keys");
         if (evicted != null && evicted > 0) {
             double perSecond = evicted * 1000.0 / Math.max(1, f.windowMillis());
-            out.finding(EVICTIONS_ACTIVE, Severity.WARNING, evicted + " keys were evicted during the " + f.windowMillis()
+            out.finding(evictionsCode, Severity.WARNING, evicted + " keys were evicted during the " + f.windowMillis()
                     + " ms sample (" + round1(perSecond) + "/s, policy " + policy + "): the data set does not fit in "
                     + Info.bytes(max) + ", so reads miss and go to the backing store",
                     Evidence.of("evicted_keys_in_window", evicted, "evicted_per_second", round1(perSecond),
@@ -120,12 +116,13 @@ final class Rules {
         return refused;
     }
 
-    /** SLOW_FORK and BACKGROUND_SAVE_RUNNING. */
-    static void forks(RedisFacts f, Duration forkWarning, Evaluation.Builder out) {
+    /** SLOW_FORK and BACKGROUND_SAVE_RUNNING, as the calling check's own constants. */
+    static void forks(RedisFacts f, Duration forkWarning, Evaluation.Builder out, CheckCode slowForkCode,
+            CheckCode backgroundSaveCode) {
         Map<String, String> now = latest(f);
         long forkUsec = Info.longValue(now, "latest_fork_usec", 0);
         if (forkUsec > forkWarning.toNanos() / 1000) {
-            out.finding(SLOW_FORK, Severity.WARNING, "the last fork took " + round1(forkUsec / 1000.0)
+            out.finding(slowForkCode, Severity.WARNING, "the last fork took " + round1(forkUsec / 1000.0)
                     + " ms, and the server answered nothing while it ran (threshold " + forkWarning.toMillis() + " ms)",
                     Evidence.of("latest_fork_usec", forkUsec, "threshold_usec", forkWarning.toNanos() / 1000,
                             "used_memory_rss", Info.longValue(now, "used_memory_rss", 0)));
@@ -138,7 +135,7 @@ final class Rules {
                     .putIfPresent("rdb_current_bgsave_time_sec", rdb ? now.get("rdb_current_bgsave_time_sec") : null)
                     .putIfPresent("aof_current_rewrite_time_sec", aof ? now.get("aof_current_rewrite_time_sec") : null)
                     .putIfPresent("current_fork_perc", now.get("current_fork_perc"));
-            out.finding(BACKGROUND_SAVE_RUNNING, Severity.INFO, (rdb ? "a snapshot (BGSAVE)" : "an AOF rewrite")
+            out.finding(backgroundSaveCode, Severity.INFO, (rdb ? "a snapshot (BGSAVE)" : "an AOF rewrite")
                     + " is being written by a fork child right now: copy-on-write memory and disk I/O rise until it ends", e);
         }
     }

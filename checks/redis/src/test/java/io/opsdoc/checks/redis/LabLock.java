@@ -1,19 +1,19 @@
 package io.opsdoc.checks.redis;
 
-import java.util.Set;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLocksProvider;
-
 /**
- * One lock per lab: the lab-backed test classes of one Redis version share one set of servers (and heal them
- * between tests), so they run one after the other; the Redis 6.2 and Redis 7 classes use separate labs and run side
- * by side (junit-platform.properties), which keeps the second version from doubling the module's test time. A class
- * is on Redis 7 when its name starts with "Redis7" (each overrides {@code version()} to match).
+ * One JUnit resource lock per Redis lab: every test that uses a version's shared lab (its scenarios, and the
+ * hand-written tests) takes that version's lock, so the tests of one lab run one after the other (they heal and break
+ * the same servers) while the Redis 6.2 and Redis 7 labs run side by side (junit-platform.properties), which keeps
+ * the second version from doubling the module's test time.
+ *
+ * <p>The lock goes on a {@code @TestFactory} per version, not on a parameterized class or method: JUnit takes a
+ * class's or method's locks before it knows the parameters, so a test parameterized over the versions would have to
+ * hold both labs' locks at once.
  */
-public final class LabLock implements ResourceLocksProvider {
-    @Override
-    public Set<Lock> provideForClass(Class<?> testClass) {
-        String key = testClass.getSimpleName().startsWith("Redis7") ? "opsdoc-redis-lab-7" : "opsdoc-redis-lab-6.2";
-        return Set.of(new Lock(key, ResourceAccessMode.READ_WRITE));
+final class LabLock {
+    static final String REDIS_6_2 = "opsdoc-redis-lab-6.2";
+    static final String REDIS_7 = "opsdoc-redis-lab-7";
+
+    private LabLock() {
     }
 }

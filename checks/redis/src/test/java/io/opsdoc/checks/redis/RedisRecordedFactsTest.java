@@ -143,4 +143,25 @@ class RedisRecordedFactsTest {
                     .containsEntry("unanswered", "10.0.0.9:26379 (SocketTimeoutException: connect timed out)");
         });
     }
+
+    /** A cause several checks report keeps the section of the note that explains it, whichever check reports it. */
+    @Test
+    void sharedCodesKeepTheirNoteSectionInEveryCodeTable() {
+        Map<String, String> notes = new LinkedHashMap<>();
+        Map<String, String> titles = new LinkedHashMap<>();
+        for (Check<?> check : List.of(new RedisTimeouts(), new RedisMemory(), new RedisPersistence(), new RedisCluster())) {
+            for (io.opsdoc.core.FindingCode c : check.codes()) {
+                String note = notes.putIfAbsent(c.code(), c.note());
+                assertThat(note == null ? c.note() : note).as(check.id() + "#" + c.code()).isEqualTo(c.note());
+                String title = titles.putIfAbsent(c.code(), c.title());
+                assertThat(title == null ? c.title() : title).as(check.id() + "#" + c.code()).isEqualTo(c.title());
+            }
+        }
+        assertThat(notes).containsEntry("WRITES_REJECTED_OOM", "redis/memory#writes-rejected-oom")
+                .containsEntry("EVICTIONS_ACTIVE", "redis/memory#evictions-active")
+                .containsEntry("SLOW_FORK", "redis/persistence#slow-fork")
+                .containsEntry("BACKGROUND_SAVE_RUNNING", "redis/persistence#background-save-running")
+                .containsEntry("CLUSTER_STATE_FAIL", "redis/cluster#cluster-state-fail")
+                .containsEntry("RTT_HIGH", "redis/client-timeouts#rtt-high");
+    }
 }

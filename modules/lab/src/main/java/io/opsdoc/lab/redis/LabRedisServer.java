@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -22,7 +27,7 @@ final class LabRedisServer {
     static final String HOST = "127.0.0.1";
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final int SOCKET_TIMEOUT_MS = 30_000;
-    private static final long START_DEADLINE_MS = 15_000;
+    private static final Duration START_DEADLINE = Duration.ofSeconds(15);
 
     private final RedisVersion version;
     private final String name;
@@ -68,20 +73,12 @@ final class LabRedisServer {
         return version.binary();
     }
 
-    RedisVersion version() {
-        return version;
-    }
-
     String name() {
         return name;
     }
 
     int port() {
         return port;
-    }
-
-    Path dataDir() {
-        return dataDir;
     }
 
     /** Starts the process in a fresh data dir; returns once it answers PING as the admin user. */
@@ -157,11 +154,6 @@ final class LabRedisServer {
         nextFileSizeLimit = bytes;
     }
 
-    void restart() {
-        stop();
-        start();
-    }
-
     boolean alive() {
         return process != null && process.isAlive();
     }
@@ -183,31 +175,31 @@ final class LabRedisServer {
     }
 
     private void awaitPing() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DEADLINE_MS);
-        RuntimeException last = null;
-        while (System.nanoTime() - deadline < 0) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the lab's " + name + " redis-server exited at start: " + log());
-            }
-            // the first start runs without the admin user (it is created from the init connection)
-            try (Jedis j = connect(null, null, 2_000)) {
-                j.ping();
-                return;
-            } catch (RuntimeException e) {
-                if (e.getMessage() != null && e.getMessage().contains("NOAUTH")) {
-                    return;
-                }
-                last = e;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting redis", e);
-            }
+        AtomicReference<RuntimeException> last = new AtomicReference<>();
+        try {
+            Awaitility.await("the " + name + " redis-server answering").atMost(START_DEADLINE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20)).pollInSameThread()
+                    .failFast("the lab's " + name + " redis-server exited at start", () -> !process.isAlive())
+                    .until(() -> {
+                        // the first start runs without the admin user (it is created from the init connection)
+                        try (Jedis j = connect(null, null, 2_000)) {
+                            j.ping();
+                            return true;
+                        } catch (RuntimeException e) {
+                            if (e.getMessage() != null && e.getMessage().contains("NOAUTH")) {
+                                return true;
+                            }
+                            last.set(e);
+                            return false;
+                        }
+                    });
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException(e.getMessage() + ": " + log(), e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the lab's " + name + " redis-server did not answer within "
+                    + START_DEADLINE.toMillis() + " ms: " + (last.get() == null ? "" : last.get().getMessage()) + "; "
+                    + log(), e);
         }
-        throw new IllegalStateException("the lab's " + name + " redis-server did not answer within "
-                + START_DEADLINE_MS + " ms: " + (last == null ? "" : last.getMessage()) + "; " + log());
     }
 
     String log() {

@@ -5,6 +5,7 @@ import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
+import io.opsdoc.lab.redis.RedisScenarios;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -14,7 +15,7 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, KafkaScenarios::new,
-                HttpScenarios::new);
+        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
+                KafkaScenarios::new, HttpScenarios::new);
     }
 }

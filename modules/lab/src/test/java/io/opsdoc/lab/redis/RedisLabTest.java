@@ -6,10 +6,12 @@ import io.opsdoc.lab.redis.RedisLab.Node;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** The lab's servers start, replicate, take faults for real and heal. */
+@Tag("lab")
 class RedisLabTest {
     private static RedisLab lab;
 
@@ -35,7 +37,7 @@ class RedisLabTest {
 
     @Test
     void memoryFullRejectsWritesThenHealRestoresThem() {
-        lab.memoryFullNoEviction();
+        lab.standalone().memoryFullNoEviction();
         assertThat(lab.info(Node.STANDALONE).get("errorstat_OOM")).startsWith("count=");
         lab.heal();
         try (Jedis j = lab.admin(Node.STANDALONE)) {
@@ -46,7 +48,7 @@ class RedisLabTest {
 
     @Test
     void slowScriptShowsInSlowlog() {
-        lab.slowScript(Duration.ofMillis(200));
+        lab.standalone().slowScript(Duration.ofMillis(200));
         try (Jedis j = lab.admin(Node.STANDALONE)) {
             assertThat(j.slowlogGet(1).get(0).getArgs().get(0)).isEqualToIgnoringCase("eval");
         }
@@ -54,7 +56,7 @@ class RedisLabTest {
 
     @Test
     void replicaFaultsAndHeal() {
-        lab.replicaLinkDown();
+        lab.replication().replicaLinkDown();
         assertThat(lab.info(Node.REPLICA)).containsEntry("master_link_status", "down");
         lab.heal();
         assertThat(lab.info(Node.REPLICA)).containsEntry("master_link_status", "up");

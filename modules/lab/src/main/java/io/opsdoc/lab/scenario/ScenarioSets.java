@@ -1,5 +1,6 @@
 package io.opsdoc.lab.scenario;
 
+import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,6 +11,6 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new);
+        return List.of(MysqlScenarios::new, HostScenarios::new);
     }
 }

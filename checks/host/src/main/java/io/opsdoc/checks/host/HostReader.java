@@ -26,6 +26,16 @@ interface HostReader {
      */
     List<DeletedFile> deletedOpenFiles() throws Exception;
 
+    /**
+     * Processes holding at least half of their soft open-files limit ({@code /proc/[pid]/fd} against
+     * {@code /proc/[pid]/limits}); null when this transport cannot see other users' processes (SSH).
+     */
+    List<ProcessFds> busyProcessFds() throws Exception;
+
+    /** Open descriptors of one process and its soft "Max open files" limit (-1 when unlimited). */
+    public record ProcessFds(long pid, String command, long open, long softLimit) {
+    }
+
     /** A file that was deleted while a process still holds it: its space is freed only when the last fd closes. */
     public record DeletedFile(long pid, String command, String fd, String path, long bytes) {
     }

@@ -85,6 +85,11 @@ final class HostSession implements AutoCloseable {
         public List<DeletedFile> deletedOpenFiles() {
             return null;
         }
+
+        @Override
+        public List<ProcessFds> busyProcessFds() {
+            return null;
+        }
     }
 
     /** Used by checks: collect over a session opened and closed here. */

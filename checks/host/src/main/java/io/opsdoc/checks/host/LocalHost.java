@@ -33,7 +33,7 @@ final class LocalHost implements HostReader {
         HostCommands.requireReadable(path);
         Path file = path.startsWith("/proc/") ? proc.resolve(path.substring("/proc/".length())) : Path.of(path);
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return readProcFile(file);
         } catch (NoSuchFileException e) {
             throw new ProbeException(ProbeErrors.PROBE_FAILED, file + " does not exist on this host (is /proc mounted "
                     + "there? in a container, mount the host's /proc and use local:?proc=/host/proc)");
@@ -58,7 +58,7 @@ final class LocalHost implements HostReader {
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
             for (Path pid : pids) {
                 try {
-                    all.append(Files.readString(pid.resolve("stat"), StandardCharsets.UTF_8).strip()).append('\n');
+                    all.append(readProcFile(pid.resolve("stat")).strip()).append('\n');
                 } catch (IOException e) {
                     // the process ended between the listing and the read
                 }
@@ -79,6 +79,49 @@ final class LocalHost implements HostReader {
             }
         }
         return found;
+    }
+
+    @Override
+    public List<ProcessFds> busyProcessFds() throws Exception {
+        List<ProcessFds> found = new ArrayList<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path pid : pids) {
+                if (context.remaining().toMillis() < 50) {
+                    break;
+                }
+                long limit = softOpenFilesLimit(pid);
+                if (limit <= 0) {
+                    continue;
+                }
+                long open = 0;
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {
+                    for (Path ignored : fds) {
+                        open++;
+                    }
+                } catch (IOException e) {
+                    continue;
+                }
+                if (open * 2 >= limit) {
+                    found.add(new ProcessFds(Long.parseLong(pid.getFileName().toString()), comm(pid), open, limit));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The soft limit from the "Max open files" line of /proc/PID/limits; -1 when unlimited or unreadable. */
+    static long softOpenFilesLimit(Path pid) {
+        try {
+            for (String line : readProcFile(pid.resolve("limits")).lines().toList()) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[0].equals("unlimited") ? -1 : Long.parseLong(f[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or its limits are not ours to read
+        }
+        return -1;
     }
 
     private static void scanFds(Path pid, List<DeletedFile> found) {
@@ -115,9 +158,19 @@ final class LocalHost implements HostReader {
 
     private static String comm(Path pid) {
         try {
-            return Files.readString(pid.resolve("comm"), StandardCharsets.UTF_8).strip();
+            return readProcFile(pid.resolve("comm")).strip();
         } catch (IOException e) {
             return "?";
+        }
+    }
+
+    /**
+     * Reads a /proc or /sys file to its end. Not Files.readString: these files report size 0, and for sysctl files
+     * such as /proc/sys/fs/file-nr the JDK's size-based read returns only the first byte(s).
+     */
+    static String readProcFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.awaitility.Awaitility;
 
 /**
  * A Linux host to break, reached two ways: {@code local:} or {@code ssh://} through a real OpenSSH server on
@@ -154,21 +152,25 @@ public final class HostLab implements Lab {
 
     /**
      * Starts a parent that forks {@code count} children and never waits for them: each child exits and stays a
-     * zombie until the parent ends. The handle kills the parent; init reaps the zombies it inherits.
+     * zombie until the parent ends. The parent is killed by heal(); init reaps the zombies it inherits.
      */
     public AutoCloseable zombies(int count) throws IOException {
-        // perl, not sh: a shell reaps finished background jobs between commands
-        String script = "for (1.." + count + ") { my $p = fork(); exit 0 if defined $p && $p == 0 } sleep 600";
-        Process parent = new ProcessBuilder("perl", "-e", script).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        AutoCloseable kill = () -> {
-            parent.destroyForcibly();
-            parent.waitFor();
-        };
-        held.add(kill);
-        Awaitility.await(count + " zombie children of pid " + parent.pid()).atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100)).until(() -> zombieChildren(parent.pid()) >= count);
-        return kill;
+        return held(ProcessFaults.zombies(count));
+    }
+
+    /** A process with a soft open-files limit of 64 holding {@code open} descriptors, until heal(). */
+    public AutoCloseable openFiles(int open) throws IOException {
+        return held(ProcessFaults.openFiles(open));
+    }
+
+    /** Processes OOM-killed again and again in a 32 MiB memory cgroup of the lab's own, until heal(). */
+    public AutoCloseable oomKills() throws IOException {
+        return held(ProcessFaults.oomKills(dir));
+    }
+
+    private AutoCloseable held(AutoCloseable h) {
+        held.add(h);
+        return h;
     }
 
     /** Zombies whose parent is {@code pid}, read from /proc as the check does. */

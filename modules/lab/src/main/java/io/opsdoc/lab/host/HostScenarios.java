@@ -22,7 +22,8 @@ import java.util.Map;
  */
 public final class HostScenarios implements ScenarioSet<HostLab> {
     /** Every host check: the transport scenarios run them all, since every one of them can meet a refused key. */
-    static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-zombies");
+    static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
+            "linux-fd-usage", "linux-zombies");
     private static final long MIB = 1024 * 1024;
 
     @Override
@@ -78,7 +79,24 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                         .healthy().metrics("zombie_processes").build(),
                 host("zombies", "a parent forked 30 children and never waits for them").checks("linux-zombies")
                         .holds(lab -> lab.zombies(30))
-                        .expect(code("ZOMBIES_PRESENT").severity(WARNING).says("(perl): 30 zombie(s)").positive("zombies")).build()));
+                        .expect(code("ZOMBIES_PRESENT").severity(WARNING).says("(perl): 30 zombie(s)").positive("zombies")).build(),
+                host("load-read", "load and CPUs read over the transport; thresholds above anything this shared "
+                        + "machine reaches (LOAD_HIGH and LOAD_RISING are decided on recorded facts)").checks("linux-load")
+                        .param("per-cpu-warning", "1000").param("per-cpu-critical", "2000").healthy()
+                        .metrics("load5_per_cpu", "cpus_online").build(),
+                host("memory-healthy", "memory read by MemAvailable; no OOM kill (earlier ones since boot are INFO)")
+                        .checks("linux-memory").healthy().metrics("memory_used_percent", "oom_kills_total").build(),
+                host("oom-kills", "a process in a 32 MiB memory cgroup allocates 200 MB, again and again")
+                        .checks("linux-memory").param("window", "3s").holds(HostLab::oomKills)
+                        .expect(code("OOM_KILLS").severity(WARNING).positive("oom_kills_in_window").says("OOM killer"))
+                        .build(),
+                host("fd-healthy", "file handles far from fs.file-max, no process near its limit")
+                        .checks("linux-fd-usage").healthy().metrics("file_handles_allocated", "file_handles_max").build(),
+                host("process-fd-high", "a process with ulimit -n 64 holds 52 files open")
+                        .checks("linux-fd-usage").holds(lab -> lab.openFiles(52))
+                        .expect(code("PROCESS_FD_HIGH").severity(WARNING).evidence("soft_limit", 64)
+                                .evidence("open", 52).says("(sleep)", "Too many open files"))
+                        .absent("SYSTEM_FD_HIGH").onlyOn(HostLab.LOCAL).build()));
         all.add(transport("ssh-host-key-changed", "the host's key is not the one pinned in known_hosts",
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,
@@ -88,7 +106,17 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
 
     @Override
     public Map<String, String> recordedFactsOnly() {
-        return new LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
+        String load = "raising the load average of this shared 2-CPU machine by several per CPU takes minutes of busy "
+                + "processes (it is a 1-, 5- and 15-minute average) and would slow every other test; decided on recorded "
+                + "/proc/loadavg in LinuxHostRecordedFactsTest";
+        m.put("linux-load#LOAD_HIGH", load);
+        m.put("linux-load#LOAD_RISING", load);
+        m.put("linux-memory#MEMORY_HIGH", "MemAvailable is host-wide: only filling this shared machine's RAM would "
+                + "lower it (a cgroup limit does not); decided on recorded /proc/meminfo");
+        m.put("linux-fd-usage#SYSTEM_FD_HIGH", "reaching 70% of fs.file-max (millions here) means exhausting file "
+                + "handles for every process, or lowering a host-wide sysctl; decided on recorded /proc/sys/fs/file-nr");
+        return m;
     }
 
     private static Scenario.Builder<HostLab> host(String id, String story) {

@@ -126,6 +126,19 @@ class LinuxDiskRecordedFactsTest {
     }
 
     @Test
+    void factsRoundTripThroughJsonForCaptureAndReplay() throws Exception {
+        var mapper = io.opsdoc.core.Json.mapper();
+        DiskFacts disk = disk(List.of(new HostReader.DeletedFile(1, "x", "3", "/var/lib/mysql/a", 5)), List.of("/var"));
+        assertThat(mapper.treeToValue(mapper.valueToTree(disk), DiskFacts.class)).isEqualTo(disk);
+        FdFacts fd = new FdFacts("1 0 2", List.of(new HostReader.ProcessFds(1, "init", 10, 1024)));
+        assertThat(mapper.treeToValue(mapper.valueToTree(fd), FdFacts.class)).isEqualTo(fd);
+        MemoryFacts mem = new MemoryFacts(Map.of("MemTotal", 1L), 0L, 1L, 3.0, 10.5);
+        assertThat(mapper.treeToValue(mapper.valueToTree(mem), MemoryFacts.class)).isEqualTo(mem);
+        ZombieFacts z = LinuxZombies.of("5 (a b) Z 1 0 0\n1 (init) S 0 0 0\n");
+        assertThat(mapper.treeToValue(mapper.valueToTree(z), ZombieFacts.class)).isEqualTo(z);
+    }
+
+    @Test
     void dfWithoutItsTableIsAProbeFailureNotAnEmptyHost() {
         assertThatThrownBy(() -> Mounts.parseDf("df: /x: No such file or directory\n")).isInstanceOf(ProbeException.class)
                 .hasMessageContaining("df printed no table");

@@ -89,6 +89,20 @@ class LinuxHostRecordedFactsTest {
     }
 
     @Test
+    void swapInUseWarnsAndSwapInsDuringTheWindowAreActiveSwapping() {
+        // a 2 GiB swap partition, 1.8 GiB used; pswpin 1200 -> 1950 during 10 s
+        SwapFacts facts = new SwapFacts(2097148, 209712, 1200, 5000, 1950L, 5400L, 10.0);
+        List<Finding> f = evaluate(new LinuxSwap(), facts, Map.of("window", "10s"));
+        assertThat(f).extracting(Finding::code).containsExactly("SWAP_HIGH", "SWAPPING_ACTIVE");
+        assertThat(f.get(1).evidence()).containsEntry("pswpin_delta", 750L).containsEntry("pswpout_delta", 400L);
+        // swap in use but nothing read back: only the fill level speaks
+        assertThat(evaluate(new LinuxSwap(), new SwapFacts(2097148, 209712, 1200, 5000, 1200L, 5000L, 10.0),
+                Map.of("window", "10s"))).extracting(Finding::code).containsExactly("SWAP_HIGH");
+        // no swap at all (this machine, most Kubernetes nodes): nothing to say
+        assertThat(evaluate(new LinuxSwap(), new SwapFacts(0, 0, 0, 0, null, null, 0), Map.of())).isEmpty();
+    }
+
+    @Test
     void fileHandlesAgainstFileMaxAndProcessesAgainstTheirSoftLimit() {
         // /proc/sys/fs/file-nr: allocated, unused (always 0 since 2.6), max
         FdFacts facts = new FdFacts("95000\t0\t100000", List.of(

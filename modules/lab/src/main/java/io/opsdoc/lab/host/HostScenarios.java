@@ -23,7 +23,7 @@ import java.util.Map;
 public final class HostScenarios implements ScenarioSet<HostLab> {
     /** Every host check: the transport scenarios run them all, since every one of them can meet a refused key. */
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
-            "linux-fd-usage", "linux-zombies");
+            "linux-swap", "linux-fd-usage", "linux-zombies");
     private static final long MIB = 1024 * 1024;
 
     @Override
@@ -90,6 +90,10 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                         .checks("linux-memory").param("window", "3s").holds(HostLab::oomKills)
                         .expect(code("OOM_KILLS").severity(WARNING).positive("oom_kills_in_window").says("OOM killer"))
                         .build(),
+                host("swap-read", "swap and its page counters read over the transport for a 1 s window (this "
+                        + "machine has no swap: SWAP_HIGH and SWAPPING_ACTIVE are decided on recorded facts)")
+                        .checks("linux-swap").param("window", "1s").healthy()
+                        .metrics("swap_total_bytes", "swap_in_pages_per_second").build(),
                 host("fd-healthy", "file handles far from fs.file-max, no process near its limit")
                         .checks("linux-fd-usage").healthy().metrics("file_handles_allocated", "file_handles_max").build(),
                 host("process-fd-high", "a process with ulimit -n 64 holds 52 files open")
@@ -114,6 +118,10 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
         m.put("linux-load#LOAD_RISING", load);
         m.put("linux-memory#MEMORY_HIGH", "MemAvailable is host-wide: only filling this shared machine's RAM would "
                 + "lower it (a cgroup limit does not); decided on recorded /proc/meminfo");
+        String swap = "this machine has no swap, and adding a swap file would need swapon on the shared host; "
+                + "decided on recorded /proc/meminfo and /proc/vmstat";
+        m.put("linux-swap#SWAP_HIGH", swap);
+        m.put("linux-swap#SWAPPING_ACTIVE", swap);
         m.put("linux-fd-usage#SYSTEM_FD_HIGH", "reaching 70% of fs.file-max (millions here) means exhausting file "
                 + "handles for every process, or lowering a host-wide sysctl; decided on recorded /proc/sys/fs/file-nr");
         return m;

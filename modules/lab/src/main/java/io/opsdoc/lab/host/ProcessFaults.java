@@ -11,15 +11,34 @@ import org.awaitility.Awaitility;
  * the OOM killer ends over and over inside a 32 MiB memory cgroup. Each returns a handle that ends what it started.
  */
 final class ProcessFaults {
-    private static final Path MEMORY_CGROUP = Path.of("/sys/fs/cgroup/memory");
+    /** cgroup v1's memory hierarchy (this machine: hybrid v1+v2); on a pure v2 host the unified root is used. */
+    private static final Path MEMORY_V1 = Path.of("/sys/fs/cgroup/memory");
+    private static final Path UNIFIED = Path.of("/sys/fs/cgroup");
+    private static final long LIMIT = 32L * 1024 * 1024;
 
     private ProcessFaults() {
     }
 
-    /** Null when the OOM fault can run here, else why not. */
-    static String oomUnavailable() {
-        return Files.isWritable(MEMORY_CGROUP.resolve("cgroup.procs")) ? null
-                : "no writable cgroup v1 memory controller at " + MEMORY_CGROUP;
+    /** A fresh memory cgroup limited to 32 MiB, v1 or v2, whichever this host has writable. */
+    private static Path memoryCgroup(String name) throws IOException {
+        if (Files.isWritable(MEMORY_V1.resolve("cgroup.procs"))) {
+            Path g = MEMORY_V1.resolve(name);
+            Files.createDirectories(g);
+            Files.writeString(g.resolve("memory.limit_in_bytes"), Long.toString(LIMIT));
+            return g;
+        }
+        Path controllers = UNIFIED.resolve("cgroup.subtree_control");
+        if (Files.isReadable(controllers) && Files.readString(controllers).contains("memory")) {
+            Path g = UNIFIED.resolve(name);
+            Files.createDirectories(g);
+            Files.writeString(g.resolve("memory.max"), Long.toString(LIMIT));
+            if (Files.exists(g.resolve("memory.swap.max"))) {
+                Files.writeString(g.resolve("memory.swap.max"), "0"); // killed, not swapped, on a host with swap
+            }
+            return g;
+        }
+        throw new IllegalStateException("no writable memory cgroup (neither " + MEMORY_V1
+                + " nor a cgroup v2 root with the memory controller enabled): the oom-kills scenario needs one");
     }
 
     static AutoCloseable zombies(int count) throws IOException {
@@ -54,9 +73,7 @@ final class ProcessFaults {
      * which the kernel counts in /proc/vmstat oom_kill. The handle stops the loop and removes the cgroup.
      */
     static AutoCloseable oomKills(Path labDir) throws IOException {
-        Path cgroup = MEMORY_CGROUP.resolve("opsdoc-host-lab-" + labDir.getFileName());
-        Files.createDirectories(cgroup);
-        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(32L * 1024 * 1024));
+        Path cgroup = memoryCgroup("opsdoc-host-lab-" + labDir.getFileName());
         Path victim = labDir.resolve("oom-victim.sh");
         Files.writeString(victim, "echo $$ > " + cgroup.resolve("cgroup.procs") + "\n"
                 + "exec perl -e '$x = q(x) x 200_000_000; sleep 1'\n");

@@ -25,6 +25,8 @@ final class HostGrants {
                                 + "kernel; with /proc mounted hidepid=1/2 the user sees only its own processes."),
                 new GrantSet("local:", List.of("# none: run opsdoc as any user; in a container mount the host's /proc "
                         + "read-only (-v /proc:/host/proc:ro) and use local:?proc=/host/proc"),
-                        checkId + " reads the same files as over SSH, directly."));
+                        checkId + " reads the same files as over SSH, directly. Only root sees other users' "
+                                + "/proc/PID/fd, which linux-disk (deleted open files) and linux-fd-usage (per-process "
+                                + "counts) read on local:; as another user they judge that user's processes only."));
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,10 +26,12 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
@@ -65,10 +69,13 @@ final class SshHost implements AutoCloseable {
             return false;
         }, target.knownHosts());
         verifier.setModifiedServerKeyAcceptor((s, addr, entry, expected, actual) -> {
-            verdict.set(new KeyVerdict("changed", describe(actual), describe(expected), lineOf(target.knownHosts(), entry)));
+            // a pinned key of another type is not a changed key (OpenSSH treats it as unknown for that type)
+            String kind = KeyUtils.getKeyType(expected).equals(KeyUtils.getKeyType(actual)) ? "changed" : "other-type";
+            verdict.set(new KeyVerdict(kind, describe(actual), describe(expected), lineOf(target.knownHosts(), entry)));
             return false;
         });
         client.setServerKeyVerifier(verifier);
+        preferPinnedKeyTypes(client, target);
         client.start();
         ClientSession session = null;
         try {
@@ -89,6 +96,31 @@ final class SshHost implements AutoCloseable {
             client.stop();
             throw translate(e, target, verdict.get(), keys.isEmpty());
         }
+    }
+
+    /**
+     * Like OpenSSH, asks the server first for the host key types known_hosts pins for this host, so that a host
+     * pinned by its RSA key is verified by that key even though ed25519 comes first by default.
+     */
+    private static void preferPinnedKeyTypes(SshClient client, HostTarget target) {
+        Set<String> pinned = new LinkedHashSet<>();
+        try {
+            if (Files.isReadable(target.knownHosts())) {
+                for (KnownHostEntry e : KnownHostEntry.readKnownHostEntries(target.knownHosts())) {
+                    if (e.getMarker() == null && e.getKeyEntry() != null && e.isHostMatch(target.host(), target.port())) {
+                        pinned.add(KeyUtils.getCanonicalKeyType(e.getKeyEntry().getKeyType()));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            return; // the verifier reads the file again and reports what is wrong with it
+        }
+        if (pinned.isEmpty()) {
+            return;
+        }
+        List<NamedFactory<Signature>> algorithms = new ArrayList<>(client.getSignatureFactories());
+        algorithms.sort(Comparator.comparingInt(f -> pinned.contains(KeyUtils.getCanonicalKeyType(f.getName())) ? 0 : 1));
+        client.setSignatureFactories(algorithms);
     }
 
     boolean isOpen() {
@@ -179,6 +211,14 @@ final class SshHost implements AutoCloseable {
             return new ProbeException(HostTransportCode.SSH_HOST_KEY_UNKNOWN.declaration(), "the host key of " + name
                     + " (" + verdict.offered() + ") is not in " + file + "; refused. Check the fingerprint with the "
                     + "host's admin, then add it: ssh-keyscan -p " + target.port() + " " + target.host() + " >> " + file);
+        }
+        if (verdict != null && verdict.kind().equals("other-type")) {
+            String type = verdict.offered().split(" ")[0];
+            return new ProbeException(HostTransportCode.SSH_HOST_KEY_UNKNOWN.declaration(), file
+                    + (verdict.line() > 0 ? " line " + verdict.line() : "") + " pins " + verdict.expected() + " for "
+                    + name + ", but the server offers only " + verdict.offered() + "; refused. Check that fingerprint "
+                    + "with the host's admin, then add it: ssh-keyscan -t " + type + " -p " + target.port() + " "
+                    + target.host() + " >> " + file);
         }
         if (verdict != null) {
             return new ProbeException(HostTransportCode.SSH_HOST_KEY_CHANGED.declaration(), "the host key of " + name

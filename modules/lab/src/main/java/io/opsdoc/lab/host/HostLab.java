@@ -206,6 +206,16 @@ public final class HostLab implements Lab {
         knownHosts = sshd.emptyKnownHosts();
     }
 
+    /** The check will find only the host's RSA key pinned, not the ed25519 key a client is offered by default. */
+    public void pinRsaKeyOnly() {
+        knownHosts = sshd.rsaOnlyKnownHosts();
+    }
+
+    /** The check will find only a key of a type this server does not have (ECDSA) pinned for it. */
+    public void pinOtherKeyType() {
+        knownHosts = sshd.otherTypeKnownHosts();
+    }
+
     @Override
     public synchronized void heal() {
         for (AutoCloseable h : held) {

@@ -105,6 +105,12 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,
                 "SSH_HOST_KEY_UNKNOWN", "ssh-keyscan"));
+        all.add(host("ssh-host-pinned-by-rsa", "known_hosts pins the host's RSA key only, as old known_hosts files do")
+                .checks("linux-zombies").breaks(HostLab::pinRsaKeyOnly).healthy().onlyOn(HostLab.SSH).build());
+        all.add(host("ssh-host-key-other-type", "known_hosts pins an ECDSA key; this server has ed25519 and RSA keys")
+                .checks("linux-zombies").breaks(HostLab::pinOtherKeyType).onlyOn(HostLab.SSH)
+                .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN).says("ecdsa-sha2-nistp256", "ssh-keyscan -t"))
+                .absent("SSH_HOST_KEY_CHANGED").build());
         return all;
     }
 

@@ -68,8 +68,12 @@ final class LabSshd implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Commands.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "opsdoc-lab-host", "-f", hostKey().toString());
+        Commands.run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", "opsdoc-lab-host-rsa", "-f",
+                rsaHostKey().toString());
         Commands.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "opsdoc-lab-other-host", "-f",
                 dir.resolve("other_hostkey").toString());
+        Commands.run("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-C", "opsdoc-lab-other-host-ecdsa", "-f",
+                dir.resolve("other_hostkey_ecdsa").toString());
         Commands.run("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "opsdoc-lab-user", "-f",
                 identity().toString());
         ensureUser();
@@ -81,10 +85,13 @@ final class LabSshd implements AutoCloseable {
             Files.writeString(knownHosts(), name + publicPart(Path.of(hostKey() + ".pub")) + "\n");
             Files.writeString(changedKnownHosts(), name + publicPart(dir.resolve("other_hostkey.pub")) + "\n");
             Files.writeString(emptyKnownHosts(), "");
+            Files.writeString(rsaOnlyKnownHosts(), name + publicPart(Path.of(rsaHostKey() + ".pub")) + "\n");
+            Files.writeString(otherTypeKnownHosts(), name + publicPart(dir.resolve("other_hostkey_ecdsa.pub")) + "\n");
             Files.writeString(config(), String.join("\n", List.of(
                     "ListenAddress 127.0.0.1",
                     "Port " + port,
                     "HostKey " + hostKey(),
+                    "HostKey " + rsaHostKey(),
                     "PidFile " + dir.resolve("sshd.pid"),
                     "AuthorizedKeysFile " + dir.resolve("authorized_keys") + "/%u",
                     // the lab directory sits under /tmp (mode 1777), which StrictModes rejects as a parent
@@ -171,6 +178,20 @@ final class LabSshd implements AutoCloseable {
 
     Path hostKey() {
         return dir.resolve("hostkey");
+    }
+
+    Path rsaHostKey() {
+        return dir.resolve("hostkey_rsa");
+    }
+
+    /** known_hosts that pins only the host's RSA key (the server also has, and by default would offer, ed25519). */
+    Path rsaOnlyKnownHosts() {
+        return dir.resolve("known_hosts.rsa");
+    }
+
+    /** known_hosts that pins only an ECDSA key, a type this server does not have. */
+    Path otherTypeKnownHosts() {
+        return dir.resolve("known_hosts.other-type");
     }
 
     Path config() {

@@ -2,6 +2,7 @@ package io.opsdoc.cli;
 
 import io.opsdoc.core.Capture;
 import io.opsdoc.core.Check;
+import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
@@ -73,10 +74,13 @@ final class CheckCommand implements Callable<Integer> {
         var writer = output.writer(parent.env);
         files.validate(output, parent.env);
         Optional<Secret> secret = password.resolve(target, parent.env, parent.err);
-        Runner runner = new Runner();
         List<Run> runs = new ArrayList<>();
-        for (Check<?> c : checks) {
-            runs.add(runner.run(c, target, params.get(c.id()), secret, deadline));
+        // several checks on one target share its client (one SSH session for all host checks of this run)
+        try (ClientPool clients = ClientPool.keeping(1, Duration.ofMinutes(10))) {
+            Runner runner = new Runner(clients);
+            for (Check<?> c : checks) {
+                runs.add(runner.run(c, target, params.get(c.id()), secret, deadline));
+            }
         }
         if (capture != null) {
             Capture.of(runs).write(capture);

@@ -4,6 +4,7 @@ import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
+import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
 import java.util.List;
@@ -16,6 +17,6 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new);
+                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new);
     }
 }

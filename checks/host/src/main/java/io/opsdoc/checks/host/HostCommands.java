@@ -1,0 +1,60 @@
+package io.opsdoc.checks.host;
+
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The fixed, read-only commands a host check may run, and nothing else: reading named files under /proc and /sys,
+ * {@code df -P -T} for blocks or inodes, and the stat line of every process. Over SSH they are the only strings
+ * sent; file names come from the check, never from the target, and paths from {@code --set mounts=} are quoted.
+ */
+final class HostCommands {
+    private static final Pattern READABLE = Pattern.compile("/(proc|sys)/[A-Za-z0-9_./-]+");
+
+    private HostCommands() {
+    }
+
+    static void requireReadable(String path) {
+        if (!READABLE.matcher(path).matches() || path.contains("..")) {
+            throw new IllegalArgumentException("not a /proc or /sys file a host check reads: " + path);
+        }
+    }
+
+    static List<String> dfArgv(boolean inodes) {
+        return List.of("df", "-P", "-T", inodes ? "-i" : "-k");
+    }
+
+    /** The shell line sent over SSH for {@link HostReader#read}. */
+    static String catLine(String path) {
+        requireReadable(path);
+        return "cat -- " + quote(path);
+    }
+
+    static String dfLine(boolean inodes, List<String> paths) {
+        StringBuilder s = new StringBuilder("LC_ALL=C ").append(String.join(" ", dfArgv(inodes)));
+        if (!paths.isEmpty()) {
+            s.append(" --");
+            paths.forEach(p -> s.append(' ').append(quote(p)));
+        }
+        return s.toString();
+    }
+
+    /** Every process's stat line; processes that end between the glob and the read are skipped silently. */
+    static final String PROCESS_STATS = "cat /proc/[0-9]*/stat 2>/dev/null; true";
+
+    /** POSIX single quotes: the only character that needs care inside them is the quote itself. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    static ProbeException failure(String command, String stderr) {
+        String first = stderr.lines().filter(l -> !l.isBlank()).findFirst().orElse("no message").strip();
+        if (first.contains("Permission denied")) {
+            return new ProbeException(ProbeErrors.PERMISSION_DENIED, command + ": " + first
+                    + " (opsdoc grants lists what the user must be able to read)");
+        }
+        return new ProbeException(ProbeErrors.PROBE_FAILED, command + ": " + first);
+    }
+}

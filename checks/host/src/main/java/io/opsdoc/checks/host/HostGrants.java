@@ -1,0 +1,32 @@
+package io.opsdoc.checks.host;
+
+import io.opsdoc.core.GrantSet;
+import java.util.List;
+
+/** What a host check needs on the host, the same shape for every host check: an ordinary user, no sudo. */
+final class HostGrants {
+    static final List<String> SCHEMES = List.of("local", "ssh");
+
+    private HostGrants() {
+    }
+
+    static List<GrantSet> grants(String checkId, String reads) {
+        return List.of(
+                new GrantSet("ssh:// (any Linux with OpenSSH)", List.of(
+                        "useradd --create-home --shell /bin/sh opsdoc      # an ordinary user: no sudo, no groups",
+                        "usermod -p '*' opsdoc                           # no password, key login only (not '!': sshd "
+                                + "refuses locked accounts when UsePAM is no)",
+                        "install -d -m 700 -o opsdoc -g opsdoc ~opsdoc/.ssh",
+                        "install -m 600 -o opsdoc -g opsdoc opsdoc_key.pub ~opsdoc/.ssh/authorized_keys",
+                        "# optional, in authorized_keys before the key: no-port-forwarding,no-agent-forwarding,"
+                                + "no-X11-forwarding,no-pty",
+                        "# opsdoc's side: ssh-keyscan -p PORT HOST >> ~/.ssh/known_hosts (after checking the fingerprint)"),
+                        checkId + " runs only fixed read-only commands: " + reads + ". World-readable on a stock "
+                                + "kernel; with /proc mounted hidepid=1/2 the user sees only its own processes."),
+                new GrantSet("local:", List.of("# none: run opsdoc as any user; in a container mount the host's /proc "
+                        + "read-only (-v /proc:/host/proc:ro) and use local:?proc=/host/proc"),
+                        checkId + " reads the same files as over SSH, directly. Only root sees other users' "
+                                + "/proc/PID/fd, which linux-disk (deleted open files) and linux-fd-usage (per-process "
+                                + "counts) read on local:; as another user they judge that user's processes only."));
+    }
+}

@@ -1,0 +1,42 @@
+package io.opsdoc.checks.host;
+
+import java.util.List;
+
+/**
+ * The facts a Linux host gives, the same way for {@code local:} and {@code ssh://}: a check's collect calls only
+ * these, so it is identical for both transports. Every call is read-only and bounded by the check's deadline.
+ */
+interface HostReader {
+
+    /** One file under /proc or /sys, e.g. {@code /proc/loadavg} (read from the configured proc root locally). */
+    String read(String path) throws Exception;
+
+    /**
+     * {@code df -P -T} in 1K blocks ({@code inodes} false) or inodes (true), for the file systems holding
+     * {@code paths}, or every mounted file system when {@code paths} is empty. Output in the C locale.
+     */
+    String df(boolean inodes, List<String> paths) throws Exception;
+
+    /** The {@code /proc/[pid]/stat} line of every process, one per line (processes that end meanwhile are skipped). */
+    String processStats() throws Exception;
+
+    /**
+     * Files deleted but still held open, from {@code /proc/[pid]/fd}; null when this transport cannot see them
+     * (over SSH an unprivileged user sees only its own processes, so it does not look).
+     */
+    List<DeletedFile> deletedOpenFiles() throws Exception;
+
+    /**
+     * Processes holding at least half of their soft open-files limit ({@code /proc/[pid]/fd} against
+     * {@code /proc/[pid]/limits}); null when this transport cannot see other users' processes (SSH).
+     */
+    List<ProcessFds> busyProcessFds() throws Exception;
+
+    /** Open descriptors of one process and its soft "Max open files" limit (-1 when unlimited). */
+    public record ProcessFds(long pid, String command, long open, long softLimit) {
+    }
+
+    /** A file that was deleted while a process still holds it: its space is freed only when the last fd closes. */
+    public record DeletedFile(long pid, String command, String fd, String path, long bytes) {
+    }
+}

@@ -1,0 +1,217 @@
+package io.opsdoc.checks.host;
+
+import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code local:}: reads /proc and /sys directly (from {@code ?proc=} when the host's /proc is mounted elsewhere, as
+ * in a container) and runs {@code df} without a shell.
+ */
+final class LocalHost implements HostReader {
+    private final CheckContext context;
+    private final Path proc;
+
+    LocalHost(CheckContext context, HostTarget target) {
+        this.context = context;
+        this.proc = Path.of(target.procRoot());
+    }
+
+    @Override
+    public String read(String path) throws Exception {
+        HostCommands.requireReadable(path);
+        Path file = path.startsWith("/proc/") ? proc.resolve(path.substring("/proc/".length())) : Path.of(path);
+        try {
+            return readProcFile(file);
+        } catch (NoSuchFileException e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, file + " does not exist on this host (is /proc mounted "
+                    + "there? in a container, mount the host's /proc and use local:?proc=/host/proc)");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, "cannot read " + file + ": permission denied");
+        }
+    }
+
+    @Override
+    public String df(boolean inodes, List<String> paths) throws Exception {
+        List<String> argv = new ArrayList<>(HostCommands.dfArgv(inodes));
+        if (!paths.isEmpty()) {
+            argv.add("--");
+            argv.addAll(paths);
+        }
+        return run(argv, !paths.isEmpty());
+    }
+
+    @Override
+    public String processStats() throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path pid : pids) {
+                try {
+                    all.append(readProcFile(pid.resolve("stat")).strip()).append('\n');
+                } catch (IOException e) {
+                    // the process ended between the listing and the read
+                }
+            }
+        }
+        return all.toString();
+    }
+
+    @Override
+    public List<DeletedFile> deletedOpenFiles() throws Exception {
+        List<DeletedFile> found = new ArrayList<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path pid : pids) {
+                if (context.remaining().toMillis() < 50) {
+                    break;
+                }
+                scanFds(pid, found);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<ProcessFds> busyProcessFds() throws Exception {
+        List<ProcessFds> found = new ArrayList<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path pid : pids) {
+                if (context.remaining().toMillis() < 50) {
+                    break;
+                }
+                long limit = softOpenFilesLimit(pid);
+                if (limit <= 0) {
+                    continue;
+                }
+                long open = 0;
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {
+                    for (Path ignored : fds) {
+                        open++;
+                    }
+                } catch (IOException e) {
+                    continue;
+                }
+                if (open * 2 >= limit) {
+                    found.add(new ProcessFds(Long.parseLong(pid.getFileName().toString()), comm(pid), open, limit));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The soft limit from the "Max open files" line of /proc/PID/limits; -1 when unlimited or unreadable. */
+    static long softOpenFilesLimit(Path pid) {
+        try {
+            for (String line : readProcFile(pid.resolve("limits")).lines().toList()) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[0].equals("unlimited") ? -1 : Long.parseLong(f[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or its limits are not ours to read
+        }
+        return -1;
+    }
+
+    private static void scanFds(Path pid, List<DeletedFile> found) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {
+            String command = null;
+            for (Path fd : fds) {
+                String link;
+                try {
+                    link = Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    continue;
+                }
+                // memfd and shared-memory segments are anonymous by design, not a leak of disk space
+                if (!link.endsWith(" (deleted)") || !link.startsWith("/") || link.startsWith("/memfd:")
+                        || link.startsWith("/dev/")) {
+                    continue;
+                }
+                long bytes;
+                try {
+                    bytes = Files.size(fd);
+                } catch (IOException e) {
+                    continue;
+                }
+                if (command == null) {
+                    command = comm(pid);
+                }
+                found.add(new DeletedFile(Long.parseLong(pid.getFileName().toString()), command,
+                        fd.getFileName().toString(), link.substring(0, link.length() - " (deleted)".length()), bytes));
+            }
+        } catch (IOException e) {
+            // a process that ended, or one whose fds we may not list: nothing to count
+        }
+    }
+
+    private static String comm(Path pid) {
+        try {
+            return readProcFile(pid.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Reads a /proc or /sys file to its end. Not Files.readString: these files report size 0, and for sysctl files
+     * such as /proc/sys/fs/file-nr the JDK's size-based read returns only the first byte(s).
+     */
+    static String readProcFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static boolean isPid(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs a fixed command without a shell, in the C locale, killed at the deadline. */
+    private String run(List<String> argv, boolean failOnError) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        if (!p.waitFor(context.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new ProbeException(ProbeErrors.TIMEOUT, String.join(" ", argv) + " did not finish before the deadline "
+                    + "(a hung network file system makes df block)");
+        }
+        String stdout = out.get(1, TimeUnit.SECONDS);
+        String stderr = err.get(1, TimeUnit.SECONDS);
+        if (p.exitValue() != 0 && (failOnError || stdout.lines().count() < 2)) {
+            throw HostCommands.failure(String.join(" ", argv), stderr);
+        }
+        return stdout;
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

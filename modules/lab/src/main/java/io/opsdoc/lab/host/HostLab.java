@@ -1,0 +1,254 @@
+package io.opsdoc.lab.host;
+
+import io.opsdoc.lab.scenario.Lab;
+import io.opsdoc.lab.support.LabFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Linux host to break, reached two ways: {@code local:} or {@code ssh://} through a real OpenSSH server on
+ * loopback (variant "ssh"). Both look at this same machine, so one set of faults serves both: a 10 MiB tmpfs with
+ * 200 inodes to fill or make read-only, a deleted file held open, a parent that never reaps its children. Every
+ * fault stays inside the lab's directory, its own processes and the test user; {@link #heal()} undoes it.
+ */
+public final class HostLab implements Lab {
+    public static final String LOCAL = "local";
+    public static final String SSH = "ssh";
+    private static final Map<String, HostLab> SHARED = new ConcurrentHashMap<>();
+
+    private final String variant;
+    private final Path dir;
+    private final Tmpfs tmpfs;
+    private final LabSshd sshd;
+    private final List<AutoCloseable> held = new ArrayList<>();
+    private Path knownHosts;
+
+    private HostLab(String variant, Path dir, Tmpfs tmpfs, LabSshd sshd) {
+        this.variant = variant;
+        this.dir = dir;
+        this.tmpfs = tmpfs;
+        this.sshd = sshd;
+        this.knownHosts = sshd == null ? null : sshd.knownHosts();
+    }
+
+    /** Null when the variant can run here, else why not. */
+    public static String unavailable(String variant) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "the host lab mounts a tmpfs: it needs root (CAP_SYS_ADMIN)";
+        }
+        return SSH.equals(variant) ? LabSshd.unavailable() : null;
+    }
+
+    public static HostLab start(String variant) {
+        Path dir = LabFiles.tempDir("opsdoc-host-lab-");
+        Tmpfs tmpfs = new Tmpfs(dir.resolve("fs"));
+        LabSshd sshd = null;
+        try {
+            // the ssh user runs df on the tmpfs: every directory above it must be searchable
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            tmpfs.mount();
+            if (SSH.equals(variant)) {
+                sshd = LabSshd.start(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (sshd != null) {
+                sshd.close();
+            }
+            tmpfs.close();
+            LabFiles.deleteRecursively(dir);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        HostLab lab = new HostLab(variant, dir, tmpfs, sshd);
+        // a test JVM killed mid-scenario must not leave a mount or an sshd behind
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "host-lab-cleanup"));
+        return lab;
+    }
+
+    public static HostLab shared(String variant) {
+        return SHARED.computeIfAbsent(variant, HostLab::start);
+    }
+
+    public String variant() {
+        return variant;
+    }
+
+    /** The target the checks run on: {@code local:} or the lab's sshd as the test user with its key. */
+    public String target() {
+        if (sshd == null) {
+            return "local:";
+        }
+        return "ssh://" + LabSshd.USER + "@127.0.0.1:" + sshd.port() + "?identity=" + encode(sshd.identity())
+                + "&known-hosts=" + encode(knownHosts);
+    }
+
+    /** The key's passphrase (the check's password) over SSH; none locally. */
+    public String passphrase() {
+        return sshd == null ? null : sshd.passphrase();
+    }
+
+    /** The lab's tmpfs: what {@code --set mounts=} names so that the disk checks look at it alone. */
+    public String fileSystem() {
+        return tmpfs.path().toString();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public int sshPort() {
+        return sshd == null ? -1 : sshd.port();
+    }
+
+    public Path identity() {
+        return sshd == null ? null : sshd.identity();
+    }
+
+    public Path knownHostsFile() {
+        return sshd == null ? null : sshd.knownHosts();
+    }
+
+    private static String encode(Path p) {
+        return URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
+    }
+
+    // ---- faults ----
+
+    /** Fills the tmpfs to {@code percent} of its size. */
+    public void fillDisk(double percent) {
+        tmpfs.fillTo(percent);
+    }
+
+    /** Uses {@code percent} of the tmpfs's inodes with empty files. */
+    public void useInodes(double percent) {
+        tmpfs.useInodes(percent);
+    }
+
+    /** Remounts the tmpfs read-only, as the kernel does to a file system after errors. */
+    public void remountReadOnly() {
+        tmpfs.readOnly(true);
+    }
+
+    /**
+     * Writes {@code bytes} to a file on the tmpfs, opens it, deletes it and keeps it open until the returned handle
+     * is closed: the space stays used though no file name shows it (what a log rotated by rm does to a daemon).
+     */
+    public AutoCloseable holdDeletedFile(long bytes) throws IOException {
+        Path file = tmpfs.path().resolve("rotated.log");
+        Tmpfs.write(file, bytes);
+        InputStream open = Files.newInputStream(file);
+        Files.delete(file);
+        return open;
+    }
+
+    /**
+     * Starts a parent that forks {@code count} children and never waits for them: each child exits and stays a
+     * zombie until the parent ends. The parent is killed by heal(); init reaps the zombies it inherits.
+     */
+    public AutoCloseable zombies(int count) throws IOException {
+        return held(ProcessFaults.zombies(count));
+    }
+
+    /** A process with a soft open-files limit of 64 holding {@code open} descriptors, until heal(). */
+    public AutoCloseable openFiles(int open) throws IOException {
+        return held(ProcessFaults.openFiles(open));
+    }
+
+    /** Processes OOM-killed again and again in a 32 MiB memory cgroup of the lab's own, until heal(). */
+    public AutoCloseable oomKills() throws IOException {
+        return held(ProcessFaults.oomKills(dir));
+    }
+
+    private AutoCloseable held(AutoCloseable h) {
+        held.add(h);
+        return h;
+    }
+
+    /** Zombies whose parent is {@code pid}, read from /proc as the check does. */
+    static int zombieChildren(long pid) throws IOException {
+        int n = 0;
+        try (var entries = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : entries) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(p.resolve("stat"));
+                } catch (IOException e) {
+                    continue;
+                }
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (after[0].equals("Z") && Long.parseLong(after[1]) == pid) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The check will find another key pinned for this host and port in known_hosts. */
+    public void changeHostKey() {
+        knownHosts = sshd.changedKnownHosts();
+    }
+
+    /** The check will find no key for this host and port in known_hosts. */
+    public void forgetHostKey() {
+        knownHosts = sshd.emptyKnownHosts();
+    }
+
+    /** The check will find only the host's RSA key pinned, not the ed25519 key a client is offered by default. */
+    public void pinRsaKeyOnly() {
+        knownHosts = sshd.rsaOnlyKnownHosts();
+    }
+
+    /** The check will find only a key of a type this server does not have (ECDSA) pinned for it. */
+    public void pinOtherKeyType() {
+        knownHosts = sshd.otherTypeKnownHosts();
+    }
+
+    @Override
+    public synchronized void heal() {
+        for (AutoCloseable h : held) {
+            try {
+                h.close();
+            } catch (Exception e) {
+                // the next step of healing still runs
+            }
+        }
+        held.clear();
+        tmpfs.clear();
+        if (sshd != null) {
+            knownHosts = sshd.knownHosts();
+        }
+    }
+
+    @Override
+    public String where() {
+        return sshd == null ? "local:, tmpfs " + tmpfs.path()
+                : "sshd 127.0.0.1:" + sshd.port() + " (user " + LabSshd.USER + "), tmpfs " + tmpfs.path();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            heal();
+        } catch (RuntimeException e) {
+            // closing goes on: unmount and stop sshd whatever state the file system is in
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+        tmpfs.close();
+        LabFiles.deleteRecursively(dir);
+    }
+}

@@ -87,7 +87,7 @@ final class CheckIndex {
             for (Entry e : list) {
                 b.append("### `").append(e.check().id()).append("`\n\n").append(e.check().title()).append("\n\n");
                 b.append("- targets: ").append(String.join(", ", e.check().targetSchemes().stream()
-                        .map(s -> "`" + s + "://`").toList())).append('\n');
+                        .map(s -> "`" + io.opsdoc.core.Target.schemePrefix(s) + "`").toList())).append('\n');
                 b.append("- check: [").append(e.source()).append("](../").append(e.source()).append(")\n");
                 for (String n : e.notes()) {
                     b.append("- note: [").append(n).append("](../").append(n).append(") (zh: ")

@@ -116,16 +116,18 @@ final class LabCommand implements Callable<Integer> {
     }
 
     private <L extends Lab> void runSet(ScenarioSet<L> set, PrintStream out, TextReportWriter writer) {
-        List<Scenario<L>> scenarios = set.scenarios().stream().filter(s -> only.isEmpty() || only.contains(s.id()))
-                .toList();
-        if (scenarios.isEmpty()) {
-            return;
-        }
         LabVariant<L> variant = set.variants().stream().filter(v -> v.unavailable().get() == null).findFirst()
                 .orElse(null);
         if (variant == null) {
-            out.printf("%s: skipped, no variant can run here: %s%n%n", set.system(),
-                    set.variants().get(0).unavailable().get());
+            if (set.scenarios().stream().anyMatch(s -> only.isEmpty() || only.contains(s.id()))) {
+                out.printf("%s: skipped, no variant can run here: %s%n%n", set.system(),
+                        set.variants().get(0).unavailable().get());
+            }
+            return;
+        }
+        List<Scenario<L>> scenarios = set.scenarios().stream().filter(s -> only.isEmpty() || only.contains(s.id()))
+                .filter(s -> s.runsOn(variant.name())).toList();
+        if (scenarios.isEmpty()) {
             return;
         }
         out.println("Starting " + set.description() + "...");
@@ -136,9 +138,6 @@ final class LabCommand implements Callable<Integer> {
             int i = 0;
             for (Scenario<L> s : scenarios) {
                 i++;
-                if (!s.runsOn(variant.name())) {
-                    continue;
-                }
                 total++;
                 out.printf("[%s %2d/%d] %s: %s%n", set.system(), i, scenarios.size(), s.id(), s.story());
                 ScenarioResult r;

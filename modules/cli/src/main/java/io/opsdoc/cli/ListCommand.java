@@ -51,7 +51,7 @@ final class ListCommand implements Runnable {
             if (!only.isEmpty() && !only.contains(c.id())) {
                 continue;
             }
-            out.println(c.id() + "  (" + String.join(" ", c.targetSchemes().stream().map(s -> s + "://").toList()) + ")  "
+            out.println(c.id() + "  (" + String.join(" ", c.targetSchemes().stream().map(io.opsdoc.core.Target::schemePrefix).toList()) + ")  "
                     + c.title());
             for (ParameterSpec p : c.parameters()) {
                 out.println("    --set " + p.name() + "=" + p.defaultValue() + "  " + p.description());

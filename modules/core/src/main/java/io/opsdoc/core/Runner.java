@@ -42,8 +42,8 @@ public final class Runner {
     public static void requireScheme(Check<?> check, Target target) {
         if (!check.targetSchemes().contains(target.scheme())) {
             throw new UsageException("check " + check.id() + " runs on "
-                    + String.join(" or ", check.targetSchemes().stream().map(s -> s + "://").toList()) + " targets, not "
-                    + target.scheme() + "://");
+                    + String.join(" or ", check.targetSchemes().stream().map(Target::schemePrefix).toList()) + " targets, not "
+                    + Target.schemePrefix(target.scheme()));
         }
     }
 

@@ -224,6 +224,11 @@ public final class Target {
         return rawQuery;
     }
 
+    /** How a scheme is written at the start of a target: {@code mysql://}, but {@code local:} (it names no host). */
+    public static String schemePrefix(String scheme) {
+        return "local".equals(scheme) ? "local:" : scheme + "://";
+    }
+
     /** The URI as it may be shown anywhere: never carries a password. */
     public String display() {
         StringBuilder b = new StringBuilder(scheme).append(':');

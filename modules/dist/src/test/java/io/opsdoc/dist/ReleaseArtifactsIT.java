@@ -57,7 +57,7 @@ class ReleaseArtifactsIT {
 
     @Test
     void labArchiveOnlyAddsLab() throws IOException {
-        Map<String, TarArchiveEntry> entries = list(TARGET.resolve("opsdoc-lab-" + VERSION + ".tar.gz"));
+        Map<String, TarArchiveEntry> entries = list(TARGET.resolve("opsdoc-lab-" + VERSION + ".tar"));
         assertThat(entries.keySet()).allMatch(n -> n.startsWith("opsdoc-" + VERSION + "/lab/"));
         assertThat(entries.keySet()).anyMatch(n -> n.endsWith("/opsdoc-lab-" + VERSION + ".jar"));
     }

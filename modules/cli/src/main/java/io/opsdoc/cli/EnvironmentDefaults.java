@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code --help} shows the value that will really be used.
  *
  * <ul>
- *   <li>{@code --timeout}: {@code OPSDOC_TIMEOUT}</li>
+ *   <li>{@code --timeout} of {@code check}: {@code OPSDOC_TIMEOUT}</li>
  *   <li>{@code --config} of {@code gate} and {@code serve}: {@code OPSDOC_CONFIG}, else the first of
  *   {@code ./opsdoc.yaml}, {@code $XDG_CONFIG_HOME/opsdoc/opsdoc.yaml} ({@code ~/.config} when unset) and
  *   {@code /etc/opsdoc/opsdoc.yaml} that exists. Other commands read a config only when asked to: {@code rules lint}
@@ -39,7 +39,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
         }
         String command = arg.command() == null ? "" : arg.command().name();
         return switch (option.longestName()) {
-            case "--timeout" -> nonEmpty(env.get("OPSDOC_TIMEOUT"));
+            // not for gate: there the config file's defaults.timeout is the more specific choice
+            case "--timeout" -> command.equals("check") ? nonEmpty(env.get("OPSDOC_TIMEOUT")) : null;
             case "--config" -> CONFIG_SEARCHING.contains(command) ? configFile() : null;
             default -> null;
         };

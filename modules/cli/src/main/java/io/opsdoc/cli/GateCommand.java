@@ -33,6 +33,10 @@ final class GateCommand implements Callable<Integer> {
             description = "the config file (default: OPSDOC_CONFIG, else ./opsdoc.yaml, $XDG_CONFIG_HOME/opsdoc/opsdoc.yaml, /etc/opsdoc/opsdoc.yaml)")
     Path config;
 
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION",
+            description = "deadline of each check run, instead of the config's defaults.timeout (a target's own timeout still wins)")
+    String timeout;
+
     @Option(names = "--tag", paramLabel = "TAG", description = "only targets carrying this tag (repeatable: all must match)")
     List<String> tags = List.of();
 
@@ -59,6 +63,11 @@ final class GateCommand implements Callable<Integer> {
         files.validate(output, parent.env);
         CheckRegistry registry = CheckRegistry.load();
         OpsdocConfig cfg = ConfigLoader.load(config, registry);
+        if (timeout != null) {
+            // -t is what a Nagios/Icinga service definition sets: it replaces the file's default, not per-target choices
+            cfg = new OpsdocConfig(cfg.source(), CheckCommand.deadline(timeout), cfg.concurrency(), cfg.perTarget(), cfg.targets(),
+                    cfg.waivers(), cfg.alerts(), cfg.forward(), cfg.warnings());
+        }
         output.locateTargetsIn(config, cfg.targets().keySet());
         var writer = output.writer(parent.env);
         cfg.warnings().forEach(w -> parent.err.println("opsdoc: warning: " + w));

@@ -41,6 +41,19 @@ class ConventionsTest {
     }
 
     @Test
+    void gateTakesTheNagiosTimeoutOption() throws Exception {
+        try (SilentTcpServer silent = SilentTcpServer.start()) {
+            Path cfg = Files.writeString(tmp.resolve("g.yaml"), "version: 1\ndefaults: {timeout: 60s}\ntargets:\n  db:\n"
+                    + "    uri: mysql://monitor@127.0.0.1:" + silent.port() + "\n    checks: [mysql-replication]\n");
+            Cli g = Cli.run("gate", "-c", cfg.toString(), "-t", "1s", "--format", "nagios");
+            assertThat(g.exit()).isEqualTo(3);
+            assertThat(g.out()).contains("TIMEOUT");
+            assertThat(g.millis()).isLessThan(10_000);
+        }
+        assertThat(Cli.run("gate", "-c", "../../docs/examples/opsdoc.yaml", "-t", "never").exit()).isEqualTo(64);
+    }
+
+    @Test
     void quietPrintsNothingButKeepsTheExitCodeAndReportFiles() throws Exception {
         Path json = tmp.resolve("r.json");
         Cli q = Cli.run("check", "mysql-replication", "mysql://monitor@127.0.0.1:" + Ports.closedPort(), "-q",

@@ -17,6 +17,11 @@ if [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ]; then
   echo "make-root: $out is up to date"
   exit 0
 fi
+if [ ! -x "$jdk/bin/jlink" ] || [ ! -d "$jdk/jmods" ]; then
+  echo "make-root: $jdk has no jlink or no jmods/: the image needs a full JDK 17 (Debian: openjdk-17-jdk-headless);" \
+       "or build without release artifacts: ./mvnw package -Ddist.skip=true" >&2
+  exit 1
+fi
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/tmp" "$out/etc"
 "$jdk/bin/jlink" --add-modules "$modules" --output "$out/opt/java" --strip-debug --no-header-files --no-man-pages

@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # the peer: the smallest picocli program, compiled here so nothing of opsdoc is on its class path
-picocli=$(ls "$dist"/lib/picocli-*.jar)
+picocli=$(ls "$dist"/lib/picocli-[0-9]*.jar)   # not picocli-codegen-*.jar (gen-manpage)
 cat > "$work/Hello.java" <<'JAVA'
 import picocli.CommandLine;
 @CommandLine.Command(name = "hello")

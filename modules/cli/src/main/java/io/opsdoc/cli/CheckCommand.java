@@ -39,8 +39,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "set a check parameter, e.g. --set lag-warning=60s")
     Map<String, String> set = new LinkedHashMap<>();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-            description = "hard deadline per check, connect and reads included (default ${DEFAULT-VALUE})")
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s",
+            description = "hard deadline per check, connect and reads included (default ${DEFAULT-VALUE}; env OPSDOC_TIMEOUT)")
     String timeout;
 
     @Option(names = "--capture", paramLabel = "FILE", description = "also save the raw facts to FILE, for 'opsdoc replay'")

@@ -35,7 +35,12 @@ public final class Opsdoc implements Runnable {
         SUBCOMMANDS.put("rules", RulesCommand::new);
         SUBCOMMANDS.put("lab", LabCommand::new);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+        SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
+        SUBCOMMANDS.put("gen-manpage", picocli.codegen.docgen.manpage.ManPageGenerator::new);
     }
+
+    /** Commands that describe the whole command tree, so they need every subcommand registered. */
+    private static final java.util.Set<String> WHOLE_TREE = java.util.Set.of("help", "generate-completion", "gen-manpage");
 
     final Map<String, String> env;
     final PrintStream out;
@@ -50,15 +55,25 @@ public final class Opsdoc implements Runnable {
         this.err = err;
     }
 
-    /** Every command answers --help, as its error messages promise, whether or not its class declared the option. */
-    private static void withHelpOption(CommandLine c) {
+    /**
+     * Every command answers --help, as its error messages promise, and -V/--version, as the Nagios plugin guidelines
+     * reserve it (so {@code opsdoc check -V} works where a plugin is expected), whether or not its class declared them.
+     */
+    private static void withStandardOptions(CommandLine c) {
         CommandLine.Model.CommandSpec spec = c.getCommandSpec();
         if (!(c.getCommand() instanceof CommandLine.HelpCommand)
                 && spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)) {
             spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
                     .description("Show this help message and exit.").build());
         }
-        c.getSubcommands().values().forEach(Opsdoc::withHelpOption);
+        if (!(c.getCommand() instanceof CommandLine.HelpCommand)
+                && spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::versionHelp)
+                && spec.findOption("-V") == null && spec.findOption("--version") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+        }
+        spec.versionProvider(new Version());
+        c.getSubcommands().values().forEach(Opsdoc::withStandardOptions);
     }
 
     public static void main(String[] args) {
@@ -69,12 +84,18 @@ public final class Opsdoc implements Runnable {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         CommandLine cmd = new CommandLine(new Opsdoc(env, out, err));
         String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
-        if (named != null && SUBCOMMANDS.containsKey(named) && !named.equals("help")) {
+        if (named != null && SUBCOMMANDS.containsKey(named) && !WHOLE_TREE.contains(named)) {
             cmd.addSubcommand(named, SUBCOMMANDS.get(named).get());
         } else {
             SUBCOMMANDS.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
         }
-        cmd.getSubcommands().values().forEach(Opsdoc::withHelpOption);
+        cmd.getSubcommands().values().forEach(Opsdoc::withStandardOptions);
+        CommandLine gen = cmd.getSubcommands().get("gen-manpage");
+        if (gen != null) {
+            gen.getCommandSpec().usageMessage().hidden(true);  // a build step, not something users need listed
+        }
+        // after the subcommands are added: picocli copies the provider into the hierarchy as it is at this call
+        cmd.setDefaultValueProvider(new EnvironmentDefaults(env));
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ex, a) -> {

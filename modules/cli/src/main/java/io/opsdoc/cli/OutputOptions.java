@@ -25,11 +25,35 @@ final class OutputOptions {
     String lang;
 
     @Option(names = "--notes-url", paramLabel = "URL",
-            description = "base URL of the served runbook notes, for links in SARIF (default: OPSDOC_NOTES_URL, else urn:opsdoc:note:)")
+            description = "where 'opsdoc serve' serves the notes, e.g. http://opsdoc:9464/notes: SARIF rules then link to "
+                    + "URL/en/<note>#<section> (default: OPSDOC_NOTES_URL; neither: no links)")
     String notesUrl;
 
-    @Option(names = "--no-color", description = "never colour the text output (colour is only used on a terminal anyway)")
+    /** The gate's config file and the line of each target in it, so SARIF results point at the target's entry. */
+    private String configPath;
+    private Map<String, Integer> targetLines = Map.of();
+
+    void locateTargetsIn(java.nio.file.Path config, java.util.Collection<String> targets) {
+        try {
+            var locations = io.opsdoc.core.config.YamlLocations.of(java.nio.file.Files.readString(config));
+            Map<String, Integer> lines = new java.util.HashMap<>();
+            for (String t : targets) {
+                locations.position("/targets/" + t).ifPresent(p -> lines.put(t, p.line()));
+            }
+            configPath = config.toString();
+            targetLines = Map.copyOf(lines);
+        } catch (java.io.IOException | RuntimeException e) {
+            // locations are a convenience for dashboards; the report is complete without them
+        }
+    }
+
+    @Option(names = "--no-color", description = "never colour the text output (colour is only used on a terminal anyway; "
+            + "a non-empty NO_COLOR does the same)")
     boolean noColor;
+
+    @Option(names = {"-q", "--quiet"}, description = "print no report on standard output: the exit code is the answer "
+            + "(--report files are still written, errors still go to standard error)")
+    boolean quiet;
 
     String language(Map<String, String> env) {
         return language(lang, env);
@@ -45,7 +69,8 @@ final class OutputOptions {
     }
 
     ReportWriter writer(Map<String, String> env) {
-        return writer(format, env, colour(env));
+        ReportWriter w = writer(format, env, colour(env));  // a bad --format is still a usage error under --quiet
+        return quiet ? (outcome, out) -> { } : w;
     }
 
     /** @param colour only ever true for the terminal; report files never get escape codes */
@@ -57,13 +82,19 @@ final class OutputOptions {
             case "junit" -> new JUnitReportWriter();
             case "markdown", "md" -> new MarkdownReportWriter();
             case "prometheus", "prom" -> new PrometheusReportWriter();
-            case "sarif" -> new SarifReportWriter(NoteCatalog.load(),
-                    notesUrl != null ? notesUrl : env.getOrDefault("OPSDOC_NOTES_URL", SarifReportWriter.DEFAULT_NOTES_URL));
+            case "sarif" -> new SarifReportWriter(NoteCatalog.load(), notesUrl != null ? notesUrl : env.get("OPSDOC_NOTES_URL"),
+                    configPath, targetLines);
             default -> throw new UsageException("unknown format '" + name + "'; use text, json, nagios, junit, sarif, markdown or prometheus");
         };
     }
 
     private boolean colour(Map<String, String> env) {
-        return !noColor && System.console() != null && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+        return !noColor && System.console() != null && !noColorRequested(env) && !"dumb".equals(env.get("TERM"));
+    }
+
+    /** no-color.org: NO_COLOR disables colour when it is present and not an empty string ("NO_COLOR=" keeps it). */
+    static boolean noColorRequested(Map<String, String> env) {
+        String v = env.get("NO_COLOR");
+        return v != null && !v.isEmpty();
     }
 }

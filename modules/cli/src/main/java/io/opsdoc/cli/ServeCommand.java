@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.UsageException;
+import io.opsdoc.core.config.ConfigException;
 import io.opsdoc.core.config.ConfigLoader;
+import io.opsdoc.core.config.ForwardConfig;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
 import io.opsdoc.server.OpsdocServer;
@@ -30,7 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Opsdoc parent;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "opsdoc.yaml: named targets with their credentials")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "opsdoc.yaml: named targets with their credentials (default: OPSDOC_CONFIG, else the first of "
+                    + "./opsdoc.yaml, $XDG_CONFIG_HOME/opsdoc/opsdoc.yaml, /etc/opsdoc/opsdoc.yaml; none: URIs only)")
     Path config;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464",
@@ -95,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         OpsdocConfig cfg = config == null ? null : ConfigLoader.load(config, registry);
         if (cfg != null) {
             cfg.warnings().forEach(w -> parent.err.println("opsdoc: warning: " + w));
+            cfg = withUsableReceivers(cfg);
         }
         Optional<OpsdocServer.Tls> tls = Optional.empty();
         if (tlsKeystore != null) {
@@ -127,6 +131,31 @@ final class ServeCommand implements Callable<Integer> {
             server.join();
         }
         return 0;
+    }
+
+    /**
+     * A forward receiver whose URL or signing secret is not available (its variable unset, its file unreadable) is
+     * left out with a warning instead of refusing to start: /probe, /notes and the verdicts themselves work without
+     * it, and a monitoring server that will not start is worse than one that cannot yet post to a chat room.
+     */
+    private OpsdocConfig withUsableReceivers(OpsdocConfig cfg) {
+        List<ForwardConfig> usable = new java.util.ArrayList<>();
+        for (ForwardConfig f : cfg.forward()) {
+            try {
+                f.url().resolve(parent.env);
+                if (f.secret() != null) {
+                    f.secret().resolve(parent.env);
+                }
+                usable.add(f);
+            } catch (ConfigException e) {
+                parent.err.println("opsdoc: warning: forward receiver '" + f.name() + "' disabled: " + e.getMessage());
+            }
+        }
+        if (usable.size() == cfg.forward().size()) {
+            return cfg;
+        }
+        return new OpsdocConfig(cfg.source(), cfg.timeout(), cfg.concurrency(), cfg.perTarget(), cfg.targets(),
+                cfg.waivers(), cfg.alerts(), List.copyOf(usable), cfg.warnings());
     }
 
     private static Duration duration(String option, String value) {

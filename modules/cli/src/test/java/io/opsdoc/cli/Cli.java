@@ -14,8 +14,12 @@ record Cli(int exit, String out, String err, long millis) {
         long t0 = System.nanoTime();
         int code = Opsdoc.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                (System.nanoTime() - t0) / 1_000_000);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        String head = printed.stripLeading();
+        if (head.startsWith("{") && head.substring(0, Math.min(80, head.length())).matches("(?s)\\{\\s*\"schema\"\\s*:\\s*\"opsdoc\\.report/v1\".*")) {
+            ReportSchema.assertValid(printed);  // every JSON report a CLI test produces meets docs/report.schema.json
+        }
+        return new Cli(code, printed, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
     }
 
     static Cli run(String... args) {

@@ -25,8 +25,10 @@ record ExternalTool(Path path) {
         Path found = find(name);
         if (found == null) {
             if ("true".equals(System.getenv("CI"))) {
-                fail(name + " is not installed, and CI=true forbids skipping this test (Debian: apt-get install "
-                        + (name.equals("amtool") ? "prometheus-alertmanager" : name.equals("promtool") ? "prometheus" : name) + ")");
+                fail(name + " is not installed, and CI=true forbids skipping this test ("
+                        + (name.equals("sarif-multitool") ? "npm install -g @microsoft/sarif-multitool, as .ci/install-peers does"
+                        : "Debian: apt-get install " + (name.equals("amtool") ? "prometheus-alertmanager"
+                        : name.equals("promtool") ? "prometheus" : name)) + ")");
             }
             Assumptions.assumeTrue(false, name + " is not installed; skipped (this fails under CI=true)");
         }

@@ -31,7 +31,8 @@ class ReportWritersTest {
     private static String render(io.opsdoc.core.report.ReportWriter w, List<Report> reports) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         w.write(Outcome.of(reports), new PrintStream(b, true, StandardCharsets.UTF_8));
-        return b.toString(StandardCharsets.UTF_8);
+        String text = b.toString(StandardCharsets.UTF_8);
+        return w instanceof JsonReportWriter ? io.opsdoc.core.report.ReportSchema.assertValid(text) : text;
     }
 
     @Test
@@ -41,6 +42,47 @@ class ReportWritersTest {
         assertThat(first).isEqualTo("MYSQL-REPLICATION WARNING - LAG_WARNING: the replica is 45s behind / really"
                 + " | lag_seconds=45s;30;300");
         assertThat(out.lines().skip(1)).first().asString().startsWith("WARNING LAG_WARNING:");
+    }
+
+    @Test
+    void nagiosPerfdataLabelsAreUniqueAcrossTargets() {
+        Metric lag2 = new Metric("lag_seconds", 7, "s", Map.of(), 30.0, 300.0);
+        Report other = new Report("mysql-replication", "mysql://m@db2:3306", Severity.OK, List.of(), List.of(lag2), 0.1,
+                Instant.parse("2026-11-21T00:00:00Z"));
+        String first = render(new NagiosReportWriter(), List.of(report(), other)).lines().findFirst().orElseThrow();
+        assertThat(first).endsWith(" | 'mysql://m@db1:3306/lag_seconds'=45s;30;300 'mysql://m@db2:3306/lag_seconds'=7s;30;300");
+        // the same target twice (two entries of a gate pointing at one server) still gives distinct labels
+        String twice = render(new NagiosReportWriter(), List.of(report(), report(), other)).lines().findFirst().orElseThrow();
+        assertThat(twice).contains("'mysql://m@db1:3306/lag_seconds'=45s").contains("'mysql://m@db1:3306/lag_seconds_2'=45s");
+    }
+
+    @Test
+    void reportSchemaRejectsWhatV1Forbids() {
+        String good = render(new JsonReportWriter(), List.of(report(), unknown(), ok()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.opsdoc.core.report.ReportSchema.assertValid(
+                good.replaceFirst("\"severity\"\\s*:\\s*\"WARNING\"", "\"severity\": \"SEVERE\""))).isInstanceOf(AssertionError.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.opsdoc.core.report.ReportSchema.assertValid(
+                good.replace("opsdoc.report/v1", "opsdoc.report/v2"))).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void prometheusNamesUseBaseUnitsAndSayTheCheckOnce() {
+        Instant at = Instant.parse("2026-11-21T00:00:00Z");
+        Report http = new Report("http-status", "https://shop.example/", Severity.OK, List.of(), List.of(
+                new Metric("http_status_code", 200, "", Map.of(), null, null),
+                new Metric("http_duration_seconds", 0.25, "s", Map.of(), null, null),
+                new Metric("http_content_length", 512, "B", Map.of(), null, null),
+                new Metric("tls_cert_expiry_days", 10, "d", Map.of(), null, null)), 0.3, at);
+        Report k8s = new Report("k8s-capacity", "k8s://", Severity.OK, List.of(), List.of(
+                new Metric("cpu_requested_percent", 80, "%", Map.of(), null, null)), 0.1, at);
+        String text = render(new PrometheusReportWriter(), List.of(http, k8s));
+        assertThat(text).contains("opsdoc_http_status_code{target=\"https://shop.example/\"} 200\n")
+                .contains("opsdoc_http_status_duration_seconds{target=\"https://shop.example/\"} 0.25\n")
+                .contains("opsdoc_http_status_content_length_bytes{target=\"https://shop.example/\"} 512\n")
+                .contains("opsdoc_http_status_tls_cert_expiry_timestamp_seconds{target=\"https://shop.example/\"} "
+                        + (at.getEpochSecond() + 10 * 86_400) + "\n")
+                .contains("opsdoc_k8s_capacity_cpu_requested_ratio{target=\"k8s://\"} 0.8\n")
+                .doesNotContain("http_status_http");
     }
 
     @Test
@@ -93,6 +135,11 @@ class ReportWritersTest {
         var schema = javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
                 .newSchema(java.nio.file.Path.of("../../docs/junit-report.xsd").toFile());
         schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(xml)));
+        assertThat(suites.hasAttribute("skipped")).as("Jenkins xunit's junit-10.xsd rejects skipped on <testsuites>").isFalse();
+        String skippedOnSuites = xml.replaceFirst("<testsuites name=\"opsdoc\"", "<testsuites name=\"opsdoc\" skipped=\"0\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> schema.newValidator()
+                .validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(skippedOnSuites))))
+                .as("the schema is as strict as junit-10.xsd on <testsuites>").isInstanceOf(org.xml.sax.SAXException.class);
         String broken = xml.replace(" time=\"0.050\"", "");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> schema.newValidator()
                 .validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(broken))))

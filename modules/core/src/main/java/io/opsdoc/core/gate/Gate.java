@@ -56,14 +56,27 @@ public final class Gate {
      * @param tags  run only targets carrying all of these tags (empty: all targets)
      * @param today the date waivers are judged against
      */
+    /** Told of each check run as it ends, from the thread that ran it: for a progress line on a terminal. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total, target, report) -> { };
+
+        void finished(int done, int total, String target, Report report);
+    }
+
     public static Outcome run(OpsdocConfig config, CheckRegistry registry, Set<String> tags, Map<String, String> env,
             Baseline baseline, LocalDate today) {
+        return run(config, registry, tags, env, baseline, today, Progress.NONE);
+    }
+
+    public static Outcome run(OpsdocConfig config, CheckRegistry registry, Set<String> tags, Map<String, String> env,
+            Baseline baseline, LocalDate today, Progress progress) {
         List<TargetConfig> targets = config.targets().values().stream().filter(t -> t.tags().containsAll(tags)).toList();
         if (targets.isEmpty()) {
             throw new UsageException("no target in " + config.source() + " has the tags " + tags);
         }
         List<Job> jobs = jobs(config, registry, targets, env);
-        List<Report> reports = execute(config, jobs);
+        List<Report> reports = execute(config, jobs, progress);
         Map<Integer, String> names = new HashMap<>();
         jobs.forEach(j -> names.put(j.index(), j.target().name()));
 
@@ -135,7 +148,8 @@ public final class Gate {
         return jobs;
     }
 
-    private static List<Report> execute(OpsdocConfig config, List<Job> jobs) {
+    private static List<Report> execute(OpsdocConfig config, List<Job> jobs, Progress progress) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         Runner runner = new Runner();
         Map<String, Semaphore> perServer = new HashMap<>();
         for (Job j : jobs) {
@@ -152,11 +166,14 @@ public final class Gate {
                 Semaphore server = perServer.get(serverKey(j.target()));
                 futures.add(pool.submit(() -> {
                     server.acquire();
+                    Report r;
                     try {
-                        return runner.run(j.check(), j.target().target(), j.parameters(), j.secret(), j.timeout()).report();
+                        r = runner.run(j.check(), j.target().target(), j.parameters(), j.secret(), j.timeout()).report();
                     } finally {
                         server.release();
                     }
+                    progress.finished(done.incrementAndGet(), jobs.size(), j.target().name(), r);
+                    return r;
                 }));
             }
             Report[] ordered = new Report[jobs.size()];

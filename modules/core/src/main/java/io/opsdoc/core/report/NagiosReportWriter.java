@@ -32,7 +32,7 @@ public final class NagiosReportWriter implements ReportWriter {
             List<String> info = all.stream().filter(f -> f.severity() == Severity.INFO).map(Finding::code).distinct().toList();
             text = info.isEmpty() ? "no findings" : "no problems (info: " + String.join(", ", info) + ")";
         }
-        String perf = perfdata(reports);
+        String perf = perfdata(o);
         out.println(service + " " + status + " - " + oneLine(text) + (perf.isEmpty() ? "" : " | " + perf));
         for (Report r : reports) {
             for (Finding f : Ordering.sorted(r.findings())) {
@@ -43,16 +43,41 @@ public final class NagiosReportWriter implements ReportWriter {
         }
     }
 
-    private static String perfdata(List<Report> reports) {
+    /**
+     * One item per metric, each label unique (Nagios and Icinga key their graphs by label, so a repeated label
+     * overwrites): the target when the outcome spans several targets, the check when it spans several checks, then
+     * the metric and its label values, joined by '/'. A label still repeated gets a counter.
+     */
+    private static String perfdata(Outcome o) {
+        List<Report> reports = o.reports();
+        boolean severalTargets = java.util.stream.IntStream.range(0, reports.size()).mapToObj(i -> target(o, i)).distinct().count() > 1;
+        boolean severalChecks = reports.stream().map(Report::check).distinct().count() > 1;
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         List<String> items = new ArrayList<>();
-        for (Report r : reports) {
+        for (int i = 0; i < reports.size(); i++) {
+            Report r = reports.get(i);
             for (Metric m : r.metrics()) {
-                String label = (reports.size() > 1 ? r.check() + "_" : "") + m.name()
-                        + m.labels().values().stream().map(v -> "_" + v).collect(Collectors.joining());
+                List<String> parts = new ArrayList<>();
+                if (severalTargets) {
+                    parts.add(target(o, i));
+                }
+                if (severalChecks) {
+                    parts.add(r.check());
+                }
+                parts.add(m.name() + m.labels().values().stream().map(v -> "_" + v).collect(Collectors.joining()));
+                String label = String.join("/", parts);
+                int n = seen.merge(label, 1, Integer::sum);
+                if (n > 1) {
+                    label = label + "_" + n;
+                }
                 items.add(quote(label) + "=" + number(m.value()) + uom(m.unit()) + ";" + opt(m.warn()) + ";" + opt(m.crit()));
             }
         }
         return String.join(" ", items);
+    }
+
+    private static String target(Outcome o, int i) {
+        return o.targetName(i) == null ? o.reports().get(i).target() : o.targetName(i);
     }
 
     private static String uom(String unit) {
@@ -63,7 +88,9 @@ public final class NagiosReportWriter implements ReportWriter {
     }
 
     private static String quote(String label) {
-        return label.matches("[A-Za-z0-9_.-]+") ? label : "'" + label.replace("'", "''") + "'";
+        // '=' ends a label and cannot be escaped: it becomes '_'
+        String l = label.replace('=', '_');
+        return l.matches("[A-Za-z0-9_.-]+") ? l : "'" + l.replace("'", "''") + "'";
     }
 
     private static String opt(Double d) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Prometheus text exposition for node_exporter's textfile collector: per check run its status, duration and each
- * finding, plus every measured metric as {@code opsdoc_<check>_<metric>}. Samples of one metric name are grouped
+ * finding, plus every measured metric as {@code opsdoc_<check>_<metric>} in base units ({@link PrometheusNames}). Samples of one metric name are grouped
  * under one HELP/TYPE, as the format requires.
  */
 public final class PrometheusReportWriter implements ReportWriter {
@@ -44,9 +44,8 @@ public final class PrometheusReportWriter implements ReportWriter {
                 Map<String, String> l = new LinkedHashMap<>(base);
                 l.remove("check");
                 l.putAll(m.labels());
-                String name = "opsdoc_" + (r.check() + "_" + m.name()).replaceAll("[^a-zA-Z0-9_]", "_").toLowerCase(Locale.ROOT);
-                family(families, name, m.name() + " measured by " + r.check() + (m.unit() == null || m.unit().isEmpty() ? "" : " (" + m.unit() + ")"))
-                        .add(l, m.value());
+                PrometheusNames.Sample s = PrometheusNames.of(r.check(), m, r.startedAt());
+                family(families, s.name(), s.help()).add(l, s.value());
             }
         }
         families.forEach((name, fam) -> {

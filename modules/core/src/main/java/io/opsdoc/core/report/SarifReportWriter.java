@@ -27,14 +27,41 @@ import java.util.Map;
  * {@code baselineState} is new or unchanged.
  */
 public final class SarifReportWriter implements ReportWriter {
-    public static final String DEFAULT_NOTES_URL = "urn:opsdoc:note:";
     private final NoteCatalog notes;
     private final String notesUrl;
+    private final String configPath;
+    private final Map<String, Integer> targetLines;
 
-    /** @param notesUrl base that a note reference such as {@code mysql/replication#sql-error} is appended to */
+    /**
+     * @param notesUrl where {@code opsdoc serve} serves the notes, e.g. {@code http://h:9464/notes} (a trailing slash
+     *                 or not): a rule's {@code helpUri} is then {@code <notesUrl>/en/<note-id>#<anchor>}, the page
+     *                 serve answers. Null: no {@code helpUri} at all rather than a link that opens nowhere.
+     */
     public SarifReportWriter(NoteCatalog notes, String notesUrl) {
+        this(notes, notesUrl, null, Map.of());
+    }
+
+    /**
+     * @param configPath  the gate's config file as the user named it (relative to where code scanning runs)
+     * @param targetLines the line of each target's entry in it: results point there, so a dashboard opens the
+     *                    config at the target that has the problem
+     */
+    public SarifReportWriter(NoteCatalog notes, String notesUrl, String configPath, Map<String, Integer> targetLines) {
         this.notes = notes;
-        this.notesUrl = notesUrl;
+        this.notesUrl = notesUrl == null || notesUrl.isBlank() ? null : notesUrl.replaceAll("/+$", "");
+        this.configPath = configPath == null ? null : configPath.replace('\\', '/').replaceFirst("^\\./", "");
+        this.targetLines = targetLines;
+    }
+
+    /** The served page of a note reference such as {@code mysql/replication#sql-error}, or null without a base. */
+    public String helpUri(String noteRef) {
+        if (notesUrl == null) {
+            return null;
+        }
+        int hash = noteRef.indexOf('#');
+        String id = hash < 0 ? noteRef : noteRef.substring(0, hash);
+        String anchor = hash < 0 ? "" : noteRef.substring(hash);
+        return notesUrl + "/" + NoteCatalog.ENGLISH + "/" + id + anchor;
     }
 
     @Override
@@ -42,7 +69,8 @@ public final class SarifReportWriter implements ReportWriter {
         Map<String, Integer> ruleIndex = new LinkedHashMap<>();
         List<Map<String, Object>> rules = new ArrayList<>();
         List<Map<String, Object>> results = new ArrayList<>();
-        for (Report r : o.reports()) {
+        for (int i = 0; i < o.reports().size(); i++) {
+            Report r = o.reports().get(i);
             for (Finding f : Ordering.sorted(r.findings())) {
                 String ruleId = f.check() + "/" + f.code();
                 Integer index = ruleIndex.get(ruleId);
@@ -51,7 +79,7 @@ public final class SarifReportWriter implements ReportWriter {
                     ruleIndex.put(ruleId, index);
                     rules.add(rule(ruleId, f));
                 }
-                results.add(result(o, f, ruleId, index));
+                results.add(result(o, f, ruleId, index, o.targetName(i)));
             }
         }
         Map<String, Object> driver = new LinkedHashMap<>();
@@ -80,17 +108,23 @@ public final class SarifReportWriter implements ReportWriter {
         var lookup = notes.lookup(f.note(), NoteCatalog.ENGLISH);
         String title = lookup.map(l -> l.note().title() + ": " + f.code()).orElse(f.code());
         rule.put("shortDescription", Map.of("text", title));
-        rule.put("helpUri", notesUrl + f.note());
-        String excerpt = lookup.map(l -> TextReportWriter.plain(l.section().excerpt())).orElse("See note " + f.note() + ".");
+        // whole paragraphs only: the first one, and the full section as help, never a sentence cut short
+        String first = lookup.map(l -> TextReportWriter.plain(l.section().excerpt())).orElse("See note " + f.note() + ".");
+        rule.put("fullDescription", Map.of("text", first));
+        String uri = helpUri(f.note());
+        if (uri != null) {
+            rule.put("helpUri", uri);
+        }
+        String body = lookup.map(l -> TextReportWriter.plain(l.section().markdown()).strip()).orElse(first);
         Map<String, Object> help = new LinkedHashMap<>();
-        help.put("text", excerpt + " Full runbook: " + Marks.explain(f));
+        help.put("text", body + "\n\nFull runbook: " + Marks.explain(f) + (uri == null ? "" : " or " + uri));
         lookup.ifPresent(l -> help.put("markdown", l.section().markdown()));
         rule.put("help", help);
         rule.put("properties", Map.of("note", f.note()));
         return rule;
     }
 
-    private static Map<String, Object> result(Outcome o, Finding f, String ruleId, int index) {
+    private Map<String, Object> result(Outcome o, Finding f, String ruleId, int index, String targetName) {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("ruleId", ruleId);
         res.put("ruleIndex", index);
@@ -102,7 +136,14 @@ public final class SarifReportWriter implements ReportWriter {
         res.put("level", f.severity() == Severity.CRITICAL ? "error" : f.severity() == Severity.WARNING ? "warning" : "none");
         res.put("message", Map.of("text", f.summary()));
         Map<String, Object> location = new LinkedHashMap<>();
-        location.put("physicalLocation", Map.of("artifactLocation", Map.of("uri", f.target())));
+        Integer line = targetName == null ? null : targetLines.get(targetName);
+        if (configPath != null && line != null) {
+            location.put("physicalLocation", Map.of("artifactLocation", Map.of("uri", configPath, "uriBaseId", "%SRCROOT%"),
+                    "region", Map.of("startLine", line)));
+        } else {
+            // no file to point into (a check on the command line): the target itself, its "first line"
+            location.put("physicalLocation", Map.of("artifactLocation", Map.of("uri", f.target()), "region", Map.of("startLine", 1)));
+        }
         if (f.subject() != null) {
             location.put("logicalLocations", List.of(Map.of("name", f.subject(), "fullyQualifiedName",
                     f.target() + "/" + f.subject(), "kind", "resource")));

@@ -118,6 +118,7 @@ class GateTest {
         Path json = dir.resolve("previous.json");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         new JsonReportWriter().write(first, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        io.opsdoc.core.report.ReportSchema.assertValid(buf.toString(StandardCharsets.UTF_8));
         Files.write(json, buf.toByteArray());
 
         OpsdocConfig after = config("""

@@ -47,7 +47,7 @@ class SarifReportWriterTest {
 
     private static JsonNode render() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        new SarifReportWriter(NoteCatalog.load(), "https://runbooks.example.com/notes/en/")
+        new SarifReportWriter(NoteCatalog.load(), "https://runbooks.example.com/notes/")
                 .write(outcome(), new PrintStream(b, true, StandardCharsets.UTF_8));
         return Json.mapper().readTree(b.toByteArray());
     }
@@ -67,6 +67,15 @@ class SarifReportWriterTest {
     }
 
     @Test
+    void helpUriIsTheServedPageWithOrWithoutATrailingSlashAndAbsentWithoutABase() {
+        for (String base : List.of("http://h:9464/notes", "http://h:9464/notes/", "http://h:9464/notes//")) {
+            assertThat(new SarifReportWriter(NoteCatalog.load(), base).helpUri("web/http-status#http-502"))
+                    .isEqualTo("http://h:9464/notes/en/web/http-status#http-502");
+        }
+        assertThat(new SarifReportWriter(NoteCatalog.load(), null).helpUri("web/http-status#http-502")).isNull();
+    }
+
+    @Test
     void oneRulePerCodeWithItsNoteAsHelp() throws Exception {
         JsonNode run = render().at("/runs/0");
         JsonNode rules = run.at("/tool/driver/rules");
@@ -74,7 +83,9 @@ class SarifReportWriterTest {
         JsonNode sqlRule = rules.get(0);
         assertThat(sqlRule.get("id").asText()).isEqualTo("mysql-replication/SQL_ERROR");
         assertThat(sqlRule.get("helpUri").asText()).isEqualTo("https://runbooks.example.com/notes/en/mysql/replication#sql-error");
-        assertThat(sqlRule.at("/help/text").asText()).contains("1062").endsWith("Full runbook: opsdoc explain mysql-replication#SQL_ERROR");
+        assertThat(sqlRule.at("/help/text").asText()).contains("1062")
+                .endsWith("Full runbook: opsdoc explain mysql-replication#SQL_ERROR or https://runbooks.example.com/notes/en/mysql/replication#sql-error");
+        assertThat(sqlRule.at("/fullDescription/text").asText()).startsWith("The replica's SQL (applier) thread stopped");
         JsonNode results = run.get("results");
         assertThat(results).hasSize(4);
         JsonNode sql = results.get(0);

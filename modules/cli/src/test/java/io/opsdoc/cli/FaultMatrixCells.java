@@ -24,11 +24,15 @@ public final class FaultMatrixCells {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<FaultMatrix.Result>> results = new ArrayList<>();
+        List<FaultMatrix.Row> rows = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             String[] r = args[i].split(":");
-            FaultMatrix.Row row = new FaultMatrix.Row(r[0], r[1], Boolean.parseBoolean(r[2]));
+            rows.add(new FaultMatrix.Row(r[0], r[1], Boolean.parseBoolean(r[2])));
+        }
+        FaultMatrix.warmUp(rows, dir);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<FaultMatrix.Result>> results = new ArrayList<>();
+        for (FaultMatrix.Row row : rows) {
             String target = FaultMatrix.target(row.scheme(), "127.0.0.1", port, dir);
             results.add(pool.submit(() -> FaultMatrix.run(row, FaultMatrix.Fault.UNREACHABLE, target)));
         }

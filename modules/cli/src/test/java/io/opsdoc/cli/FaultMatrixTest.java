@@ -47,6 +47,7 @@ class FaultMatrixTest {
     @Test
     void everyRegisteredCheckHoldsUnderEveryFault() throws Exception {
         List<Row> rows = rows();
+        FaultMatrix.warmUp(rows, dir);
         Map<Fault, String> notRun = new EnumMap<>(Fault.class);
         List<Result> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);

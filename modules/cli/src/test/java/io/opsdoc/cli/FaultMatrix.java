@@ -118,8 +118,15 @@ final class FaultMatrix {
                   context: {cluster: fault, user: matrix}
                 current-context: fault
                 """.formatted(server, PASSWORD);
+        // cells run in parallel and share a file per server: written once, atomically, never under a reader
         try {
-            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            synchronized (FaultMatrix.class) {
+                if (!Files.exists(file)) {
+                    Path tmp = Files.createTempFile(dir, "kubeconfig", ".tmp");
+                    Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

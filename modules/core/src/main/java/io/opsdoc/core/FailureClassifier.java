@@ -57,9 +57,11 @@ public final class FailureClassifier {
                 return noRoute(where);
             }
         }
+        // a closed channel is a hang-up only once connected: the JDK HttpClient also puts one under a refused connect
+        boolean connectFailed = chain.stream().anyMatch(t -> t instanceof ConnectException && !reset(t));
         for (Throwable t : chain) {
             // before "refused": some clients wrap a reset after connecting in a ConnectException
-            if (reset(t)) {
+            if (reset(t) || t instanceof java.nio.channels.ClosedChannelException && !connectFailed) {
                 return reset(where);
             }
         }
@@ -109,8 +111,7 @@ public final class FailureClassifier {
         return t instanceof java.io.IOException && (m.contains("connection reset") || m.contains("broken pipe")
                 || m.contains("connection aborted") || m.contains("socket closed by peer"))
                 || t instanceof EOFException
-                // Netty/Vert.x (the Kubernetes client) say it in words; not ClosedChannelException, which the JDK
-                // HttpClient puts under a refused connect
+                // Netty/Vert.x (the Kubernetes client) say it in words, or with a ClosedChannelException (see network)
                 || m.contains("connection was closed") || m.contains("connection closed by peer")
                 || t instanceof SSLException && (m.contains("remote host terminated") || m.contains("peer shut down"));
     }

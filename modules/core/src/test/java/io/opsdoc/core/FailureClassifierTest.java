@@ -51,7 +51,13 @@ class FailureClassifierTest {
                 new EOFException("Can not read response from server"), new SocketException("Broken pipe"),
                 new SSLHandshakeException("Remote host terminated the handshake"),
                 new IOException("Failed to create SSL connection", new SSLException("failure when writing TLS control frames",
-                        new IOException("Connection reset by peer")))}) {
+                        new IOException("Connection reset by peer"))),
+                // Vert.x, when the peer closes during the TLS handshake
+                new IOException("Failed to create SSL connection", new SSLHandshakeException("Failed to create SSL connection") {
+                    {
+                        initCause(new ClosedChannelException());
+                    }
+                })}) {
             assertThat(classify(t).code()).as(t.toString()).isEqualTo(ProbeErrors.CONNECTION_RESET);
         }
     }

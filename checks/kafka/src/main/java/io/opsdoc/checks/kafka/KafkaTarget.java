@@ -125,7 +125,7 @@ final class KafkaTarget {
         }
         String dns = unresolved.isEmpty() ? "" : "; cannot resolve " + String.join(", ", unresolved) + " (DNS)";
         if (failures.containsKey(ProbeErrors.TIMEOUT)) {
-            throw new ProbeException(ProbeErrors.TIMEOUT, "no answer from " + String.join(", ", failures.get(ProbeErrors.TIMEOUT))
+            throw new ProbeException(ProbeErrors.TIMEOUT, "no answer from the brokers at " + String.join(", ", failures.get(ProbeErrors.TIMEOUT))
                     + " before the deadline (firewall dropping packets, host down, or a broker that accepts and hangs)"
                     + others(failures, ProbeErrors.TIMEOUT) + dns);
         }

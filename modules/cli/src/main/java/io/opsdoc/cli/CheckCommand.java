@@ -67,8 +67,8 @@ final class CheckCommand implements Callable<Integer> {
         Map<String, Parameters> params = new LinkedHashMap<>();
         for (Check<?> c : checks) {
             Runner.requireScheme(c, target);
-            c.validate(target);
             params.put(c.id(), Parameters.resolve(c.id(), c.parameters(), Parameters.applicable(c.parameters(), set)));
+            c.validate(target, params.get(c.id()));
         }
         rejectUnusedSettings(checks);
         var writer = output.writer(parent.env);

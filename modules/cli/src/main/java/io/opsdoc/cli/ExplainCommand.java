@@ -41,6 +41,9 @@ final class ExplainCommand implements Runnable {
     @Option(names = "--lang", paramLabel = "LANG", description = "en or zh")
     String lang;
 
+    @Option(names = "--full", description = "with --alert: the whole note, not just its Meaning and the alert's section")
+    boolean full;
+
     @Override
     public void run() {
         NoteCatalog notes = NoteCatalog.load();
@@ -50,7 +53,13 @@ final class ExplainCommand implements Runnable {
             if (found.isEmpty()) {
                 throw new UsageException("no note answers the alert '" + what.alert + "'");
             }
-            found.forEach(n -> printNote(notes, n.id(), language));
+            for (Note n : found) {
+                if (full) {
+                    printNote(notes, n.id(), language);
+                } else {
+                    printAlert(notes, n.id(), language, what.alert);
+                }
+            }
             return;
         }
         String s = what.subject.trim();
@@ -71,6 +80,31 @@ final class ExplainCommand implements Runnable {
         NoteCatalog.Lookup l = notes.lookup(id, language).orElseThrow(() -> new UsageException("no note '" + id + "'"));
         banner(l, language);
         parent.out.println(l.note().markdown().strip());
+    }
+
+    /**
+     * What an on-call engineer needs first: the note's Meaning, then the section the alert maps to (a note may answer
+     * a dozen alerts; its whole text is hundreds of lines). {@code --full} or {@code explain NOTE-ID} gives the rest.
+     */
+    private void printAlert(NoteCatalog notes, String id, String language, String alert) {
+        NoteCatalog.Lookup l = notes.lookup(id, language).orElseThrow(() -> new UsageException("no note '" + id + "'"));
+        banner(l, language);
+        Note note = l.note();
+        parent.out.println("# " + note.title() + "   [" + id + ", alert " + alert + "]");
+        // the mapping is in the English front matter; anchors are the same in every language
+        Optional<Note.Section> mapped = notes.note(id, NoteCatalog.ENGLISH).flatMap(en -> en.alertSection(alert))
+                .flatMap(s -> note.section(s.anchor()));
+        note.section("meaning").ifPresent(this::printSection);
+        mapped.filter(s -> !s.anchor().equals("meaning")).ifPresent(this::printSection);
+        parent.out.println();
+        parent.out.println("(the whole note: opsdoc explain " + id + ", or --alert " + alert + " --full)");
+    }
+
+    private void printSection(Note.Section s) {
+        parent.out.println();
+        parent.out.println("## " + s.heading() + " {#" + s.anchor() + "}");
+        parent.out.println();
+        parent.out.println(s.markdown().strip());
     }
 
     private void banner(NoteCatalog.Lookup l, String language) {

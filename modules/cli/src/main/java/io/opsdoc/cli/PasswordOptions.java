@@ -34,8 +34,7 @@ final class PasswordOptions {
                 String first = (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "");
                 return Optional.of(Secret.of(first, "file " + passwordFile));
             } catch (IOException e) {
-                throw new UsageException("cannot read --password-file " + passwordFile + ": "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()));
+                throw io.opsdoc.core.InputFiles.unreadable("--password-file", passwordFile, e);
             }
         }
         if (passwordEnv != null) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,12 +58,10 @@ final class PrometheusRuleFile {
         try {
             byte[] bytes = Files.readAllBytes(path);
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (NoSuchFileException e) {
-            throw new UsageException(path + ": no such file");
         } catch (CharacterCodingException e) {
             throw new UsageException(path + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new UsageException(path + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            throw io.opsdoc.core.InputFiles.unreadable("rule file", path, e);
         }
         return parse(path, text);
     }

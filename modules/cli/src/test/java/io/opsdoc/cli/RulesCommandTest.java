@@ -163,7 +163,7 @@ class RulesCommandTest {
             assertThat(c.err()).startsWith("opsdoc: " + DIR.resolve("no-alert-name.yaml") + ":6:5: group 'g': a rule needs 'alert: NAME' or 'record: NAME'");
             assertThat(c.out()).isEmpty(); // nothing is printed before every file has been read
         });
-        assertThat(Cli.run("rules", "lint", "/nonexistent/rules.yaml").err()).startsWith("opsdoc: /nonexistent/rules.yaml: no such file");
+        assertThat(Cli.run("rules", "lint", "/nonexistent/rules.yaml").err()).startsWith("opsdoc: rule file /nonexistent/rules.yaml cannot be read: no such file");
         assertThat(Cli.run("rules", "lint").exit()).isEqualTo(64);
         assertThat(Cli.run("rules").exit()).isEqualTo(64);
         assertThat(Cli.run("rules", "lint", "--help")).satisfies(c -> {

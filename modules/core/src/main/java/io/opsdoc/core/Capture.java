@@ -3,7 +3,6 @@ package io.opsdoc.core;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,12 +43,10 @@ public record Capture(String schema, String opsdocVersion, Instant capturedAt, L
         Capture c;
         try {
             c = Json.mapper().readValue(file.toFile(), Capture.class);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new UsageException("cannot read " + file + ": no such file");
         } catch (JacksonException e) {
             throw new UsageException(file + " is not an opsdoc capture: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+            throw InputFiles.unreadable("capture", file, e);
         }
         if (c == null || !SCHEMA.equals(c.schema()) || c.runs() == null) {
             throw new UsageException(file + " is not an opsdoc capture (expected \"schema\": \"" + SCHEMA + "\")");

@@ -47,6 +47,14 @@ public interface Check<F> {
     default void validate(Target target) {
     }
 
+    /**
+     * Also rejects parameters this check cannot use (a file that cannot be read, a value outside what the check
+     * supports) as a {@link UsageException}: bad input is exit 64 before any connection, never an UNKNOWN verdict.
+     */
+    default void validate(Target target, Parameters parameters) {
+        validate(target);
+    }
+
     /** Gathers raw facts from the target. No decisions here. */
     F collect(CheckContext context) throws Exception;
 

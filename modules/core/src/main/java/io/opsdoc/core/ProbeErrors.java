@@ -13,6 +13,10 @@ public final class ProbeErrors {
             FindingCode.inNote(NOTE, "TIMEOUT", "the check did not finish within its deadline");
     public static final FindingCode UNREACHABLE =
             FindingCode.inNote(NOTE, "UNREACHABLE", "the target could not be reached (DNS, refused, no route)");
+    public static final FindingCode CONNECTION_RESET = FindingCode.inNote(NOTE, "CONNECTION_RESET",
+            "the target accepted the connection, then reset or closed it before answering");
+    public static final FindingCode PROTOCOL_ERROR = FindingCode.inNote(NOTE, "PROTOCOL_ERROR",
+            "the target answered, but not in the protocol the check speaks");
     public static final FindingCode AUTH_FAILED =
             FindingCode.inNote(NOTE, "AUTH_FAILED", "the target rejected the credentials");
     public static final FindingCode PERMISSION_DENIED =
@@ -20,7 +24,8 @@ public final class ProbeErrors {
     public static final FindingCode PROBE_FAILED =
             FindingCode.inNote(NOTE, "PROBE_FAILED", "the check failed for another reason");
 
-    public static final List<FindingCode> ALL = List.of(TIMEOUT, UNREACHABLE, AUTH_FAILED, PERMISSION_DENIED, PROBE_FAILED);
+    public static final List<FindingCode> ALL = List.of(TIMEOUT, UNREACHABLE, CONNECTION_RESET, PROTOCOL_ERROR,
+            AUTH_FAILED, PERMISSION_DENIED, PROBE_FAILED);
 
     private ProbeErrors() {
     }

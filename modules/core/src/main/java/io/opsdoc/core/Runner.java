@@ -49,7 +49,7 @@ public final class Runner {
 
     public <F> Run run(Check<F> check, Target target, Parameters parameters, Optional<Secret> password, Duration timeout) {
         requireScheme(check, target);
-        check.validate(target);
+        check.validate(target, parameters);
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Instant deadline = started.plus(timeout);

@@ -13,6 +13,7 @@ import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
+import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import java.time.Duration;
@@ -61,11 +62,11 @@ public final class LinuxMemory extends DescribedCheck<MemoryFacts> {
             if (window.isZero()) {
                 return new MemoryFacts(meminfo, before, null, 0, uptime);
             }
-            // leave time for the second read inside the deadline
-            long sleep = Math.min(window.toMillis(), context.remaining().toMillis() - 1000);
+            // the window is fitted into what is left of --timeout (SamplingWindow); the facts keep the seconds
+            // actually measured, so a shortened window shows
+            long sleep = SamplingWindow.fit(window, context.remaining()).toMillis();
             if (sleep <= 0) {
-                throw new ProbeException(ProbeErrors.TIMEOUT, "window " + window.toMillis() + "ms does not fit in the "
-                        + "time left; give a longer --timeout or a shorter window");
+                throw new ProbeException(ProbeErrors.TIMEOUT, "no time left to sample a window before the deadline");
             }
             long t0 = System.nanoTime();
             Thread.sleep(sleep);

@@ -2,12 +2,12 @@ package io.opsdoc.checks.http;
 
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.OpsdocVersion;
+import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
 import io.opsdoc.core.Target;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -125,15 +126,24 @@ final class HttpProbe {
                 .build();
         String where = url.getHost() + ":" + (url.getPort() > 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80);
         long t0 = System.nanoTime();
-        CompletableFuture<HttpResponse<Long>> future = CLIENT.sendAsync(request, info -> new CountingSubscriber());
+        // the body handler runs once the status line and headers are in: tells "no answer" from "a body that stalls"
+        AtomicBoolean headers = new AtomicBoolean();
+        CompletableFuture<HttpResponse<Long>> future = CLIENT.sendAsync(request, info -> {
+            headers.set(true);
+            return new CountingSubscriber();
+        });
         HttpResponse<Long> response;
         try {
             // and this bounds the body too
             response = future.get(remaining.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ProbeException(ProbeErrors.TIMEOUT, method + " " + url + ": the response did not complete within "
-                    + Runner.human(remaining) + " (headers arrived, the body did not finish)");
+            throw new ProbeException(ProbeErrors.TIMEOUT, headers.get()
+                    ? method + " " + url + ": the response did not complete within " + Runner.human(remaining)
+                    + " (headers arrived, the body did not finish)"
+                    : method + " " + url + ": no response within " + Runner.human(remaining)
+                    + " (no status line came back: the server accepted the connection and answered nothing, or the "
+                    + "connection never completed)");
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
@@ -168,22 +178,18 @@ final class HttpProbe {
             return new ProbeException(ProbeErrors.TIMEOUT, method + " " + url + ": no response within "
                     + Runner.human(remaining) + " (the connection was accepted, or never completed, and nothing came back)", t);
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException) {
-                return new ProbeException(ProbeErrors.UNREACHABLE, "connection refused by " + where
-                        + " (is the server running on that port?)", t);
-            }
-            if (c instanceof java.net.NoRouteToHostException) {
-                return new ProbeException(ProbeErrors.UNREACHABLE, "no route to " + where, t);
-            }
+        FailureClassifier.Failure network = FailureClassifier.network(t, where, url.getHost());
+        if (network != null) {
+            return new ProbeException(network.code(), network.reason(), t);
         }
         if (t instanceof SSLException) {
             return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS handshake with " + where + " failed: "
                     + t.getMessage() + " (not a certificate problem: those are reported as findings)", t);
         }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return new ProbeException(ProbeErrors.PROBE_FAILED, method + " " + url + ": no valid HTTP response from " + where
-                + " (" + m + ")", t);
+        // the JDK client says "Invalid status line", "Bad response header" and the like: not HTTP on that port
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : FailureClassifier.oneLine(t);
+        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, method + " " + url + ": " + where
+                + " answered, but not with HTTP (" + m + ")", t);
     }
 
     private static double round(double seconds) {

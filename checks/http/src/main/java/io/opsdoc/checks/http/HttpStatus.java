@@ -7,17 +7,14 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
-import io.opsdoc.core.ProbeErrors;
-import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,23 +73,27 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
         HttpProbe.uri(target);
     }
 
+    /** Parameter problems are usage errors (exit 64), like the target's: they say nothing about the site. */
     @Override
-    public HttpFacts collect(CheckContext context) throws Exception {
-        Parameters p = context.parameters();
+    public void validate(Target target, Parameters p) {
+        validate(target);
         String method = p.string("method").toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter method: '" + p.string("method")
-                    + "' is not GET or HEAD (the check only reads)");
+            throw new UsageException("parameter method: '" + p.string("method") + "' is not GET or HEAD (the check only reads)");
         }
         try {
             StatusSet.parse(p.string("expect-status"));
         } catch (IllegalArgumentException e) {
-            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter " + e.getMessage());
+            throw new UsageException("parameter " + e.getMessage());
         }
         String ca = p.string("ca-file");
-        if (!ca.isBlank() && !Files.isReadable(Path.of(ca))) {
-            throw new ProbeException(ProbeErrors.PROBE_FAILED, "parameter ca-file: cannot read " + ca);
+        if (!ca.isBlank()) {
+            InputFiles.requireReadable("ca-file", ca);
         }
+    }
+
+    @Override
+    public HttpFacts collect(CheckContext context) throws Exception {
         return HttpProbe.collect(context);
     }
 

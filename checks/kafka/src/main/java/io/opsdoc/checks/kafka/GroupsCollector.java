@@ -2,6 +2,7 @@ package io.opsdoc.checks.kafka;
 
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.ProbeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,14 +45,10 @@ final class GroupsCollector {
             throws ProbeException, InterruptedException {
         try (AdminSession s = AdminSession.open(context, checkId)) {
             Sample first = sample(s, groupFilter, null);
-            long sleep = window.toMillis() - (System.currentTimeMillis() - first.at());
-            // leave time for the second sample's calls: about as long as the first one took
-            long needed = Math.max(0, sleep) + (System.currentTimeMillis() - first.at()) + 500;
-            if (context.remainingMillis() < needed) {
-                throw new ProbeException(ProbeErrors.PROBE_FAILED, "the two samples " + window.toMillis() / 1000.0
-                        + "s apart (parameter window) do not fit in what is left of --timeout ("
-                        + context.remainingMillis() + " ms); raise --timeout or lower window");
-            }
+            long firstTook = System.currentTimeMillis() - first.at();
+            // the second sample needs about as long as the first: fit the window in what is left (SamplingWindow's rule)
+            long fitted = SamplingWindow.fit(window, context.remaining().minusMillis(firstTook)).toMillis();
+            long sleep = fitted - firstTook;
             if (sleep > 0) {
                 Thread.sleep(sleep);
             }

@@ -32,7 +32,7 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "6s",
                     "time between the two samples: longer than the consumers' commit interval (auto.commit.interval.ms, "
-                            + "5 s by default), and short enough to fit in --timeout with the calls"),
+                            + "5 s by default). Shortened to fit --timeout when needed (then STALLED is not decided)"),
             new ParameterSpec("groups", ParameterType.STRING, ".*", "regular expression: only groups whose whole id matches"));
 
     private static final List<GrantSet> GRANTS = List.of(KafkaGrants.of(
@@ -72,7 +72,7 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
             if (!filter.matcher(g.group()).matches()) {
                 continue;
             }
-            new GroupEvaluation(g, seconds, out).run();
+            new GroupEvaluation(g, seconds, p.duration("window").toMillis() / 1000.0, out).run();
         }
     }
 
@@ -80,12 +80,22 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
     private static final class GroupEvaluation {
         private final GroupsFacts.GroupFacts g;
         private final double seconds;
+        private final double requested;
         private final Evaluation.Builder out;
 
-        GroupEvaluation(GroupsFacts.GroupFacts g, double seconds, Evaluation.Builder out) {
+        GroupEvaluation(GroupsFacts.GroupFacts g, double seconds, double requested, Evaluation.Builder out) {
             this.g = g;
             this.seconds = seconds;
+            this.requested = requested;
             this.out = out;
+        }
+
+        /**
+         * SamplingWindow shortened the window to fit --timeout. Consumers commit periodically (5 s by default), so
+         * "committed nothing" in a window shorter than asked proves nothing: STALLED is not decided then.
+         */
+        private boolean shortened() {
+            return seconds < requested * 0.9;
         }
 
         void run() {
@@ -134,6 +144,10 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
             if (lagSeconds != null) {
                 base.put("lag_time_estimate", String.format("%.0fs", lagSeconds));
             }
+            if (shortened()) {
+                base.put("window_requested", String.format("%.1fs", requested))
+                        .put("window_note", "shortened to fit --timeout; STALLED needs the full window");
+            }
             if (!rewound.isEmpty()) {
                 out.finding(REWIND, Severity.WARNING, "group " + g.group() + " committed offsets lower than before on "
                         + rewound.size() + " partition(s) (" + rewoundBy + " messages back): they will be consumed again; "
@@ -151,7 +165,7 @@ public final class KafkaConsumerLag extends DescribedCheck<GroupsFacts> {
                         + String.format("%.0f", lagSeconds) + " s of production)"), base, g.group());
                 return;
             }
-            if (!stuck.isEmpty() && consumed == 0 && rewound.isEmpty()) {
+            if (!stuck.isEmpty() && consumed == 0 && rewound.isEmpty() && !shortened()) {
                 out.finding(STALLED, Severity.CRITICAL, "group " + g.group() + " has " + g.members() + " member(s) but "
                         + "committed nothing in " + String.format("%.1f", seconds) + " s while " + lag2 + " message(s) wait: "
                         + "the consumers are alive but stuck (a poison message, a blocked downstream, a rebalance loop): "

@@ -1,12 +1,13 @@
 package io.opsdoc.checks.kafka;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FailureClassifier;
+import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -84,43 +85,86 @@ final class KafkaTarget {
     }
 
     /**
-     * One TCP connect per bootstrap broker until one answers, so "nothing listens" and "no such host" are reported
-     * as such: the Admin client would only say it timed out waiting for a node.
+     * One TCP connect per bootstrap broker until one answers, so "nothing listens", "no such host", "no route" and
+     * "resets" are reported as such: the Admin client would only say it timed out waiting for a node. On a plaintext
+     * listener the connection also asks ApiVersions (one request, nothing written) and checks the reply's framing, so
+     * a port that speaks another protocol, or accepts and never answers, is named too.
      */
     static void requireReachable(CheckContext context) throws ProbeException {
         Target target = context.target();
-        List<String> refused = new ArrayList<>();
+        Map<FindingCode, List<String>> failures = new LinkedHashMap<>();
         List<String> unresolved = new ArrayList<>();
-        List<String> silent = new ArrayList<>();
+        boolean plaintext = clientProperties(context).getOrDefault("security.protocol", "PLAINTEXT").toString()
+                .equalsIgnoreCase("PLAINTEXT");
         for (Target.HostPort hp : target.hosts()) {
             Target.HostPort where = new Target.HostPort(hp.host(), hp.portOr(DEFAULT_PORT));
             int budget = Math.max(1, Math.min(3_000, context.remainingMillis() - 100));
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(hp.host(), where.port()), budget);
-                return;
+                if (!plaintext) {
+                    return;
+                }
+                s.setSoTimeout(Math.max(1, context.remainingMillis() - 100));
+                String wrong = apiVersionsAnswer(s);
+                if (wrong == null) {
+                    return;
+                }
+                failures.computeIfAbsent(ProbeErrors.PROTOCOL_ERROR, k -> new ArrayList<>()).add(where + " (" + wrong + ")");
             } catch (UnknownHostException e) {
                 unresolved.add(hp.host());
             } catch (SocketTimeoutException e) {
-                silent.add(where.toString());
-            } catch (ConnectException e) {
-                refused.add(where.toString());
+                failures.computeIfAbsent(ProbeErrors.TIMEOUT, k -> new ArrayList<>()).add(where.toString());
             } catch (IOException e) {
-                refused.add(where + " (" + e.getMessage() + ")");
+                FailureClassifier.Failure f = FailureClassifier.network(e, where.toString(), hp.host());
+                failures.computeIfAbsent(f != null ? f.code() : ProbeErrors.UNREACHABLE, k -> new ArrayList<>())
+                        .add(f != null ? f.reason() : where + " (" + FailureClassifier.oneLine(e) + ")");
             }
             if (context.remainingMillis() <= 100) {
                 break;
             }
         }
-        if (!silent.isEmpty()) {
-            throw new ProbeException(ProbeErrors.TIMEOUT, "no TCP answer from " + String.join(", ", silent)
-                    + (refused.isEmpty() ? "" : "; connection refused by " + String.join(", ", refused))
-                    + " before the deadline (firewall dropping packets, or host down)");
+        String dns = unresolved.isEmpty() ? "" : "; cannot resolve " + String.join(", ", unresolved) + " (DNS)";
+        if (failures.containsKey(ProbeErrors.TIMEOUT)) {
+            throw new ProbeException(ProbeErrors.TIMEOUT, "no answer from the brokers at " + String.join(", ", failures.get(ProbeErrors.TIMEOUT))
+                    + " before the deadline (firewall dropping packets, host down, or a broker that accepts and hangs)"
+                    + others(failures, ProbeErrors.TIMEOUT) + dns);
         }
-        if (!refused.isEmpty()) {
-            throw new ProbeException(ProbeErrors.UNREACHABLE, "connection refused by " + String.join(", ", refused)
-                    + (unresolved.isEmpty() ? "" : "; cannot resolve " + String.join(", ", unresolved))
-                    + " (is Kafka running and listening on that address?)");
+        if (failures.containsKey(ProbeErrors.PROTOCOL_ERROR)) {
+            throw new ProbeException(ProbeErrors.PROTOCOL_ERROR, "not the Kafka protocol: " + String.join(", ",
+                    failures.get(ProbeErrors.PROTOCOL_ERROR)) + "; is this a Kafka listener port?"
+                    + others(failures, ProbeErrors.PROTOCOL_ERROR) + dns);
+        }
+        if (!failures.isEmpty()) {
+            FindingCode first = failures.keySet().iterator().next();
+            throw new ProbeException(first, String.join("; ", failures.get(first)) + others(failures, first) + dns);
         }
         throw new ProbeException(ProbeErrors.UNREACHABLE, "cannot resolve host " + String.join(", ", unresolved) + " (DNS)");
+    }
+
+    private static String others(Map<FindingCode, List<String>> failures, FindingCode shown) {
+        return failures.entrySet().stream().filter(e -> e.getKey() != shown)
+                .map(e -> "; " + String.join("; ", e.getValue())).collect(Collectors.joining());
+    }
+
+    private static final int CORRELATION_ID = 0x0b5d0c;
+
+    /**
+     * Sends ApiVersions v0 and reads the reply's size and correlation id: null when they frame like a Kafka reply,
+     * else what was wrong. Throws what the socket throws (timeout, reset), which the caller classifies.
+     */
+    private static String apiVersionsAnswer(Socket s) throws IOException {
+        byte[] clientId = "opsdoc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer request = java.nio.ByteBuffer.allocate(4 + 10 + clientId.length);
+        request.putInt(10 + clientId.length).putShort((short) 18).putShort((short) 0).putInt(CORRELATION_ID)
+                .putShort((short) clientId.length).put(clientId);
+        s.getOutputStream().write(request.array());
+        s.getOutputStream().flush();
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        int size = in.readInt();
+        int correlation = in.readInt();
+        if (size < 4 || size > (1 << 20)) {
+            return "a reply claiming " + size + " bytes";
+        }
+        return correlation == CORRELATION_ID ? null : "a reply to a request it was never sent";
     }
 }

@@ -13,8 +13,6 @@ import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,10 +145,13 @@ final class KubeSession implements AutoCloseable {
                 return new ProbeException(ProbeErrors.UNREACHABLE, "cannot resolve the API server host of " + server
                         + " (DNS)", e);
             }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return new ProbeException(ProbeErrors.UNREACHABLE, "cannot connect to the API server " + server + " ("
-                        + FailureClassifier.oneLine(t) + "): is it running, and is this the right context?", e);
-            }
+        }
+        FailureClassifier.Failure network = FailureClassifier.network(e, server, server);
+        if (network != null) {
+            // the shared wording, then what it means for a kubeconfig: maybe the wrong cluster, not a dead one
+            return new ProbeException(network.code(), network.code() == ProbeErrors.UNREACHABLE
+                    ? "cannot connect to the API server " + server + ": " + network.reason() + "; is this the right context?"
+                    : "the API server " + server + ": " + network.reason(), e);
         }
         if (code >= 500) {
             return new ProbeException(ProbeErrors.PROBE_FAILED, "the API server " + server + " failed " + what + " ("

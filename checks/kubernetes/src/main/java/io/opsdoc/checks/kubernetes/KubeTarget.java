@@ -1,5 +1,6 @@
 package io.opsdoc.checks.kubernetes;
 
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
 import java.util.Set;
@@ -48,6 +49,9 @@ record KubeTarget(String context, String kubeconfig) {
         String kubeconfig = target.query().get("kubeconfig");
         if (kubeconfig != null && kubeconfig.isBlank()) {
             throw new UsageException("?kubeconfig= needs a file path");
+        }
+        if (kubeconfig != null) {
+            InputFiles.requireReadable("kubeconfig", kubeconfig);
         }
         return new KubeTarget(host != null ? host : option, kubeconfig);
     }

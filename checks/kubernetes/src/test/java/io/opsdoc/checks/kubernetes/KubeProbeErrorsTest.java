@@ -67,8 +67,10 @@ class KubeProbeErrorsTest {
     }
 
     @Test
-    void aMissingKubeconfigFileSaysSo() {
-        Finding f = finding(run("k8s://?kubeconfig=" + dir.resolve("nope"), Duration.ofSeconds(5)), "PROBE_FAILED");
-        assertThat(f.summary()).contains("cannot read kubeconfig", "no such file");
+    void aMissingKubeconfigFileIsAUsageErrorInTheCommonWording() {
+        // like every file a user names (InputFiles): exit 64 before any connection, not an UNKNOWN verdict
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run("k8s://?kubeconfig=" + dir.resolve("nope"),
+                Duration.ofSeconds(5))).isInstanceOf(io.opsdoc.core.UsageException.class)
+                .hasMessage("kubeconfig " + dir.resolve("nope") + " cannot be read: no such file");
     }
 }

@@ -2,6 +2,7 @@ package io.opsdoc.checks.mysql;
 
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ClientPool;
+import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Target;
@@ -67,7 +68,7 @@ final class MysqlSession {
         try {
             c = DriverManager.getConnection("jdbc:mysql://" + host + ":" + hp.portOr(DEFAULT_PORT) + "/", props);
         } catch (SQLException e) {
-            throw translate(e, target);
+            throw connectFailure(e, target);
         }
         try {
             c.setReadOnly(true);
@@ -127,6 +128,31 @@ final class MysqlSession {
     @FunctionalInterface
     interface SqlStep<T> {
         T run() throws SQLException, ProbeException;
+    }
+
+    /**
+     * Why the connection could not be opened: an error number with a meaning, a network reason, or (no error number,
+     * no network reason, a connection-class SQLSTATE) a first packet the driver could not parse as a MySQL greeting.
+     */
+    static ProbeException connectFailure(SQLException e, Target target) throws SQLException {
+        ProbeException p = probeError(e, target);
+        if (p != null) {
+            return p;
+        }
+        String where = target.host().host() + ":" + target.host().portOr(DEFAULT_PORT);
+        FailureClassifier.Failure network = FailureClassifier.network(e, where, target.host().host());
+        if (network != null) {
+            return new ProbeException(network.code(), network.reason(), e);
+        }
+        String m = String.valueOf(e.getMessage());
+        boolean tlsOrKeys = m.contains("SSL") || m.contains("TLS") || m.contains("Public Key");
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // 08: connection exception; S1000: the driver's own "general error", e.g. a first packet claiming 13 MB
+        if (e.getErrorCode() == 0 && (state.startsWith("08") || state.startsWith("S1")) && !tlsOrKeys) {
+            return new ProbeException(ProbeErrors.PROTOCOL_ERROR, where + " answered, but not with a MySQL server "
+                    + "greeting the driver could parse: is this a MySQL port?", e);
+        }
+        throw e;
     }
 
     private static ProbeException translate(SQLException e, Target target) throws SQLException {

@@ -10,6 +10,7 @@ import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
+import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,8 +39,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisCollector {
     static final int DEFAULT_PORT = 6379;
-    /** Time kept back from the deadline for the reads after the window. */
-    private static final long WINDOW_MARGIN_MS = 1_000;
     /** Time left below which other Sentinels are no longer asked for the master's address. */
     private static final long PEER_RESERVE_MS = 500;
 
@@ -48,14 +47,34 @@ final class RedisCollector {
 
     static RedisFacts collect(CheckContext context, String checkId, CollectRequest request, Duration window) throws Exception {
         Target target = context.target();
-        if (request.window() && window.toMillis() + WINDOW_MARGIN_MS >= context.remaining().toMillis()) {
-            throw new ProbeException(ProbeErrors.PROBE_FAILED, "the sampling window (" + Runner.human(window)
-                    + ") does not fit in the time left before the deadline (" + context.remaining().toMillis()
-                    + " ms); lower it with --set window=... or raise --timeout");
-        }
         try (ClientPool.Lease<Jedis> lease = lease(context, checkId, DEFAULT_PORT)) {
             return failing(lease, () -> collectOn(lease.client(), context, checkId, request, window));
+        } catch (JedisException e) {
+            throw classified(e, target, DEFAULT_PORT);
         }
+    }
+
+    /**
+     * A Jedis failure that escaped the command-level translation: a network reason when there is one, and a reply
+     * Jedis could not parse as RESP is the wrong protocol on that port; anything else is passed on unchanged.
+     */
+    static Exception classified(JedisException e, Target target, int defaultPort) {
+        ProbeException tls = tlsFailure(e, target);
+        if (tls != null) {
+            return tls;
+        }
+        String where = target.host().host() + ":" + target.host().portOr(defaultPort);
+        FailureClassifier.Failure network = FailureClassifier.network(e, where, target.host().host());
+        if (network != null) {
+            return new ProbeException(network.code(), network.reason(), e);
+        }
+        String m = String.valueOf(e.getMessage());
+        if (m.startsWith("Unknown reply") || m.contains("protocol") || e.getCause() instanceof NumberFormatException
+                || e.getCause() instanceof ClassCastException) {
+            return new ProbeException(ProbeErrors.PROTOCOL_ERROR, where + " answered, but not in the Redis protocol "
+                    + "(RESP): is this a Redis port? (" + FailureClassifier.oneLine(e) + ")", e);
+        }
+        return e;
     }
 
     private static RedisFacts collectOn(Jedis jedis, CheckContext context, String checkId, CollectRequest request, Duration window)
@@ -84,11 +103,13 @@ final class RedisCollector {
         Map<String, String> infoAfter = null;
         Long windowMillis = null;
         if (request.window()) {
+            // fitted here, after connecting: see SamplingWindow for the rule; windowMillis records what was sampled
+            Duration fitted = SamplingWindow.fit(window, context.remaining());
             long t0 = System.nanoTime();
-            long end = t0 + window.toNanos();
+            long end = t0 + fitted.toNanos();
             int n = Math.max(request.pings(), 0);
             for (int i = 0; i < n; i++) {
-                long due = t0 + window.toNanos() * i / n;
+                long due = t0 + fitted.toNanos() * i / n;
                 sleepUntil(due);
                 pings.add(s.timedPing());
             }
@@ -181,6 +202,8 @@ final class RedisCollector {
     static SentinelFacts collectSentinel(CheckContext context, String checkId, String name) throws Exception {
         try (ClientPool.Lease<Jedis> lease = lease(context, checkId, RedisSentinel.DEFAULT_PORT)) {
             return failing(lease, () -> collectSentinelOn(lease.client(), context, checkId, name));
+        } catch (JedisException e) {
+            throw classified(e, context.target(), RedisSentinel.DEFAULT_PORT);
         }
     }
 
@@ -361,12 +384,8 @@ final class RedisCollector {
                     throw translate(d, target, authenticate ? "AUTH / CLIENT SETNAME" : "PING", checkId);
                 }
             }
-            Exception network = networkCause(e);
-            ProbeException tls = tlsFailure(network, target);
-            if (tls != null) {
-                throw tls;
-            }
-            throw network;
+            Exception classified = classified(e, target, defaultPort);
+            throw classified == e ? networkCause(e) : classified;
         }
     }
 
@@ -409,13 +428,13 @@ final class RedisCollector {
                         : m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext")
                         ? "the port does not speak TLS; use redis:// for a cleartext port"
                         : "the handshake failed";
-                return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: " + hint
-                        + " (" + FailureClassifier.oneLine(ssl) + ")", e);
+                return new ProbeException(FailureClassifier.notTls(ssl) ? ProbeErrors.PROTOCOL_ERROR : ProbeErrors.PROBE_FAILED,
+                        "TLS with " + target.host() + " failed: " + hint + " (" + FailureClassifier.oneLine(ssl) + ")", e);
             }
         }
-        if (tls && e instanceof java.io.EOFException || tls && e instanceof java.net.SocketException se
-                && String.valueOf(se.getMessage()).contains("reset")) {
-            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS with " + target.host() + " failed: the server closed "
+        Throwable io = e instanceof JedisException je ? networkCause(je) : e;
+        if (tls && FailureClassifier.reset(io)) {
+            return new ProbeException(ProbeErrors.CONNECTION_RESET, "TLS with " + target.host() + " failed: the server closed "
                     + "the connection during the handshake (a client certificate required, or not a TLS port)", e);
         }
         return null;

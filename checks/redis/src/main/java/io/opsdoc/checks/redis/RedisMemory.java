@@ -20,7 +20,7 @@ public final class RedisMemory extends RedisCheck {
     static final String NOTE = Rules.MEMORY_NOTE;
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
-            new ParameterSpec("window", ParameterType.DURATION, "2s", "time between the two INFO samples (evictions, OOM errors)"),
+            new ParameterSpec("window", ParameterType.DURATION, "2s", "time between the two INFO samples (evictions, OOM errors); shortened to fit --timeout when needed"),
             new ParameterSpec("memory-warning", ParameterType.PERCENT, "90%", "used memory as a share of maxmemory worth a warning"),
             new ParameterSpec("memory-critical", ParameterType.PERCENT, "95%",
                     "used memory as a share of maxmemory at which a policy that cannot evict means writes fail"),
@@ -46,6 +46,7 @@ public final class RedisMemory extends RedisCheck {
 
     @Override
     public void evaluate(RedisFacts f, Parameters p, Evaluation.Builder out) {
+        Rules.windowMetric(f, p, out);
         Map<String, String> now = Rules.latest(f);
         long used = Info.longValue(now, "used_memory", 0);
         long rss = Info.longValue(now, "used_memory_rss", 0);

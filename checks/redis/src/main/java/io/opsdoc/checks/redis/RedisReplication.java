@@ -25,7 +25,8 @@ public final class RedisReplication extends RedisCheck {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s",
-                    "time between the two INFO samples (full resyncs, write rate for the backlog)"),
+                    "time between the two INFO samples (full resyncs, write rate for the backlog); shortened to fit --timeout "
+                            + "when needed"),
             new ParameterSpec("expect-replicas", ParameterType.INTEGER, "0",
                     "on a master: how many online replicas it should have"),
             new ParameterSpec("lag-bytes", ParameterType.BYTES, "1MiB", "replication offset gap worth a warning"),
@@ -51,6 +52,7 @@ public final class RedisReplication extends RedisCheck {
 
     @Override
     public void evaluate(RedisFacts f, Parameters p, Evaluation.Builder out) {
+        Rules.windowMetric(f, p, out);
         Map<String, String> now = Rules.latest(f);
         if ("slave".equals(now.get("role"))) {
             replicaSide(now, out);

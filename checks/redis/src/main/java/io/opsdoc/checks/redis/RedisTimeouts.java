@@ -34,7 +34,7 @@ public final class RedisTimeouts extends RedisCheck {
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("window", ParameterType.DURATION, "2s",
                     "time between the two INFO samples (rates: rejections, evictions, OOM errors, command times); the "
-                            + "timed PINGs are spread over it"),
+                            + "timed PINGs are spread over it; shortened to fit --timeout when needed"),
             new ParameterSpec("pings", ParameterType.INTEGER, "20", "how many timed PINGs to send"),
             new ParameterSpec("client-timeout", ParameterType.DURATION, "1s",
                     "the socket timeout your clients use: RTT_HIGH warns at a tenth of it and is critical at all of it"),
@@ -69,6 +69,7 @@ public final class RedisTimeouts extends RedisCheck {
 
     @Override
     public void evaluate(RedisFacts f, Parameters p, Evaluation.Builder out) {
+        Rules.windowMetric(f, p, out);
         Map<String, String> now = Rules.latest(f);
         rtt(f, p, out);
         clients(f, now, p, out);

@@ -36,6 +36,17 @@ final class Rules {
         return fromInfo >= 0 ? fromInfo : Long.parseLong(f.config().getOrDefault("maxmemory", "0"));
     }
 
+    /**
+     * The window the rates were measured over, as a metric: SamplingWindow may have shortened the requested one to
+     * fit --timeout, and a reader comparing rates must see the real length (the findings' evidence has window_ms).
+     */
+    static void windowMetric(RedisFacts f, io.opsdoc.core.Parameters p, io.opsdoc.core.Evaluation.Builder out) {
+        if (f.windowMillis() != null) {
+            out.metric(new io.opsdoc.core.Metric("sample_window_seconds", f.windowMillis() / 1000.0, "s", Map.of(),
+                    null, null));
+        }
+    }
+
     static Map<String, String> latest(RedisFacts f) {
         return f.infoAfter() != null ? f.infoAfter() : f.info();
     }

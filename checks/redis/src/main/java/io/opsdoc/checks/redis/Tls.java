@@ -1,6 +1,7 @@
 package io.opsdoc.checks.redis;
 
 import io.opsdoc.core.Target;
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +40,8 @@ final class Tls {
             }
         }
         String ca = target.query().get(CACERT);
-        if (ca != null && !Files.isReadable(Path.of(ca))) {
-            throw new UsageException("cacert file '" + ca + "' of target " + target.display() + " cannot be read");
+        if (ca != null) {
+            InputFiles.requireReadable("cacert", ca);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.opsdoc.core.Check;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.ParameterType;
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Runner;
 import io.opsdoc.core.Secret;
@@ -17,7 +18,6 @@ import io.opsdoc.core.alerts.AlertMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -61,10 +61,8 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(InputFiles.unreadable("config", file, e).getMessage());
         }
         JsonNode root;
         try {
@@ -269,6 +267,11 @@ public final class ConfigLoader {
             } catch (UsageException e) {
                 throw error(paramsAt + "/" + p.getKey(), e.getMessage());
             }
+        }
+        try {
+            check.validate(target, Parameters.resolve(id, check.parameters(), params));
+        } catch (UsageException e) {
+            throw error(paramsAt, e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.opsdoc.core.gate;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.Finding;
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Json;
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.report.JsonReportWriter;
@@ -22,13 +23,14 @@ public final class Baseline {
     }
 
     public static Baseline read(Path file) {
+        InputFiles.requireReadable("--baseline", file.toString());
         JsonNode doc;
         try {
             doc = Json.mapper().readTree(file.toFile());
         } catch (JacksonException e) {
             throw new UsageException("--baseline " + file + " is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UsageException("--baseline " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            throw InputFiles.unreadable("--baseline", file, e);
         }
         if (doc == null || !JsonReportWriter.SCHEMA.equals(doc.path("schema").asText())) {
             throw new UsageException("--baseline " + file + " is not an opsdoc JSON report (schema " + JsonReportWriter.SCHEMA + ")");

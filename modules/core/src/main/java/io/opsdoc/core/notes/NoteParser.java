@@ -49,8 +49,25 @@ final class NoteParser {
         if (!expectedId.equals(id)) {
             throw new IllegalArgumentException(path + ": front matter id '" + id + "' does not match its path (expected '" + expectedId + "')");
         }
-        return new Note(id, lang, string(fm, "title"), list(fm, "checks"), list(fm, "alerts"), list(fm, "source"),
-                string(fm, "applies-to"), string(fm, "translated-from"), path, sha256(bytes), body, sections(path, body));
+        Map<String, Note.Section> sections = sections(path, body);
+        // "AlertName#anchor" maps an alert to the section that answers it; alerts() keeps the bare names
+        List<String> alerts = new ArrayList<>();
+        Map<String, String> alertSections = new LinkedHashMap<>();
+        for (String a : list(fm, "alerts")) {
+            int hash = a.indexOf('#');
+            String name = hash < 0 ? a : a.substring(0, hash);
+            alerts.add(name);
+            if (hash >= 0) {
+                String anchor = a.substring(hash + 1);
+                if (!sections.containsKey(anchor)) {
+                    throw new IllegalArgumentException(path + ": alert " + name + " maps to #" + anchor + ", which is not a section");
+                }
+                alertSections.put(name, anchor);
+            }
+        }
+        return new Note(id, lang, string(fm, "title"), list(fm, "checks"), List.copyOf(alerts), list(fm, "source"),
+                string(fm, "applies-to"), string(fm, "translated-from"), path, sha256(bytes), body, sections,
+                Map.copyOf(alertSections));
     }
 
     private static Map<String, Note.Section> sections(String path, String body) {

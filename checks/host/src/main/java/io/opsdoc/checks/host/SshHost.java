@@ -234,12 +234,27 @@ final class SshHost implements AutoCloseable {
                             : " (is the public key in ~" + target.user() + "/.ssh/authorized_keys, and the account "
                                     + "not locked?)"));
         }
+        if (hasCause(e, java.io.StreamCorruptedException.class) || m.contains("Incorrect identification")) {
+            // what the server sent is not an SSH identification line ("SSH-2.0-..."); its bytes stay out of the
+            // message, which would otherwise carry whatever the port answered
+            return new ProbeException(ProbeErrors.PROTOCOL_ERROR, target.where() + " answered, but not with the SSH "
+                    + "identification line (SSH-2.0-...): something other than an SSH server listens on that port");
+        }
         if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
             return new ProbeException(ProbeErrors.TIMEOUT, "the SSH login to " + target.where()
                     + " did not complete before the deadline (the port accepted the connection; the server or this "
                     + "machine is slow, or it is not an SSH server)");
         }
         return e;
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(PublicKey key) {

@@ -45,6 +45,7 @@ import javax.net.ssl.SSLException;
  */
 final class HttpProbe {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .executor(executor())
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .sslContext(TlsInspector.inspectingContext())
@@ -53,6 +54,21 @@ final class HttpProbe {
     private static final HttpRequest.BodyPublisher NO_BODY = HttpRequest.BodyPublishers.noBody();
 
     private HttpProbe() {
+    }
+
+    /**
+     * The client's own default executor keeps idle threads for 60 s, so a burst of probes left a dozen threads behind
+     * for a minute in {@code opsdoc serve}; these go after 3 s. Unbounded like the default: the client, not this
+     * pool, bounds its work, and opsdoc serve bounds the probes.
+     */
+    private static java.util.concurrent.ExecutorService executor() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 3, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "opsdoc-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** The URL a target names, exactly as written (path and query kept encoded, the fragment dropped). */

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,13 +83,13 @@ public final class ProbeService implements AutoCloseable {
         this.scheduler = new ProbeScheduler(new ProbeScheduler.Limits(limits.maxProbes(), perTarget, limits.maxQueued(),
                 limits.maxQueuedPerTarget()));
         AtomicInteger n = new AtomicInteger();
-        // Core = max with core timeout: at most maxProbes threads, none left a few seconds after the load ends.
-        this.workers = new ThreadPoolExecutor(limits.maxProbes(), limits.maxProbes(), 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        // A thread per running probe, reused while busy, gone 5 s after the load. The scheduler admits at most
+        // maxProbes at once; the headroom only covers threads between releasing their slot and returning here.
+        this.workers = new ThreadPoolExecutor(0, 2 * limits.maxProbes(), 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "opsdoc-probe-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        workers.allowCoreThreadTimeOut(true);
         Gauge.builder("opsdoc.probes.in.flight", scheduler, ProbeScheduler::running)
                 .description("probes holding a slot: running, or timed out and waiting for their client to let go").register(metrics);
         Gauge.builder("opsdoc.probes.queued", scheduler, ProbeScheduler::queued).description("probes waiting for a slot").register(metrics);

@@ -57,18 +57,20 @@ final class HttpProbe {
     }
 
     /**
-     * The client's own default executor keeps idle threads for 60 s, so a burst of probes left a dozen threads behind
-     * for a minute in {@code opsdoc serve}; these go after 3 s. Unbounded like the default: the client, not this
-     * pool, bounds its work, and opsdoc serve bounds the probes.
+     * The client's own default executor is unbounded and keeps idle threads for 60 s: a burst of probes of hung
+     * targets in {@code opsdoc serve} grew ~45 of them, left for a minute. Its tasks only complete futures and
+     * deliver bytes (this client never blocks in them), so a few threads do, gone after 3 s idle.
      */
     private static java.util.concurrent.ExecutorService executor() {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 3, TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>(), r -> {
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(4, 4, 3, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "opsdoc-http-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     /** The URL a target names, exactly as written (path and query kept encoded, the fragment dropped). */

@@ -63,7 +63,7 @@ public final class OpsdocServer implements AutoCloseable {
     private final long maxBody;
     /** /alerts waits up to --alert-wait on an HTTP thread: a quarter of them at most, so webhooks cannot starve /healthz. */
     private final java.util.concurrent.Semaphore alertSlots;
-    private static final int IDLE_THREAD_MS = 3_000;
+    private static final int IDLE_THREAD_MS = 2_000;
 
     /**
      * @param maxBodyBytes largest request body accepted (413 above); Alertmanager's payloads are a few KiB per alert

@@ -83,9 +83,9 @@ public final class ProbeService implements AutoCloseable {
         this.scheduler = new ProbeScheduler(new ProbeScheduler.Limits(limits.maxProbes(), perTarget, limits.maxQueued(),
                 limits.maxQueuedPerTarget()));
         AtomicInteger n = new AtomicInteger();
-        // A thread per running probe, reused while busy, gone 5 s after the load. The scheduler admits at most
+        // A thread per running probe, reused while busy, gone 2 s after the load. The scheduler admits at most
         // maxProbes at once; the headroom only covers threads between releasing their slot and returning here.
-        this.workers = new ThreadPoolExecutor(0, 2 * limits.maxProbes(), 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.workers = new ThreadPoolExecutor(0, 2 * limits.maxProbes(), 2, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "opsdoc-probe-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -90,7 +90,7 @@ class ProbeLoadTest {
             s.await(15_000);
         }
         awaitTrue(() -> server.probes().inFlight() == 0 && holes.open() == 0, 20_000, "warm-up probes end");
-        Thread.sleep(6_000); // threads grown by the warm-up idle out (3 s HTTP pool, 5 s probe pool)
+        Thread.sleep(5_000); // threads grown by the warm-up idle out (2 s HTTP pool, 2 s probe pool, 3 s HttpClient)
         long idleFds = fds();
         int idleThreads = threads();
 

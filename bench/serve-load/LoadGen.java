@@ -105,6 +105,9 @@ public final class LoadGen {
                 Answer r = get(healthy, scrape, (long) (scrape * 1000));
                 if (r == null || !healthyOk.matcher(r.body()).find()) {
                     healthyFailed.incrementAndGet();
+                    String why = r == null ? "no answer" : kind(r) + " " + r.millis() + " ms: "
+                            + r.body().lines().filter(l -> !l.startsWith("#")).reduce((x, y) -> x + " | " + y).orElse("");
+                    System.err.println(name + ": healthy probe failed: " + why);
                 }
                 if (r != null) {
                     healthyMs.add(r.millis());

@@ -64,6 +64,23 @@ public final class OpsdocServer implements AutoCloseable {
     /** /alerts waits up to --alert-wait on an HTTP thread: a quarter of them at most, so webhooks cannot starve /healthz. */
     private final java.util.concurrent.Semaphore alertSlots;
     private static final int IDLE_THREAD_MS = 2_000;
+    /**
+     * Probe answers are rendered here, not on the HTTP threads: probes queued together expire together, and a burst
+     * of hundreds of expositions in Jetty's FIFO job queue delayed /healthz by up to a second in bench/serve-load.sh.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor answers = answerPool();
+
+    private static java.util.concurrent.ThreadPoolExecutor answerPool() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(2, 2, IDLE_THREAD_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "opsdoc-answer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
 
     /**
      * @param maxBodyBytes largest request body accepted (413 above); Alertmanager's payloads are a few KiB per alert
@@ -151,6 +168,7 @@ public final class OpsdocServer implements AutoCloseable {
         } finally {
             alerts.close();
             probes.close();
+            answers.shutdownNow();
         }
     }
 
@@ -261,9 +279,9 @@ public final class OpsdocServer implements AutoCloseable {
         }
 
         /**
-         * Admits the probe and returns; the answer is written when it ends (by its deadline), from whichever thread
-         * ends it, handed to the HTTP pool so the deadline timer never formats expositions. A scraper that leaves
-         * withdraws its probe from the queue, or interrupts it.
+         * Admits the probe and returns; the answer is written when it ends (by its deadline), rendered on the answer
+         * threads so neither the deadline timer nor the HTTP threads format expositions. A scraper that Jetty sees
+         * leave withdraws its probe from the queue, or interrupts it.
          */
         private void probe(Request request, Response response, Callback callback) {
             Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
@@ -286,7 +304,7 @@ public final class OpsdocServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     callback.failed(e);
                 }
-            }, jetty.getThreadPool());
+            }, answers);
         }
 
         /** The body, or null when it is larger than allowed; the limit holds whether or not Content-Length was sent. */

@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.FailureClassifier;
-import io.opsdoc.core.Report;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.config.OpsdocConfig;

@@ -13,6 +13,8 @@ import io.opsdoc.core.config.ForwardConfig;
 import io.opsdoc.core.config.OpsdocConfig;
 import io.opsdoc.core.notes.NoteCatalog;
 import io.opsdoc.server.OpsdocServer;
+import io.opsdoc.server.ProbeService;
+import io.opsdoc.server.TargetAllowList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "serve", description = {"Serve /probe (a Prometheus multi-target exporter), /metrics, /healthz and the "
         + "runbook pages under /notes/, and receive Alertmanager's webhook on POST /alerts (live verdicts, forwarded to the "
-        + "config's receivers).", "Targets and credentials come from the config; /probe?target= takes a config name or a URI without credentials."},
+        + "config's receivers).", "Targets and credentials come from the config; /probe?target= takes a config name, or a URI without credentials "
+        + "whose hosts --allow-targets lists."},
         footer = {"", "Prometheus: scrape http://HOST:PORT/probe with params {check: [mysql-replication]} and relabel __param_target,",
                 "as for blackbox_exporter; Prometheus' X-Prometheus-Scrape-Timeout-Seconds bounds every probe."})
 final class ServeCommand implements Callable<Integer> {
@@ -73,6 +76,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "0",
             description = "requests per second per client address, 0 = no limit (default); more is 429")
     double rateLimit;
+
+    @Option(names = "--max-probes", paramLabel = "N", defaultValue = "64",
+            description = "checks running at once over all targets, each on its own thread (default ${DEFAULT-VALUE}); per-target in the config bounds one server")
+    int maxProbes;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "1024",
+            description = "probes waiting for a slot over all targets (default ${DEFAULT-VALUE}); more are answered at once as rejected")
+    int maxQueued;
+
+    @Option(names = "--max-queued-per-target", paramLabel = "N", defaultValue = "64",
+            description = "probes waiting for a slot of one server (default ${DEFAULT-VALUE})")
+    int maxQueuedPerTarget;
+
+    @Option(names = "--allow-targets", paramLabel = "LIST", split = ",",
+            description = "URI targets /probe may connect to: HOST, *.DOMAIN, IP or CIDR, each with an optional :PORT or :LOW-HIGH "
+                    + "(repeatable, comma-separated). Default: none, only the config's named targets")
+    List<String> allowTargets = List.of();
 
     @Option(names = "--tls-keystore", paramLabel = "FILE", description = "serve HTTPS with the certificate and key in this PKCS#12 file")
     Path tlsKeystore;
@@ -122,7 +142,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--max-body: " + e.getMessage());
         }
-        OpsdocServer.Settings settings = new OpsdocServer.Settings(host, port, token, threads, body, rateLimit, tls, alerts);
+        if (maxProbes < 1 || maxQueued < 0 || maxQueuedPerTarget < 0) {
+            throw new UsageException("--max-probes must be at least 1, --max-queued and --max-queued-per-target at least 0");
+        }
+        TargetAllowList allow = TargetAllowList.parse(allowTargets);
+        OpsdocServer.Settings settings = new OpsdocServer.Settings(host, port, token, threads, body, rateLimit, tls, alerts)
+                .withProbes(new ProbeService.Limits(maxProbes, maxQueued, maxQueuedPerTarget), allow);
         try (OpsdocServer server = new OpsdocServer(settings, cfg, registry,
                 NoteCatalog.load(), parent.env)) {
             server.start();

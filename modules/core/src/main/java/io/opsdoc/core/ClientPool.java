@@ -16,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a Prometheus scrape every 15 s would otherwise pay TCP, TLS and authentication each time, and an Admin client
  * re-reads cluster metadata on start.
  *
- * <p>A client is reused only when it was returned healthy; a check that saw any error on it calls
- * {@link Lease#broken()} and the client is closed. Clients idle longer than the pool's limit are closed on the next
- * lease, so a server's own idle timeout (MySQL wait_timeout, broker connections.max.idle.ms) is never reached.
- * Keys include a hash of the credential, never the credential, so a rotated password gets a fresh client.
+ * <p>A client is reused only when it was returned healthy and in time; a check that saw any error on it calls
+ * {@link Lease#broken()} and the client is closed, and so is one given back after its run's deadline. Clients idle
+ * longer than the pool's limit are closed on the next lease, so a server's own idle timeout (MySQL wait_timeout,
+ * broker connections.max.idle.ms) is never reached. Keys include a hash of the credential, never the credential, so a rotated password gets a fresh client.
  */
 public abstract class ClientPool implements AutoCloseable {
 
@@ -151,10 +151,14 @@ public abstract class ClientPool implements AutoCloseable {
             }
             C client = found != null ? (C) found.client() : opener.open();
             Closer<Object> any = (Closer<Object>) closer;
+            java.time.Instant deadline = context.deadline();
             return new Lease<>(client, found != null) {
                 @Override
                 public void close() {
-                    if (isBroken() || closed) {
+                    // Given back after its run's deadline, the client belonged to a run that timed out or was
+                    // interrupted: a request may still be in flight on it (an interrupted KafkaFuture.get, a read the
+                    // check gave up on), so it is closed rather than handed to the next scrape.
+                    if (isBroken() || closed || java.time.Instant.now().isAfter(deadline)) {
                         quietly(any, client);
                         return;
                     }

@@ -4,12 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +39,19 @@ public final class Runner {
         this.clients = clients;
     }
 
+    /** One daemon thread for all deadlines: it only completes results and interrupts, it never does I/O. */
+    private static final ScheduledExecutorService DEADLINES = deadlines();
+
+    private static ScheduledExecutorService deadlines() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "opsdoc-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true); // a finished run's timer must not stay queued until its deadline
+        return s;
+    }
+
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "opsdoc-check-" + THREADS.incrementAndGet());
         t.setDaemon(true);
@@ -47,29 +67,72 @@ public final class Runner {
         }
     }
 
+    /** Runs the check and waits for it: the answer comes by {@code timeout} plus a small grace, whatever the check does. */
     public <F> Run run(Check<F> check, Target target, Parameters parameters, Optional<Secret> password, Duration timeout) {
+        Execution e = start(check, target, parameters, password, timeout, pool);
+        try {
+            return e.result().get();
+        } catch (InterruptedException ie) {
+            e.cancel("interrupted");
+            Thread.currentThread().interrupt();
+            return e.result().getNow(null);
+        } catch (ExecutionException ee) {
+            throw new IllegalStateException("a run's result never fails", ee);
+        }
+    }
+
+    /**
+     * Starts the check's {@code collect} on {@code executor} and returns at once. The result is complete by
+     * {@code timeout} plus a small grace at the latest (an UNKNOWN TIMEOUT report then, and the collecting thread is
+     * interrupted); {@link Execution#finished()} completes only when that thread has really let go of the check, which
+     * is what a caller bounding threads and connections per server must wait for.
+     */
+    public <F> Execution start(Check<F> check, Target target, Parameters parameters, Optional<Secret> password, Duration timeout,
+            Executor executor) {
         requireScheme(check, target);
         check.validate(target, parameters);
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Instant deadline = started.plus(timeout);
         Redactor redactor = new Redactor(password);
-        CheckContext context = new CheckContext(target, password, parameters, deadline, clients);
-        Future<F> future = pool.submit(() -> check.collect(context));
+        CheckContext context = new CheckContext(target, password, parameters, started.plus(timeout), clients);
+        Execution execution = new Execution(check, target, parameters, redactor, t0, started);
+        FutureTask<F> task = new FutureTask<>(() -> check.collect(context)) {
+            @Override
+            protected void done() {
+                if (!isCancelled()) {
+                    execution.complete(evaluated(check, target, parameters, redactor, t0, started, this), false);
+                }
+            }
+        };
+        execution.task = task;
+        long grace = Math.min(500, Math.max(50, timeout.toMillis() / 10));
+        ScheduledFuture<?> timer = DEADLINES.schedule(() -> execution.abort(new FailureClassifier.Failure(ProbeErrors.TIMEOUT,
+                "no result from " + target.display() + " within " + human(timeout)
+                        + " (the server accepted nothing, or answered nothing, in time)")), timeout.toMillis() + grace, TimeUnit.MILLISECONDS);
+        execution.result.whenComplete((r, x) -> timer.cancel(false));
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    execution.finished.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            execution.abort(new FailureClassifier.Failure(ProbeErrors.PROBE_FAILED, "no thread to run the check: the server is shutting down"));
+            execution.finished.complete(null);
+        }
+        return execution;
+    }
+
+    private static <F> Run evaluated(Check<F> check, Target target, Parameters parameters, Redactor redactor, long t0, Instant started,
+            Future<F> collected) {
         F facts;
         try {
-            long grace = Math.min(500, Math.max(50, timeout.toMillis() / 10));
-            facts = future.get(timeout.toMillis() + grace, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return failed(check, target, parameters, new FailureClassifier.Failure(ProbeErrors.TIMEOUT,
-                    "no result from " + target.display() + " within " + human(timeout)
-                            + " (the server accepted nothing, or answered nothing, in time)"), redactor, t0, started);
+            facts = collected.get();
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
-            return failed(check, target, parameters,
-                    new FailureClassifier.Failure(ProbeErrors.PROBE_FAILED, "interrupted"), redactor, t0, started);
+            return failed(check, target, parameters, new FailureClassifier.Failure(ProbeErrors.PROBE_FAILED, "interrupted"), redactor, t0, started);
         } catch (ExecutionException e) {
             return failed(check, target, parameters, FailureClassifier.classify(e.getCause(), target), redactor, t0, started);
         }
@@ -82,6 +145,73 @@ public final class Runner {
         }
         Evaluation clean = new Evaluation(evaluation.findings().stream().map(redactor::redact).toList(), evaluation.metrics());
         return new Run(Report.of(check.id(), target.display(), clean, seconds(t0), started), facts, parameters.raw());
+    }
+
+    /** One started check: its result and the end of its thread, which may come later when a client ignores interrupts. */
+    public static final class Execution {
+        private final CompletableFuture<Run> result = new CompletableFuture<>();
+        private final CompletableFuture<Void> finished = new CompletableFuture<>();
+        private final Check<?> check;
+        private final Target target;
+        private final Parameters parameters;
+        private final Redactor redactor;
+        private final long t0;
+        private final Instant started;
+        private volatile FutureTask<?> task;
+
+        private Execution(Check<?> check, Target target, Parameters parameters, Redactor redactor, long t0, Instant started) {
+            this.check = check;
+            this.target = target;
+            this.parameters = parameters;
+            this.redactor = redactor;
+            this.t0 = t0;
+            this.started = started;
+        }
+
+        /** The report: the check's own, or an UNKNOWN one when it ran out of time or was cancelled. Never fails. */
+        public CompletableFuture<Run> result() {
+            return result;
+        }
+
+        /** Completes when the collecting thread has returned (or never started). */
+        public CompletableFuture<Void> finished() {
+            return finished;
+        }
+
+        /** True when the result is the deadline's, not the check's. */
+        public boolean timedOut() {
+            return timedOut;
+        }
+
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private volatile boolean timedOut;
+
+        /** The first result wins; its flag is set before it is published, so a listener of the result reads the right one. */
+        private boolean complete(Run run, boolean deadline) {
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            timedOut = deadline;
+            return result.complete(run);
+        }
+
+        /**
+         * Gives up on the run: its result becomes UNKNOWN with this reason and its thread is interrupted. A socket read
+         * on a platform thread ignores the interrupt; every check bounds its reads by the deadline, so the thread and
+         * its connection are released by then at the latest, and {@link #finished()} says when.
+         */
+        public void cancel(String why) {
+            abort(new FailureClassifier.Failure(ProbeErrors.PROBE_FAILED, "cancelled: " + why));
+        }
+
+        private void abort(FailureClassifier.Failure failure) {
+            if (complete(failed(check, target, parameters, failure, redactor, t0, started), failure.code() == ProbeErrors.TIMEOUT)) {
+                FutureTask<?> t = task;
+                if (t != null) {
+                    t.cancel(true);
+                }
+            }
+        }
     }
 
     private static Run failed(Check<?> check, Target target, Parameters parameters, FailureClassifier.Failure failure,

@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.FailureClassifier;
-import io.opsdoc.core.Report;
 import io.opsdoc.core.Secret;
 import io.opsdoc.core.UsageException;
 import io.opsdoc.core.config.OpsdocConfig;
@@ -61,16 +60,49 @@ public final class OpsdocServer implements AutoCloseable {
     private final AlertService alerts;
     private final RateLimiter limiter;
     private final long maxBody;
+    /** /alerts waits up to --alert-wait on an HTTP thread: a quarter of them at most, so webhooks cannot starve /healthz. */
+    private final java.util.concurrent.Semaphore alertSlots;
+    private static final int IDLE_THREAD_MS = 2_000;
+    /**
+     * Probe answers are rendered here, not on the HTTP threads: probes queued together expire together, and a burst
+     * of hundreds of expositions in Jetty's FIFO job queue delayed /healthz by up to a second in bench/serve-load.sh.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor answers = answerPool();
+
+    private static java.util.concurrent.ThreadPoolExecutor answerPool() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(2, 2, IDLE_THREAD_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "opsdoc-answer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
 
     /**
      * @param maxBodyBytes largest request body accepted (413 above); Alertmanager's payloads are a few KiB per alert
      * @param rateLimit    requests per second per client address, 0 for no limit (429 above)
      * @param tls          serve HTTPS from this PKCS#12 or JKS key store instead of HTTP
      */
+    /**
+     * @param probeLimits  how many probes run and wait at once ({@link ProbeService.Limits})
+     * @param allowTargets which URI targets /probe may connect to; {@link TargetAllowList#none()}: config names only
+     */
     public record Settings(String host, int port, Optional<Secret> token, int maxThreads, long maxBodyBytes, double rateLimit,
-            Optional<Tls> tls, AlertService.Settings alerts) {
+            Optional<Tls> tls, AlertService.Settings alerts, ProbeService.Limits probeLimits, TargetAllowList allowTargets) {
+        public Settings(String host, int port, Optional<Secret> token, int maxThreads, long maxBodyBytes, double rateLimit,
+                Optional<Tls> tls, AlertService.Settings alerts) {
+            this(host, port, token, maxThreads, maxBodyBytes, rateLimit, tls, alerts, ProbeService.Limits.defaults(), TargetAllowList.none());
+        }
+
         public Settings(String host, int port, Optional<Secret> token, int maxThreads) {
             this(host, port, token, maxThreads, DEFAULT_MAX_BODY, 0, Optional.empty(), AlertService.Settings.defaults());
+        }
+
+        public Settings withProbes(ProbeService.Limits limits, TargetAllowList allow) {
+            return new Settings(host, port, token, maxThreads, maxBodyBytes, rateLimit, tls, alerts, limits, allow);
         }
     }
 
@@ -82,14 +114,19 @@ public final class OpsdocServer implements AutoCloseable {
 
     public OpsdocServer(Settings settings, OpsdocConfig config, CheckRegistry registry, NoteCatalog notes, Map<String, String> env) {
         this.token = settings.token();
-        this.probes = new ProbeService(config, registry, env, own);
+        this.probes = new ProbeService(config, registry, env, own, settings.probeLimits(), settings.allowTargets());
         this.pages = new NotePages(notes);
         this.alerts = new AlertService(settings.alerts(), config, registry, probes, notes, env, own, Clock.systemUTC());
         this.limiter = new RateLimiter(settings.rateLimit());
         this.maxBody = settings.maxBodyBytes();
-        QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 4);
+        // These threads only parse requests and write answers (probes run on ProbeService's own threads), so they are
+        // never all blocked by a hung target. Threads grown by a burst go after a few idle seconds, all at once.
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, settings.maxThreads()), 4);
         threads.setName("opsdoc-serve");
         threads.setDaemon(true);
+        threads.setIdleTimeout(IDLE_THREAD_MS);
+        threads.setMaxEvictCount(Math.max(8, settings.maxThreads()));
+        this.alertSlots = new java.util.concurrent.Semaphore(Math.max(1, settings.maxThreads() / 4));
         jetty = new Server(threads);
         ServerConnector http;
         if (settings.tls().isPresent()) {
@@ -130,6 +167,7 @@ public final class OpsdocServer implements AutoCloseable {
         } finally {
             alerts.close();
             probes.close();
+            answers.shutdownNow();
         }
     }
 
@@ -174,20 +212,27 @@ public final class OpsdocServer implements AutoCloseable {
                     status = HttpStatus.TOO_MANY_REQUESTS_429;
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                     send(response, callback, status, "text/plain", "too many requests from this address; slow down\n");
+                } else if (path.equals("/alerts") && !alertSlots.tryAcquire()) {
+                    status = HttpStatus.SERVICE_UNAVAILABLE_503;
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+                    send(response, callback, status, "application/json", error("too many webhook calls at once; Alertmanager retries"));
                 } else if (path.equals("/alerts")) {
-                    byte[] body = body(request);
-                    if (body == null) {
-                        status = HttpStatus.PAYLOAD_TOO_LARGE_413;
-                        send(response, callback, status, "application/json", error("the body is larger than " + maxBody + " bytes"));
-                    } else {
-                        List<AlertVerdict> verdicts = alerts.receive(AlertmanagerWebhook.parse(body));
-                        send(response, callback, status, "application/json", Json.mapper().writeValueAsString(
-                                Map.of("version", "opsdoc.alerts/v1", "results", verdicts)));
+                    try {
+                        byte[] body = body(request);
+                        if (body == null) {
+                            status = HttpStatus.PAYLOAD_TOO_LARGE_413;
+                            send(response, callback, status, "application/json", error("the body is larger than " + maxBody + " bytes"));
+                        } else {
+                            List<AlertVerdict> verdicts = alerts.receive(AlertmanagerWebhook.parse(body));
+                            send(response, callback, status, "application/json", Json.mapper().writeValueAsString(
+                                    Map.of("version", "opsdoc.alerts/v1", "results", verdicts)));
+                        }
+                    } finally {
+                        alertSlots.release();
                     }
                 } else if (path.equals("/probe")) {
-                    Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-                    Report r = probes.probe(new ProbeService.Request(q.getValue("check"), q.getValue("target"), scrapeTimeout(request)));
-                    send(response, callback, status, "text/plain; version=0.0.4; charset=utf-8", ProbeExposition.of(r));
+                    probe(request, response, callback);
+                    return true; // answered, and counted, when the probe ends: no thread waits for it
                 } else if (path.equals("/metrics")) {
                     send(response, callback, status, "text/plain; version=0.0.4; charset=utf-8", own.scrape());
                 } else if (path.equals("/notes") || path.equals("/notes/")) {
@@ -206,6 +251,9 @@ public final class OpsdocServer implements AutoCloseable {
                     status = HttpStatus.NOT_FOUND_404;
                     send(response, callback, status, "text/plain", "not found; try /probe, /alerts, /metrics, /healthz or /notes/\n");
                 }
+            } catch (ProbeService.TargetNotAllowed e) {
+                status = HttpStatus.FORBIDDEN_403;
+                send(response, callback, status, "text/plain", e.getMessage() + "\n");
             } catch (UsageException e) {
                 status = HttpStatus.BAD_REQUEST_400;
                 if (path.equals("/alerts")) {
@@ -220,9 +268,42 @@ public final class OpsdocServer implements AutoCloseable {
                 status = HttpStatus.INTERNAL_SERVER_ERROR_500;
                 send(response, callback, status, "text/plain", "internal error: " + FailureClassifier.oneLine(e) + "\n");
             }
+            count(route, status);
+            return true;
+        }
+
+        private void count(String route, int status) {
             Counter.builder("opsdoc.http.requests").description("requests served, by route and status")
                     .tag("route", route.length() > 20 ? "other" : route).tag("status", Integer.toString(status)).register(own).increment();
-            return true;
+        }
+
+        /**
+         * Admits the probe and returns; the answer is written when it ends (by its deadline), rendered on the answer
+         * threads so neither the deadline timer nor the HTTP threads format expositions. A scraper that Jetty sees
+         * leave withdraws its probe from the queue, or interrupts it.
+         */
+        private void probe(Request request, Response response, Callback callback) {
+            Fields q = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            ProbeService.Pending p = probes.submit(new ProbeService.Request(q.getValue("check"), q.getValue("target"), scrapeTimeout(request)),
+                    request.getBeginNanoTime());
+            java.util.concurrent.atomic.AtomicReference<Throwable> gone = new java.util.concurrent.atomic.AtomicReference<>();
+            request.addFailureListener(x -> {
+                gone.set(x);
+                p.cancel("the scraper disconnected");
+            });
+            p.outcome().whenCompleteAsync((o, x) -> {
+                if (o == null) {
+                    // Jetty's own failure: the request is over already, and failing with it again logs nothing
+                    callback.failed(gone.get() != null ? gone.get() : x);
+                    return;
+                }
+                try {
+                    send(response, callback, HttpStatus.OK_200, "text/plain; version=0.0.4; charset=utf-8", ProbeExposition.of(o.report(), o.rejected()));
+                    count("/probe", HttpStatus.OK_200);
+                } catch (RuntimeException e) {
+                    callback.failed(e);
+                }
+            }, answers);
         }
 
         /** The body, or null when it is larger than allowed; the limit holds whether or not Content-Length was sent. */

@@ -18,8 +18,17 @@ final class ProbeExposition {
     }
 
     static String of(Report r) {
+        return of(r, null);
+    }
+
+    /** With {@code rejected} ({@code queue_full}, {@code deadline}), the probe did not run: the series says why. */
+    static String of(Report r, String rejected) {
         PrometheusMeterRegistry reg = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Tags check = Tags.of("check", r.check());
+        if (rejected != null) {
+            Gauge.builder("opsdoc.probe.rejected", () -> 1).description("1: opsdoc answered without running the check, for this reason")
+                    .tags(check.and("reason", rejected)).register(reg);
+        }
         Gauge.builder("opsdoc.check.status", () -> r.status().exitCode())
                 .description("worst severity as a Nagios code: 0 OK or INFO, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
                 .tags(check).register(reg);

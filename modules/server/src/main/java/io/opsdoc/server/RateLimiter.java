@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A token bucket per client address: {@code perSecond} requests a second with bursts of twice that. It protects the
- * probed servers from a runaway scraper or a webhook loop, not opsdoc from a flood (that is the thread pool's job).
+ * probed servers from a runaway scraper or a webhook loop, not opsdoc from a flood (that is the job of the probe
+ * slots and queues of ProbeScheduler, and of the HTTP thread pool).
  * The map is bounded: when full it is cleared, which at worst forgives a few clients for a second.
  */
 final class RateLimiter {

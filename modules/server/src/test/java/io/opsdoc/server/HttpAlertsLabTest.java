@@ -29,7 +29,9 @@ class HttpAlertsLabTest {
     static void start() throws Exception {
         lab = HttpLab.shared();
         server = new OpsdocServer(new OpsdocServer.Settings("127.0.0.1", 0, Optional.empty(), 8, OpsdocServer.DEFAULT_MAX_BODY, 0,
-                Optional.empty(), new AlertService.Settings(Duration.ofSeconds(8), Duration.ofMinutes(5), 2, 100, null, "en")),
+                Optional.empty(), new AlertService.Settings(Duration.ofSeconds(8), Duration.ofMinutes(5), 2, 100, null, "en"))
+                // the alert's instance is the probed URL (blackbox's pattern): its loopback lab must be allowed
+                .withProbes(ProbeService.Limits.defaults(), TargetAllowList.parse(java.util.List.of("127.0.0.0/8"))),
                 null, CheckRegistry.load(), NoteCatalog.load(), Map.of());
         server.start();
     }

@@ -53,7 +53,10 @@ class OpsdocServerTest {
         CheckRegistry registry = CheckRegistry.load();
         OpsdocConfig config = ConfigLoader.load(cfg, registry);
         Map<String, String> env = Map.of("MONITOR_PW", lab.monitorPassword());
-        server = new OpsdocServer(new OpsdocServer.Settings("127.0.0.1", 0, Optional.empty(), 16), config, registry, NoteCatalog.load(), env);
+        // URI targets on loopback (the black hole) are allowed here; the guarded server keeps the default, config names only
+        server = new OpsdocServer(new OpsdocServer.Settings("127.0.0.1", 0, Optional.empty(), 16)
+                .withProbes(ProbeService.Limits.defaults(), TargetAllowList.parse(java.util.List.of("127.0.0.0/8"))),
+                config, registry, NoteCatalog.load(), env);
         server.start();
         guarded = new OpsdocServer(new OpsdocServer.Settings("127.0.0.1", 0, Optional.of(Secret.of("t0ken-value", "test")), 4),
                 config, registry, NoteCatalog.load(), env);
@@ -136,6 +139,9 @@ class OpsdocServerTest {
         assertThat(get(guarded, "/metrics").statusCode()).isEqualTo(401);
         assertThat(get(guarded, "/probe?check=mysql-replication&target=replica", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
         assertThat(get(guarded, "/metrics", "Authorization", "Bearer t0ken-value").statusCode()).isEqualTo(200);
+        HttpResponse<String> ssrf = get(guarded, "/probe?check=http-status&target=" + q("http://127.0.0.1:22/"), "Authorization", "Bearer t0ken-value");
+        assertThat(ssrf.statusCode()).as("a token holder cannot point the server at any port it reaches").isEqualTo(403);
+        assertThat(ssrf.body()).contains("--allow-targets");
     }
 
     @Test

@@ -46,6 +46,7 @@ import javax.net.ssl.SSLException;
  */
 final class HttpProbe {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .executor(executor())
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .sslContext(TlsInspector.inspectingContext())
@@ -54,6 +55,23 @@ final class HttpProbe {
     private static final HttpRequest.BodyPublisher NO_BODY = HttpRequest.BodyPublishers.noBody();
 
     private HttpProbe() {
+    }
+
+    /**
+     * The client's own default executor is unbounded and keeps idle threads for 60 s: a burst of probes of hung
+     * targets in {@code opsdoc serve} grew ~45 of them, left for a minute. Its tasks only complete futures and
+     * deliver bytes (this client never blocks in them), so a few threads do, gone after 3 s idle.
+     */
+    private static java.util.concurrent.ExecutorService executor() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(4, 4, 3, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "opsdoc-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     /** The URL a target names, exactly as written (path and query kept encoded, the fragment dropped). */

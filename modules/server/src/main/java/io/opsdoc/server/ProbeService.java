@@ -202,7 +202,6 @@ public final class ProbeService implements AutoCloseable {
             }
         }
         Runner.requireScheme(check, target);
-        check.validate(target);
         if (named == null) {
             String refusal = allowed.refusal(target);
             if (refusal != null) {
@@ -210,6 +209,9 @@ public final class ProbeService implements AutoCloseable {
             }
         }
         Parameters params = Parameters.resolve(check.id(), check.parameters(), overrides);
+        // target and parameters (an unreadable ca-file, say) are judged here, so bad input is a 400 before anything
+        // is queued, not an UNKNOWN later
+        check.validate(target, params);
         long deadline = arrived + timeout.toNanos();
         Pending pending = new Pending(() -> cancelled("disconnect").increment());
         Instant startedAt = Instant.now();

@@ -6,7 +6,6 @@ import static io.opsdoc.checks.host.DiskCode.DISK_USAGE_WARNING;
 import static io.opsdoc.checks.host.DiskCode.FS_READ_ONLY;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -29,7 +28,7 @@ import java.util.Set;
  * Is any file system (nearly) full or read-only, and is deleted-but-open data holding space? Usage is computed as
  * {@code df} does (blocks reserved for root count as used), per mount, from {@code df -P -T -k}.
  */
-public final class LinuxDisk extends DescribedCheck<DiskFacts> {
+public final class LinuxDisk extends HostCheck<DiskFacts> {
     public static final String ID = "linux-disk";
     static final String NOTE = "linux/disk-usage";
 
@@ -46,20 +45,10 @@ public final class LinuxDisk extends DescribedCheck<DiskFacts> {
                             + "(local: only; over SSH other users' open files are not visible)"));
 
     public LinuxDisk() {
-        super(ID, "local", "Is a file system of this Linux host full, read-only, or held by deleted open files?",
+        super(ID, "Is a file system of this Linux host full, read-only, or held by deleted open files?",
                 DiskFacts.class, PARAMETERS, HostTransportCode.with(DiskCode.class), HostGrants.grants(ID,
                         "df -P -T -k (statfs of each mount point, which needs search permission on the path) and "
                                 + "/proc/self/mounts; nothing else is read"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

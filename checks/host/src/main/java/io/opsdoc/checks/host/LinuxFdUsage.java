@@ -4,7 +4,6 @@ import static io.opsdoc.checks.host.FdCode.PROCESS_FD_HIGH;
 import static io.opsdoc.checks.host.FdCode.SYSTEM_FD_HIGH;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -12,7 +11,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +20,7 @@ import java.util.Map;
  * Are file descriptors running out, for the whole kernel (fs.file-max) or for one process (its RLIMIT_NOFILE)?
  * The per-process limit is the one services hit in practice ("Too many open files", EMFILE).
  */
-public final class LinuxFdUsage extends DescribedCheck<FdFacts> {
+public final class LinuxFdUsage extends HostCheck<FdFacts> {
     public static final String ID = "linux-fd-usage";
     static final String NOTE = "linux/file-descriptors";
 
@@ -32,20 +30,10 @@ public final class LinuxFdUsage extends DescribedCheck<FdFacts> {
             new ParameterSpec("critical", ParameterType.PERCENT, "90%", "share that is critical (node-mixin: 90%)"));
 
     public LinuxFdUsage() {
-        super(ID, "local", "Are file descriptors running out on this Linux host, system-wide or in one process?",
+        super(ID, "Are file descriptors running out on this Linux host, system-wide or in one process?",
                 FdFacts.class, PARAMETERS, HostTransportCode.with(FdCode.class), HostGrants.grants(ID,
                         "cat of /proc/sys/fs/file-nr; on local: also /proc/PID/fd and /proc/PID/limits of every process "
                                 + "(other users' need root, so over SSH only the system-wide figure is read)"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

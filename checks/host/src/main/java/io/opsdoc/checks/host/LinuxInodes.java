@@ -4,7 +4,6 @@ import static io.opsdoc.checks.host.InodeCode.INODES_CRITICAL;
 import static io.opsdoc.checks.host.InodeCode.INODES_WARNING;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -14,7 +13,6 @@ import io.opsdoc.core.Parameters;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +21,7 @@ import java.util.Set;
  * Is a file system running out of inodes? A file system with free blocks but no free inodes refuses to create any
  * file ("No space left on device" with df showing room), typically after millions of small files.
  */
-public final class LinuxInodes extends DescribedCheck<InodeFacts> {
+public final class LinuxInodes extends HostCheck<InodeFacts> {
     public static final String ID = "linux-inodes";
     static final String NOTE = "linux/inodes";
 
@@ -37,19 +35,9 @@ public final class LinuxInodes extends DescribedCheck<InodeFacts> {
                     "file system types skipped when mounts is empty"));
 
     public LinuxInodes() {
-        super(ID, "local", "Is a file system of this Linux host running out of inodes?", InodeFacts.class, PARAMETERS,
+        super(ID, "Is a file system of this Linux host running out of inodes?", InodeFacts.class, PARAMETERS,
                 HostTransportCode.with(InodeCode.class), HostGrants.grants(ID,
                         "df -P -T -i (statfs of each mount point, which needs search permission on the path)"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

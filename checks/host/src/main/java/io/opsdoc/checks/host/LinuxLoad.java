@@ -4,7 +4,6 @@ import static io.opsdoc.checks.host.LoadCode.LOAD_HIGH;
 import static io.opsdoc.checks.host.LoadCode.LOAD_RISING;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -12,7 +11,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +20,7 @@ import java.util.Map;
  * runnable tasks and tasks in uninterruptible sleep (D state, mostly waiting for I/O), so a high load with idle CPUs
  * points at storage, not at CPU.
  */
-public final class LinuxLoad extends DescribedCheck<LoadFacts> {
+public final class LinuxLoad extends HostCheck<LoadFacts> {
     public static final String ID = "linux-load";
     static final String NOTE = "linux/load-cpu-memory-swap";
 
@@ -35,19 +33,9 @@ public final class LinuxLoad extends DescribedCheck<LoadFacts> {
                             + "1 per CPU"));
 
     public LinuxLoad() {
-        super(ID, "local", "Is this Linux host overloaded (load average per CPU)?", LoadFacts.class, PARAMETERS,
+        super(ID, "Is this Linux host overloaded (load average per CPU)?", LoadFacts.class, PARAMETERS,
                 HostTransportCode.with(LoadCode.class),
                 HostGrants.grants(ID, "cat of /proc/loadavg and /sys/devices/system/cpu/online"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static io.opsdoc.checks.host.MemoryCode.MEMORY_HIGH;
 import static io.opsdoc.checks.host.MemoryCode.OOM_KILLS;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -15,7 +14,6 @@ import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ import java.util.Map;
  * kernel's estimate of what can be had without swapping), not by MemFree: page cache is memory in use that the
  * kernel gives back on demand.
  */
-public final class LinuxMemory extends DescribedCheck<MemoryFacts> {
+public final class LinuxMemory extends HostCheck<MemoryFacts> {
     public static final String ID = "linux-memory";
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
@@ -37,19 +35,9 @@ public final class LinuxMemory extends DescribedCheck<MemoryFacts> {
                             + "boot as INFO (use a window in a gate or serve; it must be shorter than --timeout)"));
 
     public LinuxMemory() {
-        super(ID, "local", "Is this Linux host short of memory, and has the OOM killer ended processes?",
+        super(ID, "Is this Linux host short of memory, and has the OOM killer ended processes?",
                 MemoryFacts.class, PARAMETERS, HostTransportCode.with(MemoryCode.class),
                 HostGrants.grants(ID, "cat of /proc/meminfo, /proc/vmstat and /proc/uptime"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static io.opsdoc.checks.host.SwapCode.SWAPPING_ACTIVE;
 import static io.opsdoc.checks.host.SwapCode.SWAP_HIGH;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -15,7 +14,6 @@ import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +23,7 @@ import java.util.Map;
  * Is swap filling up, and is the host reading pages back from it right now? Swap in use is not harmful by itself
  * (idle pages moved out long ago); swap-ins while the check watches mean working memory no longer fits.
  */
-public final class LinuxSwap extends DescribedCheck<SwapFacts> {
+public final class LinuxSwap extends HostCheck<SwapFacts> {
     public static final String ID = "linux-swap";
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
@@ -37,19 +35,9 @@ public final class LinuxSwap extends DescribedCheck<SwapFacts> {
                     "pages swapped in during the window at which to warn"));
 
     public LinuxSwap() {
-        super(ID, "local", "Is swap filling up on this Linux host, and is it swapping in now?", SwapFacts.class,
+        super(ID, "Is swap filling up on this Linux host, and is it swapping in now?", SwapFacts.class,
                 PARAMETERS, HostTransportCode.with(SwapCode.class),
                 HostGrants.grants(ID, "cat of /proc/meminfo and /proc/vmstat"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.opsdoc.checks.host;
 import static io.opsdoc.checks.host.ZombieCode.ZOMBIES_PRESENT;
 
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -11,7 +10,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,7 +22,7 @@ import java.util.stream.Collectors;
  * Are there zombie processes, and which parents fail to reap them? A zombie holds no memory, only its pid and
  * process-table slot; the fix is always on the parent, never on the zombie (which cannot be killed).
  */
-public final class LinuxZombies extends DescribedCheck<ZombieFacts> {
+public final class LinuxZombies extends HostCheck<ZombieFacts> {
     public static final String ID = "linux-zombies";
     static final String NOTE = "linux/zombies";
 
@@ -32,19 +30,9 @@ public final class LinuxZombies extends DescribedCheck<ZombieFacts> {
             "10", "zombies in all at which to warn (fewer are reported as INFO: a parent may just be slow to reap)"));
 
     public LinuxZombies() {
-        super(ID, "local", "Are there zombie processes on this Linux host, and whose children are they?",
+        super(ID, "Are there zombie processes on this Linux host, and whose children are they?",
                 ZombieFacts.class, PARAMETERS, HostTransportCode.with(ZombieCode.class), HostGrants.grants(ID,
                         "cat /proc/[0-9]*/stat (state and parent of every process)"));
-    }
-
-    @Override
-    public List<String> targetSchemes() {
-        return HostGrants.SCHEMES;
-    }
-
-    @Override
-    public void validate(Target target) {
-        HostTarget.of(target);
     }
 
     @Override

@@ -234,6 +234,13 @@ final class SshHost implements AutoCloseable {
                             : " (is the public key in ~" + target.user() + "/.ssh/authorized_keys, and the account "
                                     + "not locked?)"));
         }
+        if (hasCause(e, org.apache.sshd.common.session.helpers.MissingAttachedSessionException.class)) {
+            // the peer hung up before MINA attached a session to the socket: a reset that lost the race to be seen
+            // as one (the fault matrix's reset server hits it now and then)
+            return new ProbeException(ProbeErrors.CONNECTION_RESET, target.where() + " accepted the connection, then "
+                    + "closed it before the SSH handshake (crashing or overloaded sshd, MaxStartups, or a firewall "
+                    + "cutting it)");
+        }
         if (hasCause(e, java.io.StreamCorruptedException.class) || m.contains("Incorrect identification")) {
             // what the server sent is not an SSH identification line ("SSH-2.0-..."); its bytes stay out of the
             // message, which would otherwise carry whatever the port answered

@@ -52,12 +52,19 @@ record ExternalTool(Path path) {
     }
 
     Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Runs the tool with {@code input} on its standard input (promtool check metrics reads the exposition there). */
+    Result runWithInput(String input, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(path.toString());
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -76,12 +76,12 @@ class ReportWritersTest {
         Report k8s = new Report("k8s-capacity", "k8s://", Severity.OK, List.of(), List.of(
                 new Metric("cpu_requested_percent", 80, "%", Map.of(), null, null)), 0.1, at);
         String text = render(new PrometheusReportWriter(), List.of(http, k8s));
-        assertThat(text).contains("opsdoc_http_status_code{target=\"https://shop.example/\"} 200\n")
-                .contains("opsdoc_http_status_duration_seconds{target=\"https://shop.example/\"} 0.25\n")
-                .contains("opsdoc_http_status_content_length_bytes{target=\"https://shop.example/\"} 512\n")
-                .contains("opsdoc_http_status_tls_cert_expiry_timestamp_seconds{target=\"https://shop.example/\"} "
+        assertThat(text).contains("opsdoc_http_status_code{check=\"http-status\",target=\"https://shop.example/\"} 200\n")
+                .contains("opsdoc_http_status_duration_seconds{check=\"http-status\",target=\"https://shop.example/\"} 0.25\n")
+                .contains("opsdoc_http_status_content_length_bytes{check=\"http-status\",target=\"https://shop.example/\"} 512\n")
+                .contains("opsdoc_http_status_tls_cert_expiry_timestamp_seconds{check=\"http-status\",target=\"https://shop.example/\"} "
                         + (at.getEpochSecond() + 10 * 86_400) + "\n")
-                .contains("opsdoc_k8s_capacity_cpu_requested_ratio{target=\"k8s://\"} 0.8\n")
+                .contains("opsdoc_k8s_capacity_cpu_requested_ratio{check=\"k8s-capacity\",target=\"k8s://\"} 0.8\n")
                 .doesNotContain("http_status_http");
     }
 
@@ -152,11 +152,25 @@ class ReportWritersTest {
         assertThat(text).contains("# TYPE opsdoc_check_status gauge\n")
                 .contains("opsdoc_check_status{check=\"mysql-replication\",target=\"mysql://m@db1:3306\"} 1\n")
                 .contains("opsdoc_check_status{check=\"mysql-replication\",target=\"mysql://m@db9:3306\"} 3\n")
-                .contains("opsdoc_finding{check=\"mysql-replication\",target=\"mysql://m@db1:3306\",code=\"LAG_WARNING\",severity=\"WARNING\",waived=\"false\"} 1")
-                .contains("opsdoc_mysql_replication_lag_seconds{target=\"mysql://m@db1:3306\"} 45");
+                .contains("opsdoc_finding{check=\"mysql-replication\",target=\"mysql://m@db1:3306\",code=\"LAG_WARNING\",severity=\"WARNING\"} 1")
+                .contains("opsdoc_probe_success{check=\"mysql-replication\",target=\"mysql://m@db1:3306\"} 1\n")
+                .contains("opsdoc_probe_success{check=\"mysql-replication\",target=\"mysql://m@db9:3306\"} 0\n")
+                .doesNotContain("waived=").doesNotContain("=\"\"")
+                .contains("opsdoc_mysql_replication_lag_seconds{check=\"mysql-replication\",target=\"mysql://m@db1:3306\"} 45");
         assertThat(text.lines().filter(l -> l.equals("# TYPE opsdoc_check_status gauge"))).hasSize(1);
         assertThat(text.lines().filter(l -> !l.startsWith("#")))
                 .allSatisfy(l -> assertThat(l).matches("[a-z_]+\\{.*\\} -?[0-9.E]+"));
+    }
+
+    @Test
+    void probeAndFileExposeTheSameSeriesButTheTarget() {
+        String probe = io.opsdoc.core.report.PrometheusExposition.probe(report(), null);
+        String file = render(new PrometheusReportWriter(), List.of(report()));
+        assertThat(probe.replace(",target=\"mysql://m@db1:3306\"", "")).isEqualTo(file.replace(",target=\"mysql://m@db1:3306\"", ""));
+        assertThat(probe).doesNotContain("target=").contains("opsdoc_probe_success{check=\"mysql-replication\"} 1\n");
+        String rejected = io.opsdoc.core.report.PrometheusExposition.probe(unknown(), "queue_full");
+        assertThat(rejected).contains("opsdoc_probe_success{check=\"mysql-replication\"} 0\n")
+                .contains("opsdoc_probe_rejected{check=\"mysql-replication\",reason=\"queue_full\"} 1\n");
     }
 
     @Test

@@ -298,7 +298,7 @@ public final class OpsdocServer implements AutoCloseable {
                     return;
                 }
                 try {
-                    send(response, callback, HttpStatus.OK_200, "text/plain; version=0.0.4; charset=utf-8", ProbeExposition.of(o.report(), o.rejected()));
+                    send(response, callback, HttpStatus.OK_200, "text/plain; version=0.0.4; charset=utf-8", io.opsdoc.core.report.PrometheusExposition.probe(o.report(), o.rejected()));
                     count("/probe", HttpStatus.OK_200);
                 } catch (RuntimeException e) {
                     callback.failed(e);

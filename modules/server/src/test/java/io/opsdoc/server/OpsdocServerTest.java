@@ -101,7 +101,7 @@ class OpsdocServerTest {
         lab.stopSqlThread();
         HttpResponse<String> broken = get(server, "/probe?check=mysql-replication&target=replica");
         assertThat(broken.body()).contains("opsdoc_check_status{check=\"mysql-replication\"} 2")
-                .contains("opsdoc_finding{check=\"mysql-replication\",code=\"SQL_THREAD_STOPPED\",severity=\"CRITICAL\",subject=\"\"} 1");
+                .contains("opsdoc_finding{check=\"mysql-replication\",code=\"SQL_THREAD_STOPPED\",severity=\"CRITICAL\"} 1");
     }
 
     @Test

@@ -68,6 +68,8 @@ public final class OpsdocServer implements AutoCloseable {
      * of hundreds of expositions in Jetty's FIFO job queue delayed /healthz by up to a second in bench/serve-load.sh.
      */
     private final java.util.concurrent.ThreadPoolExecutor answers = answerPool();
+    /** Scrapers that hang up while their probe waits, noticed from the kernel's connection table (Jetty sees it late). */
+    private final HungUpScrapers hangUps = new HungUpScrapers(250);
 
     private static java.util.concurrent.ThreadPoolExecutor answerPool() {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -168,6 +170,7 @@ public final class OpsdocServer implements AutoCloseable {
             alerts.close();
             probes.close();
             answers.shutdownNow();
+            hangUps.close();
         }
     }
 
@@ -288,9 +291,15 @@ public final class OpsdocServer implements AutoCloseable {
                     request.getBeginNanoTime());
             java.util.concurrent.atomic.AtomicReference<Throwable> gone = new java.util.concurrent.atomic.AtomicReference<>();
             request.addFailureListener(x -> {
-                gone.set(x);
+                gone.compareAndSet(null, x);
                 p.cancel("the scraper disconnected");
             });
+            Runnable unwatch = hangUps.watch(request.getConnectionMetaData().getLocalSocketAddress(),
+                    request.getConnectionMetaData().getRemoteSocketAddress(), () -> {
+                        gone.compareAndSet(null, new org.eclipse.jetty.io.EofException("the scraper hung up"));
+                        p.cancel("the scraper disconnected");
+                    });
+            p.outcome().whenComplete((o, x) -> unwatch.run());
             p.outcome().whenCompleteAsync((o, x) -> {
                 if (o == null) {
                     // Jetty's own failure: the request is over already, and failing with it again logs nothing

@@ -118,6 +118,11 @@ public final class ProbeService implements AutoCloseable {
         return scheduler.running();
     }
 
+    /** Probes waiting for a slot now. */
+    public int queued() {
+        return scheduler.queued();
+    }
+
     /** Closes the kept clients and stops the probe threads. */
     @Override
     public void close() {

@@ -40,8 +40,12 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
     public List<Scenario<ZookeeperLab>> scenarios() {
         return List.of(
                 ensemble("zk-healthy", "three members: one leader, two followers, everything answering")
-                        .checks(QUORUM, HEALTH).healthy()
-                        .metrics("zookeeper_members_serving").build(),
+                        .checks(QUORUM).healthy()
+                        .metrics("zookeeper_members_serving", "zookeeper_leaders", "zookeeper_quorum_size").build(),
+                ensemble("zk-health-healthy", "three idle members: low latency, nothing queued, few descriptors")
+                        .checks(HEALTH).healthy()
+                        .metrics("zookeeper_members_measured", "zookeeper_avg_latency_ms",
+                                "zookeeper_open_file_descriptors").build(),
                 ensemble("zk-follower-killed", "one follower was SIGKILLed; the other two keep the quorum")
                         .checks(QUORUM, HEALTH).breaks(ZookeeperLab::killFollower)
                         .expect(code(QUORUM, "MEMBER_DOWN").severity(WARNING).evidence("members_down", 1)

@@ -27,17 +27,20 @@ public record MemberReply(String member, String srvr, String mntr, String errorC
         return mntr != null && mntr.contains(FourLetterWord.NOT_WHITELISTED);
     }
 
-    /** leader, follower, observer, standalone, read-only; null when srvr gave no mode. */
+    /**
+     * leader, follower, observer, standalone, read-only: from srvr's {@code Mode:}, or mntr's {@code zk_server_state}
+     * when only mntr is allowed; null when neither told.
+     */
     String mode() {
-        if (srvr == null) {
-            return null;
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Mode:")) {
-                return line.substring(5).trim();
+        if (srvr != null) {
+            for (String line : srvr.split("\n")) {
+                if (line.startsWith("Mode:")) {
+                    return line.substring(5).trim();
+                }
             }
         }
-        return null;
+        Mntr m = Mntr.parse(mntr);
+        return m == null ? null : m.string("zk_server_state");
     }
 
     /** A {@code srvr} field such as {@code Zxid}, or null. */

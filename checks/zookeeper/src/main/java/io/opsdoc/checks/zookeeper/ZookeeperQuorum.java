@@ -12,6 +12,7 @@ import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.Parameters;
+import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
         List<String> notServing = new ArrayList<>();
         List<String> serving = new ArrayList<>();
         List<String> leaders = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         int quorumSize = 0;
         boolean standalone = false;
         for (MemberReply m : members) {
@@ -68,11 +70,14 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
                 if (mode.equals("leader")) {
                     leaders.add(m.member());
                 }
+            } else {
+                unknown.add(m.member());
             }
             if (m.srvrDenied() || m.mntrDenied()) {
                 String word = m.srvrDenied() ? "srvr" : "mntr";
                 out.finding(FOUR_LETTER_WORDS_NOT_ALLOWED, Severity.INFO, m.member() + " does not allow the "
-                        + "four-letter word '" + word + "' (" + (m.srvrDenied() ? "its mode is unknown to this check"
+                        + "four-letter word '" + word + "' (" + (m.srvrDenied() ? (m.mode() == null ? "its mode is unknown to this check"
+                        : "its mode was read from mntr")
                         : "its mode is read from srvr; the configured ensemble size and the health metrics are not "
                                 + "read") + "): add it to 4lw.commands.whitelist in its zoo.cfg (e.g. "
                         + "4lw.commands.whitelist=srvr,mntr) and restart the member",
@@ -87,6 +92,14 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
             quorumSize = members.size();
         }
         int majority = quorumSize / 2 + 1;
+        if (serving.isEmpty() && !unknown.isEmpty()) {
+            // nobody is seen serving, but some members would not say what they are: that is not a lost quorum
+            out.finding(ProbeErrors.PERMISSION_DENIED.code(), Severity.UNKNOWN, "no member was seen serving, and "
+                    + String.join(", ", unknown) + " did not tell its mode (srvr and mntr not allowed): whether the "
+                    + "ensemble has a quorum is unknown; allow srvr,mntr in 4lw.commands.whitelist",
+                    Evidence.of("unknown", unknown, "down", down, "not_serving", notServing));
+            return;
+        }
         boolean lost = serving.isEmpty();
         int tolerated = (quorumSize - 1) / 2;
         out.metric(Metric.of("zookeeper_members_serving", serving.size(), ""));

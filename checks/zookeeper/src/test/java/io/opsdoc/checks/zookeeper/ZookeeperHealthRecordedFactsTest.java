@@ -112,4 +112,30 @@ class ZookeeperHealthRecordedFactsTest {
         assertThat(size.summary()).contains("an ensemble of 4 voters", "tolerates 1 down");
         assertThat(e.status()).isEqualTo(Severity.INFO);
     }
+
+    @Test
+    void membersThatWillNotTellTheirModeAreNotALostQuorum() {
+        String denied = "srvr is not executed because it is not in the whitelist.\n";
+        String mntrDenied = "mntr is not executed because it is not in the whitelist.\n";
+        EnsembleFacts facts = new EnsembleFacts(List.of(
+                new MemberReply("zk1:2181", denied, mntrDenied, null, null),
+                new MemberReply("zk2:2181", denied, mntrDenied, null, null),
+                new MemberReply("zk3:2181", null, null, "UNREACHABLE", "connection refused by zk3:2181")));
+        Evaluation e = evaluate(new ZookeeperQuorum(), facts);
+        assertThat(findings(e, "QUORUM_LOST")).isEmpty();
+        assertThat(findings(e, "PERMISSION_DENIED").get(0).severity()).isEqualTo(Severity.UNKNOWN);
+        assertThat(findings(e, "FOUR_LETTER_WORDS_NOT_ALLOWED")).hasSize(2);
+    }
+
+    @Test
+    void onlyMntrAllowedStillGivesTheMode() {
+        String denied = "srvr is not executed because it is not in the whitelist.\n";
+        EnsembleFacts facts = new EnsembleFacts(List.of(
+                new MemberReply("zk1:2181", denied, mntr("leader", "0.4", "31", "0", "3"), null, null),
+                new MemberReply("zk2:2181", denied, mntr("follower", "0.4", "31", "0", "3"), null, null),
+                new MemberReply("zk3:2181", denied, mntr("follower", "0.4", "31", "0", "3"), null, null)));
+        Evaluation e = evaluate(new ZookeeperQuorum(), facts);
+        assertThat(e.status()).isEqualTo(Severity.INFO);
+        assertThat(findings(e, "FOUR_LETTER_WORDS_NOT_ALLOWED").get(0).summary()).contains("read from mntr");
+    }
 }

@@ -178,6 +178,11 @@ public final class MemcachedLab implements Lab {
         await("the lab's clients gone", () -> number("curr_connections") <= 2);
     }
 
+    /** memcached's total_connections: every connection it ever accepted, this question's own included. */
+    public long totalConnections() {
+        return number("total_connections");
+    }
+
     // ---- helpers ----
 
     Socket connect(int timeoutMs) throws IOException {

@@ -4,6 +4,7 @@ import static io.opsdoc.checks.zookeeper.QuorumCode.ENSEMBLE_SIZE_RISKY;
 import static io.opsdoc.checks.zookeeper.QuorumCode.FOUR_LETTER_WORDS_NOT_ALLOWED;
 import static io.opsdoc.checks.zookeeper.QuorumCode.MEMBER_DOWN;
 import static io.opsdoc.checks.zookeeper.QuorumCode.MEMBER_NOT_SERVING;
+import static io.opsdoc.checks.zookeeper.QuorumCode.MULTIPLE_LEADERS;
 import static io.opsdoc.checks.zookeeper.QuorumCode.QUORUM_LOST;
 
 import io.opsdoc.core.CheckContext;
@@ -119,6 +120,13 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
                     + (notServing.isEmpty() ? "" : "; not serving: " + String.join(", ", notServing)),
                     Evidence.of("members", members.size(), "quorum_size", quorumSize, "majority", majority,
                             "down", down, "not_serving", notServing));
+        }
+        if (leaders.size() > 1) {
+            out.finding(MULTIPLE_LEADERS, Severity.CRITICAL, leaders.size() + " members say they lead: "
+                    + String.join(", ", leaders) + ". One ensemble has one leader, so these members form separate "
+                    + "ensembles (their server.N lines differ): each accepts writes of its own and clients connected "
+                    + "to different members see different data",
+                    Evidence.of("leaders", leaders, "quorum_size", quorumSize));
         }
         for (MemberReply m : members) {
             if (m.down()) {

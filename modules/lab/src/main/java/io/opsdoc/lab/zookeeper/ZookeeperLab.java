@@ -17,7 +17,8 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A real 3-member ZooKeeper 3.8 ensemble from Debian's jars on loopback, plus one standalone server: the members are
+ * A real 3-member ZooKeeper 3.8 ensemble from Debian's jars on loopback, plus a separate 2-member ensemble (the
+ * "pair": too small, even, and a second leader when a connect string names both ensembles): the members are
  * killed with SIGKILL (one: the quorum holds; two: it is lost) and restarted, one is restarted with a smaller 4lw
  * whitelist, and the third member runs with {@code ulimit -n 100} (a unit with a low LimitNOFILE) so that held client
  * connections bring it near its descriptor limit. Every fault is undone by {@link #heal()}: dead or reconfigured
@@ -31,13 +32,13 @@ public final class ZookeeperLab implements Lab {
 
     private final Path dir;
     private final List<LabZookeeperServer> members;
-    private final LabZookeeperServer standalone;
+    private final List<LabZookeeperServer> pair;
     private final List<Socket> held = new ArrayList<>();
 
-    private ZookeeperLab(Path dir, List<LabZookeeperServer> members, LabZookeeperServer standalone) {
+    private ZookeeperLab(Path dir, List<LabZookeeperServer> members, List<LabZookeeperServer> pair) {
         this.dir = dir;
         this.members = members;
-        this.standalone = standalone;
+        this.pair = pair;
     }
 
     /** Null when the lab can run here, else which package is missing. */
@@ -61,7 +62,7 @@ public final class ZookeeperLab implements Lab {
     public static ZookeeperLab start() {
         long t0 = System.nanoTime();
         Path dir = LabFiles.tempDir("opsdoc-zookeeper-lab-");
-        int[] ports = Ports.freePorts(10);
+        int[] ports = Ports.freePorts(15);
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             servers.append("server.").append(i + 1).append("=127.0.0.1:").append(ports[3 + 2 * i]).append(':')
@@ -72,20 +73,25 @@ public final class ZookeeperLab implements Lab {
             members.add(new LabZookeeperServer("zk" + (i + 1), dir.resolve("zk" + (i + 1)), i + 1, ports[i],
                     servers.toString(), i == 2 ? LOW_OPEN_FILES : 0));
         }
-        LabZookeeperServer standalone = new LabZookeeperServer("standalone", dir.resolve("standalone"), 0, ports[9], "", 0);
-        ZookeeperLab lab = new ZookeeperLab(dir, members, standalone);
+        // ports 9-10: the pair's client ports; 11-14: its quorum and election ports
+        String pairServers = "server.1=127.0.0.1:" + ports[11] + ":" + ports[12] + "\n"
+                + "server.2=127.0.0.1:" + ports[13] + ":" + ports[14] + "\n";
+        List<LabZookeeperServer> pair = List.of(
+                new LabZookeeperServer("pair1", dir.resolve("pair1"), 1, ports[9], pairServers, 0),
+                new LabZookeeperServer("pair2", dir.resolve("pair2"), 2, ports[10], pairServers, 0));
+        ZookeeperLab lab = new ZookeeperLab(dir, members, pair);
         Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "zookeeper-lab-cleanup"));
         try {
             // all four JVMs at once: the ensemble forms as soon as two members see each other
             members.forEach(m -> m.start(LabZookeeperServer.FULL_WHITELIST));
-            standalone.start(LabZookeeperServer.FULL_WHITELIST);
+            pair.forEach(m -> m.start(LabZookeeperServer.FULL_WHITELIST));
             lab.awaitFormed();
-            lab.await("the standalone server serving", () -> "standalone".equals(standalone.mode()));
+            lab.awaitPairFormed();
         } catch (RuntimeException e) {
             lab.close();
             throw e;
         }
-        System.out.printf("zookeeper lab: ensemble and standalone up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("zookeeper lab: both ensembles up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         return lab;
     }
 
@@ -94,8 +100,14 @@ public final class ZookeeperLab implements Lab {
         return "zk://" + String.join(",", members.stream().map(LabZookeeperServer::address).toList());
     }
 
-    public String standaloneTarget() {
-        return "zk://" + standalone.address();
+    /** zk://p1,p2: the 2-member ensemble. */
+    public String pairTarget() {
+        return "zk://" + String.join(",", pair.stream().map(LabZookeeperServer::address).toList());
+    }
+
+    /** One connect string naming the members of both ensembles, as when a member's server list differs from the others'. */
+    public String bothEnsemblesTarget() {
+        return ensembleTarget() + "," + String.join(",", pair.stream().map(LabZookeeperServer::address).toList());
     }
 
     /** The member that runs with a low open-files limit. */
@@ -178,10 +190,26 @@ public final class ZookeeperLab implements Lab {
             }
         }
         awaitFormed();
+        if (pair.stream().anyMatch(p -> !p.alive())) {
+            pair.forEach(p -> {
+                if (!p.alive()) {
+                    p.start(LabZookeeperServer.FULL_WHITELIST);
+                }
+            });
+            awaitPairFormed();
+        }
         LabZookeeperServer m = members.get(2);
         await("the held connections of " + m.name() + " closed", () -> {
             long open = m.mntr("zk_open_file_descriptor_count");
             return open > 0 && open < LOW_OPEN_FILES * 0.7;
+        });
+    }
+
+    /** The pair: one leader, one follower. */
+    private void awaitPairFormed() {
+        await("the pair formed (one leader, one follower)", () -> {
+            List<String> modes = pair.stream().map(LabZookeeperServer::mode).toList();
+            return modes.contains("leader") && modes.contains("follower");
         });
     }
 
@@ -199,7 +227,7 @@ public final class ZookeeperLab implements Lab {
         try {
             Awaitility.await(what).atMost(FORM).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                     .pollInSameThread().until(() -> {
-                        for (LabZookeeperServer m : members) {
+                        for (LabZookeeperServer m : java.util.stream.Stream.concat(members.stream(), pair.stream()).toList()) {
                             if (m.exited()) {
                                 // a member that exited on its own is a lab failure, not a fault
                                 throw new IllegalStateException(m.name() + " exited: " + m.log());
@@ -222,8 +250,8 @@ public final class ZookeeperLab implements Lab {
     @Override
     public String where() {
         return "ensemble " + String.join(",", members.stream().map(LabZookeeperServer::address).toList())
-                + " (" + members.get(2).name() + " with ulimit -n " + LOW_OPEN_FILES + "), standalone "
-                + standalone.address();
+                + " (" + members.get(2).name() + " with ulimit -n " + LOW_OPEN_FILES + "), pair "
+                + String.join(",", pair.stream().map(LabZookeeperServer::address).toList());
     }
 
     @Override
@@ -237,7 +265,7 @@ public final class ZookeeperLab implements Lab {
         }
         held.clear();
         members.forEach(LabZookeeperServer::kill);
-        standalone.kill();
+        pair.forEach(LabZookeeperServer::kill);
         LabFiles.deleteRecursively(dir);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * ZooKeeper 3.8 (Debian's jars): a 3-member ensemble on loopback whose members are SIGKILLed, restarted with a
- * smaller 4lw whitelist or crowded with connections, and a standalone server.
+ * smaller 4lw whitelist or crowded with connections, and a separate 2-member ensemble.
  */
 public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
     private static final String QUORUM = "zookeeper-quorum";
@@ -28,7 +28,7 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
 
     @Override
     public String description() {
-        return "a 3-member ZooKeeper 3.8 ensemble and a standalone server (Debian's zookeeper jars, tickTime 500)";
+        return "a 3-member and a 2-member ZooKeeper 3.8 ensemble (Debian's zookeeper jars, tickTime 500)";
     }
 
     @Override
@@ -65,10 +65,15 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
                         .expect(code(HEALTH, "FOUR_LETTER_WORDS_NOT_ALLOWED").severity(INFO)
                                 .says("4lw.commands.whitelist"))
                         .absent("MEMBER_DOWN", "QUORUM_LOST").build(),
-                Scenario.<ZookeeperLab>of("zk-standalone", "a single standalone server where an ensemble is expected")
-                        .target(ZookeeperLab::standaloneTarget).checks(QUORUM)
-                        .expect(code("ENSEMBLE_SIZE_RISKY").severity(WARNING).evidence("quorum_size", 1)
+                Scenario.<ZookeeperLab>of("zk-two-members", "an ensemble of two members: a leader and one follower")
+                        .target(ZookeeperLab::pairTarget).checks(QUORUM)
+                        .expect(code("ENSEMBLE_SIZE_RISKY").severity(WARNING).evidence("quorum_size", 2)
                                 .says("tolerates no failure"))
+                        .absent("QUORUM_LOST", "MULTIPLE_LEADERS").timeout(Duration.ofSeconds(15)).build(),
+                Scenario.<ZookeeperLab>of("zk-two-ensembles", "one connect string names the members of two separate "
+                        + "ensembles, as when some members' server.N lines differ").target(ZookeeperLab::bothEnsemblesTarget)
+                        .checks(QUORUM)
+                        .expect(code("MULTIPLE_LEADERS").severity(CRITICAL).says("2 members say they lead"))
                         .absent("QUORUM_LOST").timeout(Duration.ofSeconds(15)).build(),
                 ensemble("zk-fd-near-limit", "a member started with ulimit -n 100 holds dozens of client connections")
                         .checks(HEALTH).breaks(ZookeeperLab::holdConnections)

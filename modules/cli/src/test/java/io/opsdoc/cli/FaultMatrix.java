@@ -89,7 +89,8 @@ final class FaultMatrix {
         String hp = host + ":" + port;
         return switch (scheme) {
             case "mysql" -> "mysql://monitor@" + hp;
-            case "redis", "rediss", "kafka" -> scheme + "://" + hp;
+            case "redis", "rediss", "kafka", "memcached" -> scheme + "://" + hp;
+            case "zk" -> "zk://" + hp; // every member is asked; one faulty member is the whole list here
             case "redis-sentinel" -> "redis-sentinel://" + hp + "/mymaster";
             case "http", "https" -> scheme + "://" + hp + "/health";
             case "k8s" -> "k8s://?kubeconfig=" + kubeconfig(workDir, apiScheme + "://" + hp);

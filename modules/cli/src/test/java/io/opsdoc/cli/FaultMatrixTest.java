@@ -112,7 +112,8 @@ class FaultMatrixTest {
             + "(http-status sends no credentials); rediss (the same AUTH code path as redis, not exercised over TLS "
             + "here); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
-            + "the lab's real sshd). Rows: every scheme but local:, which opens no connection";
+            + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login). Rows: "
+            + "every scheme but local:, which opens no connection";
 
     /** Every check on every scheme it accepts that goes over the network ({@code local:} reads this machine). */
     private static List<Row> rows() {

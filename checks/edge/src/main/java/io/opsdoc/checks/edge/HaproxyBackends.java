@@ -119,7 +119,10 @@ public final class HaproxyBackends extends DescribedCheck<HaproxyFacts> {
         if (queued < Math.max(1, p.integer("queue-warning"))) {
             return;
         }
-        Long limit = backend.qlimit();
+        // maxqueue is per server: the backend row has no qlimit, the sum of its servers' is the backend's
+        Long limit = backend.qlimit() != null ? backend.qlimit()
+                : servers.stream().allMatch(s -> s.qlimit() != null) && !servers.isEmpty()
+                        ? servers.stream().mapToLong(HaproxyFacts.Row::qlimit).sum() : null;
         double pct = limit == null || limit <= 0 ? -1 : 100.0 * queued / limit;
         boolean critical = pct >= p.percent("queue-critical");
         String perServer = servers.stream().map(s -> s.name() + " sessions " + s.scur() + "/" + (s.slim() == null ? "-" : s.slim())

@@ -17,6 +17,7 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, io.opsdoc.lab.http.TlsScenarios::new);
+                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, io.opsdoc.lab.http.TlsScenarios::new,
+                io.opsdoc.lab.edge.EdgeScenarios::new);
     }
 }

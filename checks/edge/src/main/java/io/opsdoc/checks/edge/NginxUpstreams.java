@@ -36,17 +36,20 @@ import java.util.stream.Collectors;
 public final class NginxUpstreams extends DescribedCheck<UpstreamsFacts> {
     public static final String ID = "nginx-upstreams";
     static final String NOTE = "nginx/upstreams";
+    static final String DEFAULT_CONFIG = "/etc/nginx/nginx.conf";
+    static final String DEFAULT_ERROR_LOG = "/var/log/nginx/error.log";
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
-            new ParameterSpec("config-file", ParameterType.STRING, "",
-                    "nginx configuration on this host whose upstream {} blocks are probed (nginx -T > file for one with "
-                            + "its includes)"),
+            new ParameterSpec("config-file", ParameterType.STRING, DEFAULT_CONFIG,
+                    "nginx configuration on this host whose upstream {} blocks (includes followed) are probed; "
+                            + "empty for none"),
             new ParameterSpec("upstreams", ParameterType.STRING, "",
                     "servers to probe besides config-file's: name=host:port,... (or host:port,...)"),
             new ParameterSpec("probe", ParameterType.STRING, "tcp", "tcp (connect) or http (GET probe-path, < 500 is up)"),
             new ParameterSpec("probe-path", ParameterType.STRING, "/", "path of the http probe"),
             new ParameterSpec("probe-timeout", ParameterType.DURATION, "2s", "deadline of each server's probe"),
-            new ParameterSpec("error-log", ParameterType.STRING, "", "nginx error log on this host to scan (its tail)"),
+            new ParameterSpec("error-log", ParameterType.STRING, DEFAULT_ERROR_LOG,
+                    "nginx error log on this host to scan (its tail); empty for none"),
             new ParameterSpec("window", ParameterType.DURATION, "5m", "error-log lines this recent count"),
             new ParameterSpec("log-critical", ParameterType.INTEGER, "100",
                     "lines of one upstream error in the window that are critical (fewer warn)"));
@@ -72,13 +75,15 @@ public final class NginxUpstreams extends DescribedCheck<UpstreamsFacts> {
     @Override
     public void validate(Target target, Parameters p) {
         validate(target);
-        if (p.string("config-file").isBlank() && p.string("upstreams").isBlank() && p.string("error-log").isBlank()) {
-            throw new UsageException("check " + ID + " needs config-file, upstreams or error-log (e.g. --set "
-                    + "config-file=/etc/nginx/nginx.conf --set error-log=/var/log/nginx/error.log)");
+        if (configFile(p) == null && p.string("upstreams").isBlank() && errorLog(p) == null) {
+            throw new UsageException("check " + ID + " found neither " + DEFAULT_CONFIG + " nor " + DEFAULT_ERROR_LOG
+                    + " on this host, and no upstreams: give config-file, error-log or upstreams (run it on the nginx host)");
         }
         for (String f : List.of("config-file", "error-log")) {
-            if (!p.string(f).isBlank()) {
-                InputFiles.requireReadable(f, p.string(f));
+            String v = p.string(f);
+            boolean isDefault = v.equals(f.equals("config-file") ? DEFAULT_CONFIG : DEFAULT_ERROR_LOG);
+            if (!v.isBlank() && !isDefault) {
+                InputFiles.requireReadable(f, v);
             }
         }
         String probe = p.string("probe").toLowerCase(Locale.ROOT);
@@ -98,18 +103,35 @@ public final class NginxUpstreams extends DescribedCheck<UpstreamsFacts> {
         java.net.URI status = EdgeHttp.url(context.target(), NginxStatus.DEFAULT_PATH, "");
         NginxStatus.read(context, status); // nginx itself must answer: its upstreams are moot otherwise
         List<NginxConfig.UpstreamServer> listed = new ArrayList<>();
-        if (!p.string("config-file").isBlank()) {
-            listed.addAll(NginxConfig.upstreams(Files.readString(Path.of(p.string("config-file")))));
+        if (configFile(p) != null) {
+            listed.addAll(NginxConfig.read(Path.of(configFile(p))));
         }
         listed.addAll(parseList(p.string("upstreams")));
         String probe = p.string("probe").toLowerCase(Locale.ROOT);
         List<UpstreamsFacts.Server> servers = UpstreamProbe.probeAll(context, listed, probe, p.string("probe-path"),
                 p.duration("probe-timeout"), PARALLEL);
         UpstreamsFacts.LogScan log = null;
-        if (!p.string("error-log").isBlank()) {
-            log = ErrorLogScan.scan(Path.of(p.string("error-log")), p.duration("window").toSeconds(), ZonedDateTime.now());
+        if (errorLog(p) != null) {
+            log = ErrorLogScan.scan(Path.of(errorLog(p)), p.duration("window").toSeconds(), ZonedDateTime.now());
         }
         return new UpstreamsFacts(status.toString(), probe, servers, log);
+    }
+
+    /** The config file to read: as given, or the Debian default when it is there; null for none. */
+    static String configFile(Parameters p) {
+        return file(p.string("config-file"), DEFAULT_CONFIG);
+    }
+
+    static String errorLog(Parameters p) {
+        return file(p.string("error-log"), DEFAULT_ERROR_LOG);
+    }
+
+    private static String file(String value, String defaultPath) {
+        if (value.isBlank()) {
+            return null;
+        }
+        // the default only where it exists and is readable (not on a host without nginx); an explicit path always
+        return value.equals(defaultPath) && !Files.isReadable(Path.of(value)) ? null : value;
     }
 
     static List<NginxConfig.UpstreamServer> parseList(String text) {

@@ -63,18 +63,20 @@ public final class EdgeLab implements Lab {
         haStats = ports[4];
         String a = "127.0.0.1:" + backends.appA.port();
         String b = "127.0.0.1:" + backends.appB.port();
-        Path extra = dir.resolve("nginx-extra.conf");
+        // conf.d style: the upstreams in their own files, included by nginx.conf with relative paths
+        Path prefix = dir.resolve("nginx");
         try {
-            Files.writeString(extra, "upstream nocheck {\n    server " + b + " max_fails=0;\n}\n");
+            Files.createDirectories(prefix);
+            Files.writeString(prefix.resolve("upstreams.conf"), "upstream app { server " + a + "; }\n"
+                    + "upstream pool { server " + a + " max_fails=1 fail_timeout=30s; server " + b + " max_fails=1 fail_timeout=30s; }\n"
+                    + "upstream hung { server 127.0.0.1:" + backends.silent.port() + "; }\n"
+                    + "upstream closer { server 127.0.0.1:" + backends.closer.port() + "; }\n"
+                    + "upstream slow { server 127.0.0.1:" + backends.slow.port() + "; }\n");
+            Files.writeString(prefix.resolve("nocheck.conf"), "upstream nocheck {\n    server " + b + " max_fails=0;\n}\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        nginxHttp = "  upstream app { server " + a + "; }\n"
-                + "  upstream pool { server " + a + " max_fails=1 fail_timeout=30s; server " + b + " max_fails=1 fail_timeout=30s; }\n"
-                + "  upstream hung { server 127.0.0.1:" + backends.silent.port() + "; }\n"
-                + "  upstream closer { server 127.0.0.1:" + backends.closer.port() + "; }\n"
-                + "  upstream slow { server 127.0.0.1:" + backends.slow.port() + "; }\n"
-                + "  include " + extra + ";\n"
+        nginxHttp = "  include upstreams.conf;\n  include nocheck.conf;\n"
                 + "  server {\n    listen 127.0.0.1:" + nginxPort + ";\n"
                 + "    proxy_connect_timeout 1s; proxy_read_timeout 1s; proxy_http_version 1.1;\n"
                 + "    location = /nginx_status { stub_status; }\n"
@@ -149,13 +151,14 @@ public final class EdgeLab implements Lab {
         return "haproxy://127.0.0.1:" + haStats + "/stats";
     }
 
-    public String nginxConfig() {
-        return nginx.configFile().toString();
+    /** The included file with every upstream but nocheck (all healthy until a fault). */
+    public String nginxUpstreamsConfig() {
+        return dir.resolve("nginx/upstreams.conf").toString();
     }
 
-    /** The included file with the max_fails=0 upstream (nginx loads it; the main file's parse does not follow includes). */
-    public String nginxExtraConfig() {
-        return dir.resolve("nginx-extra.conf").toString();
+    /** nginx.conf itself: with its includes, also the max_fails=0 upstream of nocheck.conf. */
+    public String nginxMainConfig() {
+        return nginx.configFile().toString();
     }
 
     public String nginxErrorLog() {

@@ -93,9 +93,10 @@ public final class EdgeScenarios implements ScenarioSet<EdgeLab> {
                         "LOG_UPSTREAM_CLOSED_EARLY")
                         .expect(code("LOG_UPSTREAM_CLOSED_EARLY").severity(WARNING).positive("count"))
                         .build(),
-                only(Scenario.<EdgeLab>of("nginx-no-passive-check", "an included file's upstream has max_fails=0")
-                                .checks("nginx-upstreams").target(EdgeLab::nginxTarget)
-                                .param("config-file", EdgeLab::nginxExtraConfig),
+                only(Scenario.<EdgeLab>of("nginx-no-passive-check", "nginx.conf includes upstreams.conf and "
+                                + "nocheck.conf; nocheck's only server has max_fails=0").checks("nginx-upstreams")
+                                .target(EdgeLab::nginxTarget).param("config-file", EdgeLab::nginxMainConfig)
+                                .param("error-log", "").timeout(Duration.ofSeconds(10)),
                         "NO_PASSIVE_CHECK")
                         .expect(code("NO_PASSIVE_CHECK").severity(WARNING).evidence("upstream", "nocheck"))
                         .build(),
@@ -137,7 +138,7 @@ public final class EdgeScenarios implements ScenarioSet<EdgeLab> {
 
     private static Scenario.Builder<EdgeLab> upstreams(String id, String story) {
         return Scenario.<EdgeLab>of(id, story).checks("nginx-upstreams").target(EdgeLab::nginxTarget)
-                .param("config-file", EdgeLab::nginxConfig).param("error-log", EdgeLab::nginxErrorLog)
+                .param("config-file", EdgeLab::nginxUpstreamsConfig).param("error-log", EdgeLab::nginxErrorLog)
                 .timeout(Duration.ofSeconds(10));
     }
 

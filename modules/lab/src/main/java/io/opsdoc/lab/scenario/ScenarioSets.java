@@ -3,7 +3,9 @@ package io.opsdoc.lab.scenario;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
+import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
+import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
@@ -17,7 +19,7 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, io.opsdoc.lab.http.TlsScenarios::new,
-                io.opsdoc.lab.edge.EdgeScenarios::new);
+                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
+                EdgeScenarios::new);
     }
 }

@@ -55,6 +55,12 @@ public final class HaproxyBackends extends DescribedCheck<HaproxyFacts> {
                 HaproxyFacts.class, PARAMETERS, HaproxyCode.class, GRANTS);
     }
 
+    /** haproxy://host:port/path, or the status page's own http:// URL: both are read over plain HTTP. */
+    @Override
+    public List<String> targetSchemes() {
+        return List.of("haproxy", "http");
+    }
+
     @Override
     public void validate(Target target) {
         if (target.hosts().size() != 1) {

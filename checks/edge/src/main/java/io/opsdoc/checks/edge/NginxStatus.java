@@ -54,6 +54,12 @@ public final class NginxStatus extends DescribedCheck<NginxStatusFacts> {
                 PARAMETERS, NginxStatusCode.class, GRANTS);
     }
 
+    /** nginx://host:port/path, or the status page's own http:// URL: both are read over plain HTTP. */
+    @Override
+    public List<String> targetSchemes() {
+        return List.of("nginx", "http");
+    }
+
     @Override
     public void validate(Target target) {
         requireOneHost(ID, target);

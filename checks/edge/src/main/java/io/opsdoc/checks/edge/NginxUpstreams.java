@@ -67,6 +67,12 @@ public final class NginxUpstreams extends DescribedCheck<UpstreamsFacts> {
                 UpstreamsFacts.class, PARAMETERS, UpstreamsCode.class, GRANTS);
     }
 
+    /** nginx://host:port/path, or the status page's own http:// URL: both are read over plain HTTP. */
+    @Override
+    public List<String> targetSchemes() {
+        return List.of("nginx", "http");
+    }
+
     @Override
     public void validate(Target target) {
         NginxStatus.requireOneHost(ID, target);

@@ -69,9 +69,15 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
         if (target.user().isPresent() || target.passwordInUri()) {
             throw new UsageException("check " + ID + " sends no credentials: remove the user from " + target.display());
         }
-        if (!target.query().isEmpty()) {
-            throw new UsageException("check " + ID + " takes no query parameters (" + target.rawQuery()
-                    + "); STARTTLS is not supported yet: probe the service's implicit-TLS port");
+        for (String key : target.query().keySet()) {
+            if (!key.equals("starttls")) {
+                throw new UsageException("check " + ID + " takes only ?starttls=smtp in its target, not '" + key + "'");
+            }
+        }
+        String starttls = target.query().get("starttls");
+        if (starttls != null && !Starttls.PROTOCOLS.contains(starttls.toLowerCase(java.util.Locale.ROOT))) {
+            throw new UsageException("check " + ID + ": starttls=" + starttls + " is not supported (only "
+                    + String.join(", ", Starttls.PROTOCOLS) + "); probe the service's implicit-TLS port instead");
         }
     }
 
@@ -145,6 +151,7 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
         return new TlsEndpointFacts(observedAt, host, port, protocol, cipher, cert, handshakeError, legacy);
     }
 
+    /** A TCP connection with the deadline on connect and reads; through the STARTTLS preamble when the target asks. */
     private static Socket connect(CheckContext context, String host, int port, String where) throws ProbeException, IOException {
         Duration left = context.remaining();
         if (left.toMillis() <= 0) {
@@ -153,13 +160,25 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(host, port), (int) Math.max(1, left.toMillis()));
-            s.setSoTimeout((int) Math.max(1, context.remaining().toMillis()));
-            return s;
         } catch (SocketTimeoutException e) {
             s.close();
             throw new ProbeException(ProbeErrors.TIMEOUT, "no TCP connection to " + where + " within " + Runner.human(left)
                     + " (packets dropped: a firewall, or the host is down)", e);
         } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        try {
+            s.setSoTimeout((int) Math.max(1, context.remaining().toMillis()));
+            if (context.target().query().containsKey("starttls")) {
+                Starttls.smtp(s, where);
+            }
+            return s;
+        } catch (SocketTimeoutException e) {
+            s.close();
+            throw new ProbeException(ProbeErrors.TIMEOUT, where + " accepted the connection but sent no SMTP greeting or "
+                    + "reply within " + Runner.human(left), e);
+        } catch (IOException | ProbeException | RuntimeException e) {
             s.close();
             throw e;
         }

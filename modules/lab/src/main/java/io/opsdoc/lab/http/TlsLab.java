@@ -32,6 +32,8 @@ public final class TlsLab implements Lab {
     private final int plain;
     private final LabNginx nginx;
     private final SilentTcpServer blackHole;
+    private final LabSmtpStartTls smtpValid;
+    private final LabSmtpStartTls smtpExpired;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TlsLab() {
@@ -57,7 +59,16 @@ public final class TlsLab implements Lab {
             all.add(p);
         }
         blackHole = SilentTcpServer.start();
-        nginx = LabNginx.start(dir.resolve("nginx"), "worker_connections 64;", http.toString(), all);
+        smtpValid = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.VALID), certificates.password());
+        smtpExpired = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.EXPIRED), certificates.password());
+        try {
+            nginx = LabNginx.start(dir.resolve("nginx"), "worker_connections 64;", http.toString(), all);
+        } catch (RuntimeException e) {
+            blackHole.close();
+            smtpValid.close();
+            smtpExpired.close();
+            throw e;
+        }
     }
 
     private String server(int port, LabCertificates.Kind kind, String protocols, String ciphers) {
@@ -111,6 +122,21 @@ public final class TlsLab implements Lab {
         return "tls://127.0.0.1:" + plain;
     }
 
+    /** SMTP with STARTTLS and the valid certificate. */
+    public String smtpStartTls() {
+        return "tls://127.0.0.1:" + smtpValid.port() + "?starttls=smtp";
+    }
+
+    /** SMTP with STARTTLS and the expired certificate. */
+    public String smtpStartTlsExpired() {
+        return "tls://127.0.0.1:" + smtpExpired.port() + "?starttls=smtp";
+    }
+
+    /** STARTTLS asked of a port that speaks HTTP, not SMTP. */
+    public String starttlsOnPlainHttp() {
+        return "tls://127.0.0.1:" + plain + "?starttls=smtp";
+    }
+
     public String blackHole() {
         return "tls://127.0.0.1:" + blackHole.port();
     }
@@ -141,6 +167,8 @@ public final class TlsLab implements Lab {
         }
         nginx.close();
         blackHole.close();
+        smtpValid.close();
+        smtpExpired.close();
         LabFiles.deleteRecursively(dir);
     }
 }

@@ -31,8 +31,9 @@ public final class TlsScenarios implements ScenarioSet<TlsLab> {
 
     @Override
     public String description() {
-        return "Debian nginx with 10 TLS ports (keytool-made certificates; TLS 1.0/1.1 on, alone, or refused by "
-                + "OpenSSL 3), a plain port and a black hole (~10 s: keytool makes the certificates)";
+        return "Debian nginx with 9 TLS ports (keytool-made certificates; TLS 1.0/1.1 on, alone, or refused by "
+                + "OpenSSL 3), a plain port, a black hole and two SMTP STARTTLS servers in this JVM (~10 s: keytool "
+                + "makes the certificates)";
     }
 
     @Override
@@ -71,6 +72,13 @@ public final class TlsScenarios implements ScenarioSet<TlsLab> {
                 trusted("tls-old-protocols-not-asked", "TLS 1.0/1.1 on, but check-old-protocols=false: only the "
                         + "certificate is judged", lab -> lab.legacyAlongside()).param("check-old-protocols", "false")
                         .healthy().build(),
+                trusted("tls-starttls-smtp-healthy", "SMTP: greeting, EHLO, STARTTLS, then TLS 1.3 with a valid "
+                        + "certificate", TlsLab::smtpStartTls).healthy().metrics("tls_cert_expiry_days").build(),
+                only(trusted("tls-starttls-smtp-cert-expired", "SMTP with STARTTLS presents a certificate that expired "
+                        + "9 days ago", TlsLab::smtpStartTlsExpired), code("CERT_EXPIRED").severity(CRITICAL)),
+                only(tls("tls-starttls-not-smtp", "?starttls=smtp on an HTTP port, which waits for a request and "
+                        + "never greets (--timeout 2s)", TlsLab::starttlsOnPlainHttp).timeout(Duration.ofSeconds(2)),
+                        code("TIMEOUT").severity(UNKNOWN).says("no SMTP greeting")),
                 only(tls("tls-plaintext-port", "the port speaks plain HTTP, not TLS", TlsLab::plainPort),
                         code("PROTOCOL_ERROR").severity(UNKNOWN)),
                 only(tls("tls-black-hole", "a port that accepts and never answers (--timeout 2s)", TlsLab::blackHole)

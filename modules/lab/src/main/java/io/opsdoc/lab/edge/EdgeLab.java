@@ -77,6 +77,7 @@ public final class EdgeLab implements Lab {
             throw new UncheckedIOException(e);
         }
         nginxHttp = "  include upstreams.conf;\n  include nocheck.conf;\n"
+                + "  limit_conn_zone $binary_remote_addr zone=perip:1m;\n"
                 + "  server {\n    listen 127.0.0.1:" + nginxPort + ";\n"
                 + "    proxy_connect_timeout 1s; proxy_read_timeout 1s; proxy_http_version 1.1;\n"
                 + "    location = /nginx_status { stub_status; }\n"
@@ -86,6 +87,7 @@ public final class EdgeLab implements Lab {
                 + "    location /closer/ { proxy_pass http://closer; }\n"
                 + "    location /slow/ { proxy_pass http://slow; proxy_read_timeout 60s; }\n"
                 + "    location /nocheck/ { proxy_pass http://nocheck; }\n"
+                + "    location /limited/ { limit_conn perip 1; proxy_pass http://slow; proxy_read_timeout 60s; }\n"
                 + "  }\n";
         String haConfig = "global\n  stats socket {dir}/admin.sock mode 600 level admin\n  pidfile {dir}/haproxy.pid\n"
                 + "defaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n  timeout queue 30s\n"
@@ -159,6 +161,20 @@ public final class EdgeLab implements Lab {
     /** nginx.conf itself: with its includes, also the max_fails=0 upstream of nocheck.conf. */
     public String nginxMainConfig() {
         return nginx.configFile().toString();
+    }
+
+    /** A URL through nginx, for http-status: {@code /app/}, {@code /hung/}, {@code /limited/} ... */
+    public String nginxUrl(String path) {
+        return "http://127.0.0.1:" + nginxPort + path;
+    }
+
+    /** One request held on /limited/ (limit_conn perip 1): the next one from this address gets 503. */
+    public void occupyNginxLimit() {
+        requests.add(client.sendAsync(HttpRequest.newBuilder(URI.create(nginxUrl("/limited/held")))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding()));
+        Awaitility.await("the held request reached the slow upstream").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                .until(() -> backends.slow.inFlight() >= 1);
     }
 
     public String nginxErrorLog() {
@@ -356,6 +372,14 @@ public final class EdgeLab implements Lab {
             }
             nginx = startNginx();
             nginxDirty = false;
+        } else {
+            // a scenario without a fault (a hung upstream is a URL) still leaves lines: nginx appends (O_APPEND),
+            // so truncating the file under it is safe
+            try {
+                Files.write(nginx.errorLog(), new byte[0]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         Awaitility.await("slow upstream idle").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> backends.slow.inFlight() == 0);

@@ -29,7 +29,7 @@ public final class EdgeScenarios implements ScenarioSet<EdgeLab> {
     @Override
     public String description() {
         return "Debian nginx and HAProxy on loopback in front of five backends in this JVM (stoppable, slow, hung, "
-                + "hanging up); both start in parallel in about a second";
+                + "hanging up); both start in parallel in a few seconds. http-status also runs through the nginx";
     }
 
     @Override
@@ -101,6 +101,17 @@ public final class EdgeScenarios implements ScenarioSet<EdgeLab> {
                         .expect(code("NO_PASSIVE_CHECK").severity(WARNING).evidence("upstream", "nocheck"))
                         .build(),
 
+                // --- http-status through the real nginx: the statuses as nginx makes them
+                web("http-via-nginx-healthy", "GET through nginx to a running upstream", "/app/").healthy().build(),
+                web("http-via-nginx-502", "the upstream behind /app/ is stopped: nginx answers 502 itself", "/app/")
+                        .breaks(EdgeLab::stopAppA)
+                        .expect(code("HTTP_502").severity(CRITICAL).evidence("status", 502).says("(Server: nginx")).build(),
+                web("http-via-nginx-504", "the upstream behind /hung/ never answers (proxy_read_timeout 1s)", "/hung/")
+                        .expect(code("HTTP_504").severity(CRITICAL).evidence("status", 504)).build(),
+                web("http-via-nginx-503-limit-conn", "one request holds /limited/'s only slot (limit_conn perip 1): "
+                        + "nginx rejects the next with 503", "/limited/").breaks(EdgeLab::occupyNginxLimit)
+                        .expect(code("HTTP_503").severity(CRITICAL).evidence("status", 503)).build(),
+
                 // --- haproxy-backends
                 haproxy("haproxy-healthy", "every server UP, no queue, no session near a limit").healthy()
                         .metrics("haproxy_servers", "haproxy_servers_down", "haproxy_backends_down").build(),
@@ -140,6 +151,11 @@ public final class EdgeScenarios implements ScenarioSet<EdgeLab> {
         return Scenario.<EdgeLab>of(id, story).checks("nginx-upstreams").target(EdgeLab::nginxTarget)
                 .param("config-file", EdgeLab::nginxUpstreamsConfig).param("error-log", EdgeLab::nginxErrorLog)
                 .timeout(Duration.ofSeconds(10));
+    }
+
+    private static Scenario.Builder<EdgeLab> web(String id, String story, String path) {
+        return Scenario.<EdgeLab>of(id, story).checks("http-status").target(lab -> lab.nginxUrl(path))
+                .param("slow-warning", "5s").param("slow-critical", "9s").timeout(Duration.ofSeconds(10));
     }
 
     private static Scenario.Builder<EdgeLab> haproxy(String id, String story) {

@@ -12,14 +12,17 @@ import io.opsdoc.lab.redis.RedisScenarios;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. */
+/**
+ * Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. A check's home set
+ * (its scenario source and test in docs/checks.md) is the last one that runs it: EdgeScenarios also runs http-status
+ * through nginx, so it comes before HttpScenarios.
+ */
 public final class ScenarioSets {
     private ScenarioSets() {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
-                EdgeScenarios::new);
+                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new);
     }
 }

@@ -93,6 +93,9 @@ final class FaultMatrix {
             case "zk" -> "zk://" + hp; // every member is asked; one faulty member is the whole list here
             case "redis-sentinel" -> "redis-sentinel://" + hp + "/mymaster";
             case "http", "https" -> scheme + "://" + hp + "/health";
+            case "tls" -> "tls://" + hp;
+            case "nginx" -> "nginx://" + hp + "/nginx_status";
+            case "haproxy" -> "haproxy://" + hp + "/stats";
             case "k8s" -> "k8s://?kubeconfig=" + kubeconfig(workDir, apiScheme + "://" + hp);
             // a known_hosts file that pins nothing: every fault here strikes before any host key is seen
             case "ssh" -> "ssh://opsdoc@" + hp + "?known-hosts=" + emptyFile(workDir, "known_hosts");

@@ -70,7 +70,7 @@ class FaultMatrixTest {
                 FaultyTcpServer denier = switch (row.scheme()) {
                     case "mysql" -> mysqlDenied;
                     case "redis", "redis-sentinel" -> redisDenied;
-                    case "k8s" -> apiDenied;
+                    case "k8s", "nginx", "haproxy" -> apiDenied; // a status page behind auth_basic / stats auth
                     default -> null; // see AUTH_NOT_RUN
                 };
                 if (denier != null) {
@@ -107,9 +107,9 @@ class FaultMatrixTest {
         Assumptions.assumeTrue(netns, "unshare -n is not permitted: the unreachable column did not run");
     }
 
-    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel and k8s rows against a fake server "
-            + "that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: http/https "
-            + "(http-status sends no credentials); rediss (the same AUTH code path as redis, not exercised over TLS "
+    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s, nginx and haproxy rows against "
+            + "a fake server that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: "
+            + "http/https and tls (http-status and tls-endpoint send no credentials); rediss (the same AUTH code path as redis, not exercised over TLS "
             + "here); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login). Rows: "

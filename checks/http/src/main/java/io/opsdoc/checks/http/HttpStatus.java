@@ -31,8 +31,10 @@ import java.util.stream.Collectors;
 public final class HttpStatus extends DescribedCheck<HttpFacts> {
     public static final String ID = "http-status";
     static final String NOTE = "web/http-status";
+    private static final CertificateFindings.Codes CERTIFICATE_CODES = new CertificateFindings.Codes(CERT_EXPIRING,
+            CERT_EXPIRED, CERT_UNTRUSTED, HOSTNAME_MISMATCH);
 
-    private static final List<ParameterSpec> PARAMETERS = List.of(
+    private static final List<ParameterSpec> PARAMETERS = java.util.stream.Stream.of(List.of(
             new ParameterSpec("method", ParameterType.STRING, "GET", "GET or HEAD; no body is ever sent"),
             new ParameterSpec("expect-status", ParameterType.STRING, "200-399",
                     "statuses that count as success: codes, ranges and classes, e.g. 200-399, 200,204, 2xx"),
@@ -40,11 +42,8 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
             new ParameterSpec("slow-critical", ParameterType.DURATION, "5s", "total time that is critically slow"),
             new ParameterSpec("follow-redirects", ParameterType.BOOLEAN, "true",
                     "follow 301/302/303/307/308; when false, the redirect is the final answer"),
-            new ParameterSpec("max-redirects", ParameterType.INTEGER, "5", "redirects followed before TOO_MANY_REDIRECTS"),
-            new ParameterSpec("cert-warning", ParameterType.DURATION, "30d", "certificate validity left that warns"),
-            new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "certificate validity left that is critical"),
-            new ParameterSpec("ca-file", ParameterType.STRING, "",
-                    "PEM file of CA certificates to trust in addition to the JVM's trust store (a private CA)"));
+            new ParameterSpec("max-redirects", ParameterType.INTEGER, "5", "redirects followed before TOO_MANY_REDIRECTS")),
+            CertificateFindings.PARAMETERS).flatMap(List::stream).toList();
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("any HTTP(S) server", List.of(),
             "no credentials and no privileges: one unauthenticated GET or HEAD of the URL, without a body or cookies. "
@@ -183,6 +182,7 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
                 + (facts.redirects() > 0 ? "; slowest hop " + slowest.url() + " " + slowest.seconds() + " s" : ""), e);
     }
 
+    /** Each host's certificate once (a redirect chain may visit a host twice), judged like tls-endpoint's. */
     private static void certificates(HttpFacts facts, Parameters p, Evaluation.Builder out) {
         Map<String, HttpFacts.Tls> byHost = new LinkedHashMap<>();
         for (HttpFacts.Hop h : facts.hops()) {
@@ -190,57 +190,7 @@ public final class HttpStatus extends DescribedCheck<HttpFacts> {
                 byHost.putIfAbsent(h.tls().host().toLowerCase(Locale.ROOT), h.tls());
             }
         }
-        Double minDays = null;
-        long warn = p.duration("cert-warning").toMillis();
-        long crit = p.duration("cert-critical").toMillis();
-        for (HttpFacts.Tls t : byHost.values()) {
-            long leftMs = t.notAfter().toEpochMilli() - facts.observedAt().toEpochMilli();
-            double days = Math.floor(leftMs / 86_400_000.0 * 100) / 100;
-            minDays = minDays == null ? days : Math.min(minDays, days);
-            String subject = byHost.size() > 1 ? t.host() : null;
-            Evidence base = Evidence.of("host", t.host(), "subject", t.subject(), "issuer", t.issuer(),
-                    "not_before", t.notBefore().toString(), "not_after", t.notAfter().toString(), "days_left", days,
-                    "sha256", t.sha256());
-            if (leftMs < 0) {
-                out.finding(CERT_EXPIRED, Severity.CRITICAL, "the certificate of " + t.host() + " expired on " + t.notAfter()
-                        + " (" + String.format(Locale.ROOT, "%.1f", -days) + " days ago); every client that verifies "
-                        + "certificates refuses the connection", base, subject);
-            } else if (facts.observedAt().isBefore(t.notBefore())) {
-                out.finding(CERT_EXPIRED, Severity.CRITICAL, "the certificate of " + t.host() + " is not valid before "
-                        + t.notBefore() + " (a clock on the issuing or serving side is wrong)", base, subject);
-            } else if (leftMs <= warn) {
-                boolean critical = leftMs <= crit;
-                out.finding(CERT_EXPIRING, critical ? Severity.CRITICAL : Severity.WARNING, "the certificate of " + t.host()
-                        + " expires on " + t.notAfter() + ", in " + String.format(Locale.ROOT, "%.1f", days) + " days ("
-                        + (critical ? "cert-critical " + p.raw().get("cert-critical") : "cert-warning " + p.raw().get("cert-warning"))
-                        + "); renewal has not happened or the renewed certificate was not deployed",
-                        base.put(critical ? "cert-critical" : "cert-warning", p.raw().get(critical ? "cert-critical" : "cert-warning")),
-                        subject);
-            }
-            if (!t.trusted()) {
-                out.finding(CERT_UNTRUSTED, Severity.CRITICAL, "the certificate chain of " + t.host() + " is not trusted: "
-                        + t.trustProblem() + "; browsers and verifying clients refuse it",
-                        Evidence.of("host", t.host(), "subject", t.subject(), "issuer", t.issuer(), "self_signed",
-                                t.selfSigned(), "chain_length", t.chainLength(), "problem", t.trustProblem(),
-                                "ca-file", p.raw().get("ca-file").isEmpty() ? "(none: JVM trust store only)" : p.raw().get("ca-file")),
-                        subject);
-            }
-            if (!HostnameMatch.matches(t.host(), t.dnsNames(), t.ipAddresses())) {
-                String names = String.join(", ", concat(t.dnsNames(), t.ipAddresses()));
-                out.finding(HOSTNAME_MISMATCH, Severity.CRITICAL, "the certificate served for " + t.host()
-                        + " does not name it: its subjectAltName lists " + (names.isEmpty() ? "nothing" : names)
-                        + " (the subject CN " + t.subject() + " does not count)",
-                        Evidence.of("host", t.host(), "dns_names", String.join(", ", t.dnsNames()), "ip_addresses",
-                                String.join(", ", t.ipAddresses()), "subject", t.subject()), subject);
-            }
-        }
-        if (minDays != null) {
-            out.metric(new Metric("tls_cert_expiry_days", minDays, "d", Map.of(), warn / 86_400_000.0, crit / 86_400_000.0));
-        }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        CertificateFindings.judge(List.copyOf(byHost.values()), facts.observedAt(), p, out, CERTIFICATE_CODES);
     }
 
     private static String chain(HttpFacts facts) {

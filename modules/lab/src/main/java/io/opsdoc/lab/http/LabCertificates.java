@@ -76,6 +76,29 @@ public final class LabCertificates {
         return caFile;
     }
 
+    /**
+     * Writes {@code kind}'s chain (leaf first, then the lab CA where CA-signed) and its unencrypted PKCS#8 key as PEM,
+     * for servers that read PEM files (nginx's ssl_certificate and ssl_certificate_key).
+     */
+    public void writePem(Kind kind, Path certFile, Path keyFile) {
+        try {
+            KeyStore ks = keyStores.get(kind);
+            StringBuilder chain = new StringBuilder();
+            for (Certificate c : ks.getCertificateChain("server")) {
+                chain.append(pem((X509Certificate) c));
+            }
+            Files.writeString(certFile, chain, StandardCharsets.US_ASCII);
+            Key key = ks.getKey("server", password.toCharArray());
+            Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot export the " + kind + " certificate", e);
+        }
+    }
+
     KeyStore keyStore(Kind kind) {
         return keyStores.get(kind);
     }

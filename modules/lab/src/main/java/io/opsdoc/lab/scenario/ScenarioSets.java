@@ -3,7 +3,9 @@ package io.opsdoc.lab.scenario;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
+import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
+import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.memcached.MemcachedScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
@@ -12,14 +14,18 @@ import io.opsdoc.lab.zookeeper.ZookeeperScenarios;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. */
+/**
+ * Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. A check's home set
+ * (its scenario source and test in docs/checks.md) is the last one that runs it: EdgeScenarios also runs http-status
+ * through nginx, so it comes before HttpScenarios.
+ */
 public final class ScenarioSets {
     private ScenarioSets() {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new,
+                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new);
     }
 }

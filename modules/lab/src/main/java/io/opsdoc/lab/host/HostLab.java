@@ -33,6 +33,7 @@ public final class HostLab implements Lab {
     private final List<AutoCloseable> held = new ArrayList<>();
     private Path knownHosts;
     private java.net.ServerSocket listener;
+    private LabNetns netns;
 
     private HostLab(String variant, Path dir, Tmpfs tmpfs, LabSshd sshd) {
         this.variant = variant;
@@ -46,6 +47,9 @@ public final class HostLab implements Lab {
     public static String unavailable(String variant) {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "the host lab mounts a tmpfs: it needs root (CAP_SYS_ADMIN)";
+        }
+        if (LabNetns.unavailable() != null) {
+            return LabNetns.unavailable();
         }
         return SSH.equals(variant) ? LabSshd.unavailable() : null;
     }
@@ -150,6 +154,40 @@ public final class HostLab implements Lab {
             listener = s;
         }
         return Integer.toString(listener.getLocalPort());
+    }
+
+    /** The host end of the lab's veth pair (created on first use, deleted by close()). */
+    public synchronized String netInterface() {
+        if (netns == null) {
+            netns = LabNetns.create();
+        }
+        return netns.hostInterface();
+    }
+
+    /**
+     * The lab's network namespace as an ssh:// target: the same sshd, user and key, started inside the namespace, so
+     * the checks read that namespace's sysctls (which no local: path can show: /proc/PID has no sys/). Only on the
+     * ssh variant.
+     */
+    public synchronized String netnsTarget() {
+        netInterface();
+        netns.startSshd(sshd);
+        return "ssh://" + LabSshd.USER + "@" + netns.nsAddress() + ":" + sshd.port() + "?identity="
+                + encode(sshd.identity()) + "&known-hosts=" + encode(sshd.netnsKnownHosts());
+    }
+
+    /** Sets net.* sysctls inside the lab's namespace (name, value, name, value …); heal() does not undo them. */
+    public void netnsSysctls(String... nameValues) {
+        netInterface();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            netns.sysctl(nameValues[i], nameValues[i + 1]);
+        }
+    }
+
+    /** An MTU mismatch on the lab's veth pair with traffic over it: the host end drops every frame, until heal(). */
+    public AutoCloseable mtuDrops() throws IOException {
+        netInterface();
+        return held(netns.mtuDrops());
     }
 
     /** Fills the tmpfs to {@code percent} of its size. */
@@ -301,6 +339,9 @@ public final class HostLab implements Lab {
         }
         if (sshd != null) {
             sshd.close();
+        }
+        if (netns != null) {
+            netns.close();
         }
         if (listener != null) {
             try {

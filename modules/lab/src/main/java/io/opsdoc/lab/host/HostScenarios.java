@@ -24,7 +24,8 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
     /** Every host check: the transport scenarios run them all, since every one of them can meet a refused key. */
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
             "linux-swap", "linux-fd-usage", "linux-zombies", "linux-cpu", "linux-tcp-states", "linux-tcp-queues",
-            "linux-conntrack", "linux-process-threads");
+            "linux-conntrack", "linux-process-threads", "linux-net-traffic", "linux-ip-forward",
+            "tcp-keepalive-config");
     private static final long MIB = 1024 * 1024;
 
     @Override

@@ -1,5 +1,6 @@
 package io.opsdoc.lab.host;
 
+import static io.opsdoc.core.Severity.CRITICAL;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.scenario.Expect.code;
 
@@ -58,6 +59,38 @@ final class NetworkScenarios {
                 HostScenarios.host("conntrack-healthy", "the conntrack table far from nf_conntrack_max, no drops in 1 s")
                         .checks("linux-conntrack").param("window", "1s").healthy()
                         .metrics("conntrack_entries_limit", "conntrack_drops_in_window").build(),
+                HostScenarios.host("net-traffic-healthy", "the lab's veth pair with matching MTUs: no drops, no errors "
+                        + "in 1 s").checks("linux-net-traffic").param("window", "1s")
+                        .param("interfaces", HostLab::netInterface).healthy()
+                        .metrics("nic_drops_in_window", "nic_errors_in_window").build(),
+                HostScenarios.host("nic-mtu-drops", "the far end of a veth pair takes 1280-byte frames, the host sends "
+                        + "1400-byte datagrams over it").checks("linux-net-traffic").param("window", "2s")
+                        .param("interfaces", HostLab::netInterface).holds(HostLab::mtuDrops)
+                        .expect(code("NIC_DROPS").severity(WARNING).evidence("direction", "packets to send dropped")
+                                .positive("tx_drop").says("MTU"))
+                        .absent("NIC_ERRORS").build(),
+                netns("ip-forward-on", "a namespace that routes, as a container host must: ip_forward 1")
+                        .checks("linux-ip-forward").breaks(lab -> lab.netnsSysctls("net.ipv4.ip_forward", "1"))
+                        .healthy().metrics("ip_forward").build(),
+                netns("ip-forward-off", "a container host whose ip_forward was reset to 0 (a sysctl.d file, a "
+                        + "hardening script)").checks("linux-ip-forward")
+                        .breaks(lab -> lab.netnsSysctls("net.ipv4.ip_forward", "0"))
+                        .expect(code("IP_FORWARD_DISABLED").severity(CRITICAL).evidence("net.ipv4.ip_forward", "0")
+                                .says("ip_forward is 0")).build(),
+                netns("ip-forward-unexpected", "a host that must not route has ip_forward 1")
+                        .checks("linux-ip-forward").param("expected", "false")
+                        .breaks(lab -> lab.netnsSysctls("net.ipv4.ip_forward", "1"))
+                        .expect(code("IP_FORWARD_ENABLED").severity(WARNING).evidence("net.ipv4.ip_forward", "1"))
+                        .build(),
+                netns("keepalive-tuned", "tcp_keepalive_time lowered to 300 s, below the path's idle timeouts")
+                        .checks("tcp-keepalive-config")
+                        .breaks(lab -> lab.netnsSysctls("net.ipv4.tcp_keepalive_time", "300")).healthy()
+                        .metrics("tcp_keepalive_time_seconds", "tcp_keepalive_dead_peer_seconds").build(),
+                netns("keepalive-default", "tcp_keepalive_time at the kernel's 7200 s").checks("tcp-keepalive-config")
+                        .breaks(lab -> lab.netnsSysctls("net.ipv4.tcp_keepalive_time", "7200",
+                                "net.ipv4.tcp_keepalive_intvl", "75", "net.ipv4.tcp_keepalive_probes", "9"))
+                        .expect(code("KEEPALIVE_DEFAULT_2H").severity(WARNING).evidence("dead_peer_seconds", 7875)
+                                .says("7875 s")).build(),
                 HostScenarios.host("threads-healthy", "a process with 10 threads in a cgroup limited to 320 tasks")
                         .checks("linux-process-threads").param("processes", "opsdoc-threads")
                         .holds(lab -> lab.threads(10, 320)).healthy().metrics("process_threads", "threads_max").build(),
@@ -68,6 +101,14 @@ final class NetworkScenarios {
                                 .says("(opsdoc-threads) runs 300 threads"))
                         .expect(code("PIDS_LIMIT_NEAR").severity(WARNING).evidence("pids_max", 320L).says("pids.max 320"))
                         .build());
+    }
+
+    /**
+     * A scenario on the lab's network namespace through the sshd started inside it: net.* sysctls are per namespace,
+     * so changing them there is a real fault that leaves the host alone; only over SSH (no local: path reaches them).
+     */
+    private static Scenario.Builder<HostLab> netns(String id, String story) {
+        return HostScenarios.host(id, story).target(HostLab::netnsTarget).onlyOn(HostLab.SSH);
     }
 
     static Map<String, String> recordedFactsOnly() {
@@ -82,6 +123,9 @@ final class NetworkScenarios {
                 + "sys/, so the count and max would come from the host while the drops came from the namespace; "
                 + "filling the host's table or lowering its max would break the shared machine; decided on recorded "
                 + "facts in LinuxConntrackRecordedFactsTest";
+        m.put("linux-net-traffic#NIC_ERRORS", "receive and transmit errors (CRC, frame, FIFO, carrier) come from NIC "
+                + "hardware and drivers; veth and loopback, all this lab has, never count them; decided on recorded "
+                + "/proc/net/dev in LinuxNetTrafficRecordedFactsTest");
         m.put("linux-conntrack#CONNTRACK_NEAR_FULL", conntrack);
         m.put("linux-conntrack#CONNTRACK_DROPS", conntrack);
         return m;

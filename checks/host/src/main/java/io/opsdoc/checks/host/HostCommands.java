@@ -7,11 +7,11 @@ import java.util.regex.Pattern;
 
 /**
  * The fixed, read-only commands a host check may run, and nothing else: reading named files under /proc and /sys,
- * {@code df -P -T} for blocks or inodes, and the stat line of every process. Over SSH they are the only strings
+ * {@code df -P -T} for blocks or inodes, the stat line of every process, and {@code ss -ltn} (listening sockets). Over SSH they are the only strings
  * sent; file names come from the check, never from the target, and paths from {@code --set mounts=} are quoted.
  */
 final class HostCommands {
-    private static final Pattern READABLE = Pattern.compile("/(proc|sys)/[A-Za-z0-9_./-]+");
+    private static final Pattern READABLE = Pattern.compile("/(proc|sys)/[A-Za-z0-9_.@:/-]+");
 
     private HostCommands() {
     }
@@ -40,6 +40,11 @@ final class HostCommands {
         }
         return s.toString();
     }
+
+    /** The listening TCP sockets with their backlog; read-only, and any user may run it for listening sockets. */
+    static final List<String> SS_LISTEN = List.of("ss", "-ltn");
+
+    static final String SS_LISTEN_LINE = "LC_ALL=C ss -ltn";
 
     /** Every process's stat line; processes that end between the glob and the read are skipped silently. */
     static final String PROCESS_STATS = "cat /proc/[0-9]*/stat 2>/dev/null; true";

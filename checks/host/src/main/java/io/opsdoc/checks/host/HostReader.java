@@ -17,6 +17,13 @@ interface HostReader {
      */
     String df(boolean inodes, List<String> paths) throws Exception;
 
+    /**
+     * {@code ss -ltn} in the C locale: every listening TCP socket with its accept queue (Recv-Q) and backlog (Send-Q),
+     * which /proc/net/tcp does not show. Null when this transport cannot give the sockets of the /proc it reads
+     * ({@code local:?proc=} elsewhere: ss asks the kernel through netlink for its own network namespace).
+     */
+    String listeningSockets() throws Exception;
+
     /** The {@code /proc/[pid]/stat} line of every process, one per line (processes that end meanwhile are skipped). */
     String processStats() throws Exception;
 

@@ -77,6 +77,11 @@ final class HostSession implements AutoCloseable {
         }
 
         @Override
+        public String listeningSockets() throws Exception {
+            return ssh.run(HostCommands.SS_LISTEN_LINE, context, true);
+        }
+
+        @Override
         public String processStats() throws Exception {
             return ssh.run(HostCommands.PROCESS_STATS, context, false);
         }

@@ -53,6 +53,14 @@ final class LocalHost implements HostReader {
     }
 
     @Override
+    public String listeningSockets() throws Exception {
+        if (!proc.equals(Path.of("/proc"))) {
+            return null; // ss would show this container's sockets, not those of the mounted /proc
+        }
+        return run(HostCommands.SS_LISTEN, true);
+    }
+
+    @Override
     public String processStats() throws Exception {
         StringBuilder all = new StringBuilder();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {

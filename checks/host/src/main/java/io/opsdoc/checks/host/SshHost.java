@@ -247,6 +247,12 @@ final class SshHost implements AutoCloseable {
             return new ProbeException(ProbeErrors.PROTOCOL_ERROR, target.where() + " answered, but not with the SSH "
                     + "identification line (SSH-2.0-...): something other than an SSH server listens on that port");
         }
+        if (m.contains("Session is being closed") || m.contains("Session is closed")) {
+            // the same race one step later: MINA attached the session, then the peer's close arrived while the key
+            // exchange was being written (the fault matrix's reset column hits it now and then)
+            return new ProbeException(ProbeErrors.CONNECTION_RESET, target.where() + " closed the connection during "
+                    + "the SSH handshake (crashing or overloaded sshd, MaxStartups, or a firewall cutting it)");
+        }
         if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
             return new ProbeException(ProbeErrors.TIMEOUT, "the SSH login to " + target.where()
                     + " did not complete before the deadline (the port accepted the connection; the server or this "

@@ -32,6 +32,8 @@ public final class HostLab implements Lab {
     private final LabSshd sshd;
     private final List<AutoCloseable> held = new ArrayList<>();
     private Path knownHosts;
+    private java.net.ServerSocket listener;
+    private LabNetns netns;
 
     private HostLab(String variant, Path dir, Tmpfs tmpfs, LabSshd sshd) {
         this.variant = variant;
@@ -45,6 +47,9 @@ public final class HostLab implements Lab {
     public static String unavailable(String variant) {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "the host lab mounts a tmpfs: it needs root (CAP_SYS_ADMIN)";
+        }
+        if (LabNetns.unavailable() != null) {
+            return LabNetns.unavailable();
         }
         return SSH.equals(variant) ? LabSshd.unavailable() : null;
     }
@@ -123,6 +128,68 @@ public final class HostLab implements Lab {
 
     // ---- faults ----
 
+    /**
+     * The port of a listener of the lab's own that accepts and closes at once: what the healthy accept-queue scenario
+     * judges, since other work on a shared machine may leave its own listeners full.
+     */
+    public synchronized String healthyListenerPort() {
+        if (listener == null) {
+            java.net.ServerSocket s;
+            try {
+                s = new java.net.ServerSocket(0, 128, java.net.InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread t = new Thread(() -> {
+                while (!s.isClosed()) {
+                    try {
+                        s.accept().close();
+                    } catch (IOException e) {
+                        // closed by close()
+                    }
+                }
+            }, "host-lab-listener");
+            t.setDaemon(true);
+            t.start();
+            listener = s;
+        }
+        return Integer.toString(listener.getLocalPort());
+    }
+
+    /** The host end of the lab's veth pair (created on first use, deleted by close()). */
+    public synchronized String netInterface() {
+        if (netns == null) {
+            netns = LabNetns.create();
+        }
+        return netns.hostInterface();
+    }
+
+    /**
+     * The lab's network namespace as an ssh:// target: the same sshd, user and key, started inside the namespace, so
+     * the checks read that namespace's sysctls (which no local: path can show: /proc/PID has no sys/). Only on the
+     * ssh variant.
+     */
+    public synchronized String netnsTarget() {
+        netInterface();
+        netns.startSshd(sshd);
+        return "ssh://" + LabSshd.USER + "@" + netns.nsAddress() + ":" + sshd.port() + "?identity="
+                + encode(sshd.identity()) + "&known-hosts=" + encode(sshd.netnsKnownHosts());
+    }
+
+    /** Sets net.* sysctls inside the lab's namespace (name, value, name, value …); heal() does not undo them. */
+    public void netnsSysctls(String... nameValues) {
+        netInterface();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            netns.sysctl(nameValues[i], nameValues[i + 1]);
+        }
+    }
+
+    /** An MTU mismatch on the lab's veth pair with traffic over it: the host end drops every frame, until heal(). */
+    public AutoCloseable mtuDrops() throws IOException {
+        netInterface();
+        return held(netns.mtuDrops());
+    }
+
     /** Fills the tmpfs to {@code percent} of its size. */
     public void fillDisk(double percent) {
         tmpfs.fillTo(percent);
@@ -166,6 +233,31 @@ public final class HostLab implements Lab {
     /** Processes OOM-killed again and again in a 32 MiB memory cgroup of the lab's own, until heal(). */
     public AutoCloseable oomKills() throws IOException {
         return held(ProcessFaults.oomKills(dir));
+    }
+
+    /** {@code count} busy loops at nice 19, until heal(). */
+    public AutoCloseable cpuBurners(int count) throws IOException {
+        return held(ProcessFaults.cpuBurners(count));
+    }
+
+    /** A process named opsdoc-threads with {@code threads} threads in a cgroup limited to {@code pidsMax} tasks. */
+    public AutoCloseable threads(int threads, int pidsMax) throws IOException {
+        return held(ProcessFaults.threads(dir, threads, pidsMax));
+    }
+
+    /** {@code count} connections closed by their clients and never by the server (CLOSE_WAIT), until heal(). */
+    public AutoCloseable closeWait(int count) throws IOException {
+        return held(TcpFaults.closeWait(count));
+    }
+
+    /** {@code count} connections to one port closed first by the client: TIME_WAIT for 60 s. */
+    public AutoCloseable timeWait(int count) throws IOException {
+        return held(TcpFaults.timeWait(count));
+    }
+
+    /** A never-accepting listener with a backlog of 1 and a stream of connects to it, until heal(). */
+    public AutoCloseable acceptQueueOverflow() throws IOException {
+        return held(TcpFaults.acceptOverflow());
     }
 
     private AutoCloseable held(AutoCloseable h) {
@@ -247,6 +339,16 @@ public final class HostLab implements Lab {
         }
         if (sshd != null) {
             sshd.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                // the JVM ends it anyway
+            }
         }
         tmpfs.close();
         LabFiles.deleteRecursively(dir);

@@ -23,7 +23,9 @@ import java.util.Map;
 public final class HostScenarios implements ScenarioSet<HostLab> {
     /** Every host check: the transport scenarios run them all, since every one of them can meet a refused key. */
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
-            "linux-swap", "linux-fd-usage", "linux-zombies");
+            "linux-swap", "linux-fd-usage", "linux-zombies", "linux-cpu", "linux-tcp-states", "linux-tcp-queues",
+            "linux-conntrack", "linux-process-threads", "linux-net-traffic", "linux-ip-forward",
+            "tcp-keepalive-config");
     private static final long MIB = 1024 * 1024;
 
     @Override
@@ -101,6 +103,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                         .expect(code("PROCESS_FD_HIGH").severity(WARNING).evidence("soft_limit", 64)
                                 .evidence("open", 52).says("(sleep)", "Too many open files"))
                         .absent("SYSTEM_FD_HIGH").onlyOn(HostLab.LOCAL).build()));
+        all.addAll(NetworkScenarios.scenarios());
         all.add(transport("ssh-host-key-changed", "the host's key is not the one pinned in known_hosts",
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,
@@ -130,10 +133,11 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
         m.put("linux-swap#SWAPPING_ACTIVE", swap);
         m.put("linux-fd-usage#SYSTEM_FD_HIGH", "reaching 70% of fs.file-max (millions here) means exhausting file "
                 + "handles for every process, or lowering a host-wide sysctl; decided on recorded /proc/sys/fs/file-nr");
+        m.putAll(NetworkScenarios.recordedFactsOnly());
         return m;
     }
 
-    private static Scenario.Builder<HostLab> host(String id, String story) {
+    static Scenario.Builder<HostLab> host(String id, String story) {
         // the first SSH login of a JVM loads the client and does a key exchange: on a busy machine that takes seconds
         return Scenario.<HostLab>of(id, story).target(HostLab::target).password(HostLab::passphrase)
                 .timeout(Duration.ofSeconds(20));

@@ -156,6 +156,53 @@ final class LabSshd implements AutoCloseable {
         }
     }
 
+    /**
+     * A second sshd with the same keys and user inside network namespace {@code ns}, listening on {@code address} and
+     * this sshd's port: commands run there see that namespace's /proc/sys/net and /proc/net. Returns what stops it.
+     */
+    Process launchInNetns(String ns, String address) {
+        Path config = dir.resolve("sshd_config." + ns);
+        Path log = dir.resolve("sshd." + ns + ".log");
+        try {
+            Files.writeString(config, Files.readString(config()).replace("ListenAddress 127.0.0.1",
+                    "ListenAddress " + address).replace("sshd.pid", "sshd." + ns + ".pid"));
+            Files.writeString(netnsKnownHosts(), "[" + address + "]:" + port + " "
+                    + publicPart(Path.of(hostKey() + ".pub")) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder("ip", "netns", "exec", ns, SSHD, "-D", "-e", "-f", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Awaitility.await("sshd listening on " + address + ":" + port + " in " + ns).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("sshd in " + ns + " exited " + p.exitValue());
+                        }
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress(address, port), 500);
+                            return true;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+        } catch (RuntimeException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
+    }
+
+    /** known_hosts for the sshd inside the lab's network namespace. */
+    Path netnsKnownHosts() {
+        return dir.resolve("known_hosts.netns");
+    }
+
     private String log() {
         try {
             return Files.readString(dir.resolve("sshd.log")).strip();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 
 /**
@@ -93,6 +95,90 @@ final class ProcessFaults {
                 }
             }
         };
+    }
+
+    /**
+     * {@code count} busy loops at nice 19 (other work on the machine goes first; the loops take only what is left):
+     * each ends itself after 5 minutes should the lab be killed before it stops them.
+     */
+    static AutoCloseable cpuBurners(int count) throws IOException {
+        List<Process> burners = new ArrayList<>();
+        AutoCloseable kill = () -> {
+            for (Process p : burners) {
+                stopper(p).close();
+            }
+        };
+        for (int i = 0; i < count; i++) {
+            burners.add(start("nice", "-n", "19", "perl", "-e", "alarm 300; 1 while 1"));
+        }
+        awaitOrStop(kill, count + " busy loops running", () -> {
+            for (Process p : burners) {
+                String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (!f[0].equals("R") && Long.parseLong(f[11]) == 0) { // running, or already used CPU time
+                    return false;
+                }
+            }
+            return true;
+        });
+        return kill;
+    }
+
+    /**
+     * A python process named {@code opsdoc-threads} running {@code threads} threads in a pids cgroup of the lab's own
+     * limited to {@code pidsMax} tasks. The handle kills it and removes the cgroup.
+     */
+    static AutoCloseable threads(Path labDir, int threads, int pidsMax) throws IOException {
+        Path cgroup = pidsCgroup("opsdoc-host-lab-" + labDir.getFileName() + "-threads", pidsMax);
+        Path script = labDir.resolve("threads.py");
+        Files.writeString(script, "import threading, time\n"
+                + "with open('/proc/self/comm', 'w') as f: f.write('opsdoc-threads')\n"
+                + "threading.stack_size(65536)\n"
+                + "stop = threading.Event()\n"
+                + "for _ in range(" + (threads - 1) + "): threading.Thread(target=stop.wait, daemon=True).start()\n"
+                + "time.sleep(600)\n");
+        Path runner = labDir.resolve("threads.sh");
+        Files.writeString(runner, "echo $$ > " + cgroup.resolve("cgroup.procs") + "\nexec " + python() + " " + script
+                + "\n");
+        Process p = start("sh", runner.toString());
+        AutoCloseable kill = () -> {
+            stopper(p).close();
+            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
+                try {
+                    Files.delete(cgroup);
+                    return;
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+        };
+        Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+        awaitOrStop(kill, threads + " threads in pid " + p.pid(), () -> Files.readAllLines(status).stream()
+                .anyMatch(l -> l.equals("Threads:\t" + threads)));
+        return kill;
+    }
+
+    /** Debian's python3 (not a pyenv shim that may point elsewhere on a developer machine). */
+    static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+
+    /** A fresh pids cgroup limited to {@code max} tasks, v1 or v2. */
+    private static Path pidsCgroup(String name, int max) throws IOException {
+        Path v1 = Path.of("/sys/fs/cgroup/pids");
+        Path g;
+        if (Files.isWritable(v1.resolve("cgroup.procs"))) {
+            g = v1.resolve(name);
+        } else if (Files.isReadable(UNIFIED.resolve("cgroup.subtree_control"))
+                && Files.readString(UNIFIED.resolve("cgroup.subtree_control")).contains("pids")) {
+            g = UNIFIED.resolve(name);
+        } else {
+            throw new IllegalStateException("no writable pids cgroup (neither " + v1 + " nor a cgroup v2 root with the "
+                    + "pids controller enabled): the threads scenarios need one");
+        }
+        Files.createDirectories(g);
+        Files.writeString(g.resolve("pids.max"), Integer.toString(max));
+        return g;
     }
 
     private static Process start(String... argv) throws IOException {

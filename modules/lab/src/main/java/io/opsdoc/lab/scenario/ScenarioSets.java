@@ -4,6 +4,7 @@ import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
+import io.opsdoc.lab.docker.DockerScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.prometheus.PrometheusScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
@@ -19,6 +20,6 @@ public final class ScenarioSets {
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, HttpScenarios::new, HostScenarios::new,
-                PrometheusScenarios::new);
+                PrometheusScenarios::new, DockerScenarios::new);
     }
 }

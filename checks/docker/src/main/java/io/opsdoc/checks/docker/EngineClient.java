@@ -144,9 +144,43 @@ final class EngineClient {
                     throw new ProbeException(ProbeErrors.PROTOCOL_ERROR, "GET " + path + " on " + e.where()
                             + ": the answer is larger than " + (MAX_RESPONSE >> 20) + " MiB");
                 }
+                if (complete(out.toByteArray(), e, path)) {
+                    break;
+                }
             }
             return out.toByteArray();
         }
+    }
+
+    /**
+     * True once the answer is whole (Content-Length reached, or the last chunk seen), so a peer that keeps the
+     * connection open costs no wait; a first line that is not HTTP fails at once instead of at the deadline.
+     */
+    static boolean complete(byte[] raw, EngineEndpoint e, String path) throws ProbeException {
+        String all = new String(raw, StandardCharsets.ISO_8859_1);
+        if (all.length() >= 5 && !all.startsWith("HTTP/")) {
+            throw new ProbeException(ProbeErrors.PROTOCOL_ERROR, e.where() + " answered GET " + path
+                    + " with something that is not HTTP: not the Docker Engine API");
+        }
+        int end = all.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        String body = all.substring(end + 4);
+        for (String h : all.substring(0, end).split("\r\n")) {
+            String l = h.toLowerCase(Locale.ROOT);
+            if (l.startsWith("content-length:")) {
+                try {
+                    return body.length() >= Long.parseLong(l.substring(15).trim());
+                } catch (NumberFormatException ex) {
+                    return false;
+                }
+            }
+            if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
+                return body.startsWith("0\r\n\r\n") || body.endsWith("\r\n0\r\n\r\n");
+            }
+        }
+        return false;
     }
 
     private static void await(Selector selector, Instant deadline, EngineEndpoint e, String what)

@@ -32,12 +32,14 @@ public final class DockerLab implements Lab {
     private final Path dir;
     private final DockerEngine engine;
     private final Path cli;
+    private final ReadOnlySocketProxy proxy;
     private int tcpPort = -1;
 
     private DockerLab(Path dir, DockerEngine engine, Path cli) {
         this.dir = dir;
         this.engine = engine;
         this.cli = cli;
+        this.proxy = ReadOnlySocketProxy.start(dir.resolve("ro.sock"), engine.socket());
     }
 
     /** Null when the lab can run here, else why not. */
@@ -60,7 +62,14 @@ public final class DockerLab implements Lab {
     public static DockerLab start() {
         Path dir = LabFiles.tempDir("opsdoc-docker-lab-");
         DockerEngine engine = DockerEngine.start(dir);
-        DockerLab lab = new DockerLab(dir, engine, Path.of("/usr/bin/docker"));
+        DockerLab lab;
+        try {
+            lab = new DockerLab(dir, engine, Path.of("/usr/bin/docker"));
+        } catch (RuntimeException e) {
+            engine.close();
+            LabFiles.deleteRecursively(dir);
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "docker-lab-cleanup"));
         try {
             lab.importImage();
@@ -83,9 +92,12 @@ public final class DockerLab implements Lab {
         return shared;
     }
 
-    /** The daemon's unix socket, as an operator would name /var/run/docker.sock. */
+    /**
+     * The checks' way in: a read-only proxy socket in front of dockerd's (what opsdoc grants recommends), so the
+     * scenarios prove the checks need nothing but their listed GETs.
+     */
     public String target() {
-        return "docker://" + engine.socket();
+        return "docker://" + proxy.socket();
     }
 
     /** The unencrypted TCP listener {@link #exposeApiOnTcp()} opened. */
@@ -263,7 +275,7 @@ public final class DockerLab implements Lab {
 
     @Override
     public String where() {
-        return "dockerd " + engine.socket() + " (vfs, own containerd)";
+        return "dockerd " + engine.socket() + " (vfs, own containerd), read-only proxy " + proxy.socket();
     }
 
     @Override
@@ -278,6 +290,7 @@ public final class DockerLab implements Lab {
         } catch (RuntimeException e) {
             // dockerd already gone: its containers die with containerd below
         }
+        proxy.close();
         engine.close();
         LabFiles.deleteRecursively(dir);
     }

@@ -105,6 +105,11 @@ public final class DockerLab implements Lab {
         return "docker+tcp://127.0.0.1:" + tcpPort;
     }
 
+    /** dockerd's --pidfile: names the lab's daemon to docker-api-exposure among others on this host. */
+    public String pidFile() {
+        return dir.resolve("d.pid").toString();
+    }
+
     public String dockerfile() {
         return "file://" + dir.resolve("build/Dockerfile");
     }

@@ -52,6 +52,16 @@ public final class DockerScenarios implements ScenarioSet<DockerLab> {
                         .breaks(DockerLab::exposeApiOnTcp)
                         .expect(code("DAEMON_WARNINGS").severity(CRITICAL).evidence("api_exposed", true)
                                 .says("API is accessible on http://127.0.0.1:", "without encryption", "root")).build(),
+                Scenario.<DockerLab>of("docker-api-exposure-healthy", "dockerd listens on its unix socket only")
+                        .checks("docker-api-exposure").target(lab -> "local:").param("pid-file", DockerLab::pidFile)
+                        .healthy().metrics("docker_api_tcp_listeners").build(),
+                Scenario.<DockerLab>of("docker-api-exposure-tcp", "seen from the host: dockerd restarted with "
+                        + "-H tcp://127.0.0.1:PORT, no TLS").checks("docker-api-exposure").target(lab -> "local:")
+                        .param("pid-file", DockerLab::pidFile).timeout(Duration.ofSeconds(15))
+                        .breaks(DockerLab::exposeApiOnTcp)
+                        .expect(code("DOCKER_API_UNAUTHENTICATED_TCP").severity(CRITICAL)
+                                .evidence("tls", false).evidence("tlsverify", false)
+                                .says("listens on TCP 127.0.0.1:", "without TLS", "root on this host")).build(),
                 // docker-container-health
                 containers("docker-containers-healthy", "one container running with a passing HEALTHCHECK").healthy()
                         .metrics("docker_containers_running", "docker_containers_unhealthy").build(),

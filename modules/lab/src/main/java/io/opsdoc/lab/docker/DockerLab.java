@@ -61,7 +61,14 @@ public final class DockerLab implements Lab {
 
     public static DockerLab start() {
         Path dir = LabFiles.tempDir("opsdoc-docker-lab-");
-        DockerEngine engine = DockerEngine.start(dir);
+        DockerEngine engine;
+        try {
+            engine = DockerEngine.start(dir); // closes what it started when it fails
+        } catch (RuntimeException e) {
+            DockerEngine.unmountBelow(dir);
+            LabFiles.deleteRecursively(dir);
+            throw e;
+        }
         DockerLab lab;
         try {
             lab = new DockerLab(dir, engine, Path.of("/usr/bin/docker"));

@@ -99,6 +99,9 @@ final class FaultMatrix {
             case "k8s" -> "k8s://?kubeconfig=" + kubeconfig(workDir, apiScheme + "://" + hp);
             // a known_hosts file that pins nothing: every fault here strikes before any host key is seen
             case "ssh" -> "ssh://opsdoc@" + hp + "?known-hosts=" + emptyFile(workDir, "known_hosts");
+            // a user makes the check send basic auth (the matrix's password), so the 401 server answers it
+            case "prometheus" -> "prometheus://monitor@" + hp;
+            case "docker+tcp" -> "docker+tcp://" + hp;
             default -> throw new IllegalStateException("the fault matrix has no target template for " + scheme
                     + ":// — add one to FaultMatrix.target");
         };

@@ -6,8 +6,10 @@ import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.http.TlsScenarios;
+import io.opsdoc.lab.docker.DockerScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.memcached.MemcachedScenarios;
+import io.opsdoc.lab.prometheus.PrometheusScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
 import io.opsdoc.lab.zookeeper.ZookeeperScenarios;
@@ -26,6 +28,6 @@ public final class ScenarioSets {
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
-                ZookeeperScenarios::new, MemcachedScenarios::new);
+                ZookeeperScenarios::new, MemcachedScenarios::new, PrometheusScenarios::new, DockerScenarios::new);
     }
 }

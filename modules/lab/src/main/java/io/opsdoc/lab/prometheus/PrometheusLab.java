@@ -1,0 +1,225 @@
+package io.opsdoc.lab.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsdoc.core.Json;
+import io.opsdoc.lab.ExternalBinary;
+import io.opsdoc.lab.Ports;
+import io.opsdoc.lab.alerting.PeerProcess;
+import io.opsdoc.lab.scenario.Lab;
+import io.opsdoc.lab.support.LabFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * Debian's Prometheus 2.42 on a loopback port, scraping itself every second, with a Watchdog alert that always fires
+ * and carries its runbook_url (the healthy state: a firing alert is not a fault, one without a runbook is). Faults
+ * rewrite prometheus.yml or the rule file and reload through {@code POST /-/reload} (--web.enable-lifecycle), then wait
+ * until the API shows the change: a reload answers before the new targets are scraped or the new rules evaluated.
+ */
+public final class PrometheusLab implements Lab {
+    private static final String[] BINARY = {"/usr/bin/prometheus"};
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration SHOWS = Duration.ofSeconds(30);
+    private static volatile PrometheusLab shared;
+
+    private final Path dir;
+    private final int port;
+    private final PeerProcess prometheus;
+
+    private PrometheusLab(Path dir, int port, PeerProcess prometheus) {
+        this.dir = dir;
+        this.port = port;
+        this.prometheus = prometheus;
+    }
+
+    public static String unavailable() {
+        return ExternalBinary.find(BINARY).isPresent() ? null : ExternalBinary.missing("prometheus", "prometheus");
+    }
+
+    public static PrometheusLab start() {
+        Path dir = LabFiles.tempDir("opsdoc-prometheus-lab-");
+        int port = Ports.freePort();
+        try {
+            writeConfig(dir, port, false);
+            writeRules(dir, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PeerProcess p = PeerProcess.start("prometheus", ExternalBinary.find(BINARY).orElseThrow(), dir, port, List.of(
+                "--config.file={dir}/prometheus.yml", "--storage.tsdb.path={dir}/data",
+                "--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle", "--log.level=warn"),
+                Duration.ofSeconds(60));
+        PrometheusLab lab = new PrometheusLab(dir, port, p);
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "prometheus-lab-cleanup"));
+        try {
+            lab.awaitHealthy();
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    public static synchronized PrometheusLab shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    public String target() {
+        return "prometheus://127.0.0.1:" + port;
+    }
+
+    // ---- faults ----
+
+    /** A node-exporter job whose only target is a closed port: the scrape is refused, the target turns down. */
+    public void addDeadTarget() throws IOException {
+        writeConfig(dir, port, true);
+        reload();
+        await("node-exporter target down", "/api/v1/targets?state=active", d -> stream(d.path("activeTargets"))
+                .anyMatch(t -> "node-exporter".equals(t.path("labels").path("job").asText())
+                        && "down".equals(t.path("health").asText()) && !t.path("lastError").asText().isEmpty()));
+    }
+
+    /**
+     * A recording rule that parses but fails on every evaluation: both sides of {@code + on()} have two series with
+     * the same (empty) match labels, the classic many-to-many error of a join written without enough labels.
+     */
+    public void addFailingRule() throws IOException {
+        writeRules(dir, """
+                  - name: lab-join
+                    rules:
+                      - record: lab:join:sum
+                        expr: >-
+                          (label_replace(vector(1), "a", "x", "", "") or label_replace(vector(1), "a", "y", "", ""))
+                          + on() (label_replace(vector(1), "b", "x", "", "") or label_replace(vector(1), "b", "y", "", ""))
+                """);
+        reload();
+        await("lab-join failing", "/api/v1/rules", d -> stream(d.path("groups"))
+                .flatMap(g -> stream(g.path("rules"))).anyMatch(r -> "err".equals(r.path("health").asText())));
+    }
+
+    /** An alert that fires at once and forever, with a summary but no runbook_url. */
+    public void addAlertWithoutRunbook() throws IOException {
+        writeRules(dir, """
+                  - name: lab-no-runbook
+                    rules:
+                      - alert: LabQueueStuck
+                        expr: vector(1)
+                        labels: {severity: warning}
+                        annotations: {summary: "the lab's queue does not drain"}
+                """);
+        reload();
+        await("LabQueueStuck firing", "/api/v1/alerts", d -> stream(d.path("alerts"))
+                .anyMatch(a -> "LabQueueStuck".equals(a.path("labels").path("alertname").asText())
+                        && "firing".equals(a.path("state").asText())));
+    }
+
+    @Override
+    public void heal() {
+        try {
+            writeConfig(dir, port, false);
+            writeRules(dir, "");
+            reload();
+            awaitHealthy();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Itself up, nothing else scraped, only Watchdog's rule, Watchdog firing (activeTargets is empty at first). */
+    private void awaitHealthy() {
+        await("self-scrape up", "/api/v1/targets?state=active", d -> d.path("activeTargets").size() == 1
+                && "up".equals(d.path("activeTargets").get(0).path("health").asText()));
+        await("only Watchdog's rule", "/api/v1/rules", d -> d.path("groups").size() == 1
+                && stream(d.path("groups")).flatMap(g -> stream(g.path("rules"))).allMatch(r -> "ok".equals(r.path("health").asText())));
+        await("only Watchdog firing", "/api/v1/alerts", d -> d.path("alerts").size() == 1
+                && "firing".equals(d.path("alerts").get(0).path("state").asText()));
+    }
+
+    private void reload() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prometheus.url("/-/reload")))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("prometheus reload answered " + r.statusCode() + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void await(String what, String path, Predicate<JsonNode> data) {
+        Awaitility.await(what).atMost(SHOWS).pollInterval(Duration.ofMillis(250)).pollInSameThread()
+                .ignoreExceptions().until(() -> data.test(get(path)));
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prometheus.url(path)))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body()).path("data");
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+
+    private static void writeConfig(Path dir, int port, boolean deadTarget) throws IOException {
+        String dead = deadTarget ? """
+                  - job_name: node-exporter
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(Ports.closedPort()) : "";
+        Files.writeString(dir.resolve("prometheus.yml"), """
+                global:
+                  scrape_interval: 1s
+                  scrape_timeout: 500ms
+                  evaluation_interval: 1s
+                rule_files: [rules.yml]
+                scrape_configs:
+                  - job_name: prometheus
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                %s""".formatted(port, dead));
+    }
+
+    private static void writeRules(Path dir, String extraGroups) throws IOException {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: meta
+                    rules:
+                      - alert: Watchdog
+                        expr: vector(1)
+                        labels: {severity: none}
+                        annotations:
+                          summary: always firing, to prove the alerting pipeline works
+                          runbook_url: https://runbooks.example/monitoring/watchdog
+                """ + extraGroups);
+    }
+
+    @Override
+    public String where() {
+        return "prometheus 127.0.0.1:" + port + " (" + dir + ")";
+    }
+
+    @Override
+    public void close() {
+        prometheus.close();
+        LabFiles.deleteRecursively(dir);
+    }
+}

@@ -80,7 +80,7 @@ abstract class MysqlServerCheck extends DescribedCheck<MysqlFacts> {
                 List<Map<String, String>> channels = reads.replicaStatus() ? MysqlSession.rows(c, statement) : List.of();
                 Map<String, String> status = reads.status().isEmpty() ? Map.of() : MysqlSession.status(c, reads.status());
                 if (!reads.window()) {
-                    return new MysqlFacts(version, variables, status, null, null, statement, channels);
+                    return verified(new MysqlFacts(version, variables, status, null, null, statement, channels));
                 }
                 // fitted after connecting (SamplingWindow); the facts keep the window actually measured
                 Duration fitted = SamplingWindow.fit(context.parameters().duration("window"), context.remaining());
@@ -91,9 +91,21 @@ abstract class MysqlServerCheck extends DescribedCheck<MysqlFacts> {
                 sleep(fitted);
                 Map<String, String> after = MysqlSession.status(c, reads.status());
                 long measured = (System.nanoTime() - t0) / 1_000_000;
-                return new MysqlFacts(version, variables, status, after, measured, statement, channels);
+                return verified(new MysqlFacts(version, variables, status, after, measured, statement, channels));
             });
         }
+    }
+
+    private MysqlFacts verified(MysqlFacts facts) throws ProbeException {
+        verify(facts);
+        return facts;
+    }
+
+    /**
+     * Refuses facts this check cannot judge at all (a Galera check on a server without wsrep) with a probe error, so
+     * the report is UNKNOWN with a reason instead of a silent OK.
+     */
+    protected void verify(MysqlFacts facts) throws ProbeException {
     }
 
     private static void sleep(Duration d) throws ProbeException {

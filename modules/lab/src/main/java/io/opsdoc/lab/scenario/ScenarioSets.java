@@ -1,5 +1,6 @@
 package io.opsdoc.lab.scenario;
 
+import io.opsdoc.lab.galera.GaleraScenarios;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
@@ -17,6 +18,6 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new);
+                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new, GaleraScenarios::new);
     }
 }

@@ -52,7 +52,7 @@ public final class MysqlBinlogCache extends MysqlServerCheck {
         }
         double ratio = 100.0 * disk / use;
         double warn = p.percent("disk-use-ratio");
-        out.metric(new Metric(metric + "_disk_use_percent", MysqlConnections.round(ratio), "%", Map.of(), warn, null));
+        out.metric(new Metric(metric + "_disk_use_percent", MysqlFacts.round(ratio), "%", Map.of(), warn, null));
         if (ratio < warn || disk == 0) {
             return;
         }

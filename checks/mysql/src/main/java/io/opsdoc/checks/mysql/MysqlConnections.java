@@ -128,11 +128,11 @@ public final class MysqlConnections extends MysqlServerCheck {
         }
     }
 
-    static double rate(long delta, MysqlFacts facts) {
-        return facts.windowSeconds() > 0 ? round(delta / facts.windowSeconds()) : 0;
+    private static double rate(long delta, MysqlFacts facts) {
+        return facts.perSecond(delta);
     }
 
-    static double round(double v) {
-        return Math.round(v * 10) / 10.0;
+    private static double round(double v) {
+        return MysqlFacts.round(v);
     }
 }

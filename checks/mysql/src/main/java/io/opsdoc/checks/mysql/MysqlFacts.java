@@ -55,6 +55,15 @@ public record MysqlFacts(String serverVersion, Map<String, String> variables, Ma
         return windowMillis == null ? 0 : windowMillis / 1000.0;
     }
 
+    /** A counter's growth per second of the window, one decimal; 0 without a window. */
+    double perSecond(long delta) {
+        return windowMillis == null || windowMillis <= 0 ? 0 : round(delta * 1000.0 / windowMillis);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
     /** True when the replica status statement returned a row: this server replicates from a source. */
     boolean replicating() {
         return replicaChannels != null && !replicaChannels.isEmpty();

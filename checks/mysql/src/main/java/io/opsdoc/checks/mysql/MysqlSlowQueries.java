@@ -42,7 +42,7 @@ public final class MysqlSlowQueries extends MysqlServerCheck {
         String longQueryTime = facts.variable("long_query_time");
         Long slow = facts.delta("Slow_queries");
         if (slow != null) {
-            out.metric(Metric.of("slow_queries_per_second", MysqlConnections.rate(slow, facts), "1/s"));
+            out.metric(Metric.of("slow_queries_per_second", facts.perSecond(slow), "1/s"));
             if (slow >= p.integer("slow-queries") && slow > 0) {
                 out.finding(SLOW_QUERIES_INCREASING, Severity.WARNING,
                         String.format(Locale.ROOT, "%d quer%s took longer than long_query_time=%ss during the %.1f s "

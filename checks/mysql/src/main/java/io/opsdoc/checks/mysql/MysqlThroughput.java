@@ -48,14 +48,14 @@ public final class MysqlThroughput extends MysqlServerCheck {
         long reads = orZero(facts.delta("Com_select"));
         long writes = orZero(facts.delta("Com_insert")) + orZero(facts.delta("Com_update"))
                 + orZero(facts.delta("Com_delete")) + orZero(facts.delta("Com_replace"));
-        double qps = MysqlConnections.round(questions / w);
-        double tps = MysqlConnections.round(commits / w);
+        double qps = MysqlFacts.round(questions / w);
+        double tps = MysqlFacts.round(commits / w);
         out.metric(Metric.of("queries_per_second", qps, "1/s"));
         out.metric(Metric.of("transactions_per_second", tps, "1/s"));
-        out.metric(Metric.of("reads_per_second", MysqlConnections.round(reads / w), "1/s"));
-        out.metric(Metric.of("writes_per_second", MysqlConnections.round(writes / w), "1/s"));
+        out.metric(Metric.of("reads_per_second", MysqlFacts.round(reads / w), "1/s"));
+        out.metric(Metric.of("writes_per_second", MysqlFacts.round(writes / w), "1/s"));
         if (reads + writes > 0) {
-            out.metric(Metric.of("read_share_percent", MysqlConnections.round(100.0 * reads / (reads + writes)), "%"));
+            out.metric(Metric.of("read_share_percent", MysqlFacts.round(100.0 * reads / (reads + writes)), "%"));
         }
         above(QPS_ABOVE_BASELINE, "queries", qps, p.integer("qps-baseline"), "Questions_delta", questions, facts, out);
         above(TPS_ABOVE_BASELINE, "transactions (COMMIT + ROLLBACK)", tps, p.integer("tps-baseline"),

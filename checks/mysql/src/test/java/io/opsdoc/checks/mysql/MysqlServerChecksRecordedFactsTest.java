@@ -5,8 +5,10 @@ import static io.opsdoc.checks.mysql.ShowOutput.evaluate;
 import static io.opsdoc.checks.mysql.ShowOutput.facts;
 import static io.opsdoc.checks.mysql.ShowOutput.finding;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opsdoc.core.Evaluation;
+import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,6 +207,41 @@ class MysqlServerChecksRecordedFactsTest {
         assertThat(codes(asReplica)).containsExactly("REDO_FLUSH_NOT_DURABLE");
         assertThat(finding(asReplica, "REDO_FLUSH_NOT_DURABLE").severity()).isEqualTo(Severity.INFO);
         assertThat(finding(asReplica, "REDO_FLUSH_NOT_DURABLE").summary()).contains("crash of mysqld alone");
+    }
+
+    @Test
+    void galeraCheckOnAServerWithoutWsrepIsAProbeErrorNotASilentOk() {
+        MysqlFacts plain = facts("8.4.3", """
+                | wsrep_on                 | OFF   |
+                """, "", null);
+        assertThatThrownBy(() -> new MysqlGalera().verify(plain)).isInstanceOf(ProbeException.class)
+                .hasMessageContaining("not a Galera node");
+        MysqlFacts noWsrepAtAll = facts("11.4.5-MariaDB", "", "", null);
+        assertThatThrownBy(() -> new MysqlGalera().verify(noWsrepAtAll)).isInstanceOf(ProbeException.class)
+                .satisfies(e -> assertThat(((ProbeException) e).code().code()).isEqualTo("PROBE_FAILED"));
+    }
+
+    @Test
+    void pxcNodeJoiningIsNotSyncedAndAnEvenClusterSaysSo() {
+        MysqlFacts joining = facts("8.0.35-27.1 Percona XtraDB Cluster", """
+                | wsrep_on                 | ON    |
+                | wsrep_desync             | OFF   |
+                """, """
+                +----------------------------+---------+
+                | Variable_name              | Value   |
+                +----------------------------+---------+
+                | wsrep_cluster_size         | 4       |
+                | wsrep_cluster_status       | Primary |
+                | wsrep_connected            | ON      |
+                | wsrep_local_state          | 1       |
+                | wsrep_local_state_comment  | Joining |
+                | wsrep_ready                | ON      |
+                +----------------------------+---------+
+                """, null);
+        Evaluation e = evaluate(new MysqlGalera(), joining, Map.of("expected-size", "5"));
+        assertThat(codes(e)).containsExactlyInAnyOrder("NODE_NOT_SYNCED", "CLUSTER_SHRUNK");
+        assertThat(finding(e, "NODE_NOT_SYNCED").summary()).contains("still joining");
+        assertThat(finding(e, "CLUSTER_SHRUNK").summary()).contains("even size");
     }
 
     @Test

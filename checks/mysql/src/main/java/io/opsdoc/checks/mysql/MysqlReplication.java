@@ -36,22 +36,7 @@ public final class MysqlReplication extends DescribedCheck<ReplicationFacts> {
             new ParameterSpec("expect-replica", ParameterType.BOOLEAN, "true",
                     "the server is meant to be a replica: no replication configured is CRITICAL (INFO when false)"));
 
-    private static final List<GrantSet> GRANTS = List.of(
-            monitorUserWith("REPLICATION CLIENT", "MySQL 8.0, 8.4 and 5.7",
-                    "SHOW REPLICA STATUS needs REPLICATION CLIENT; SHOW GLOBAL VARIABLES needs none."),
-            monitorUserWith("SLAVE MONITOR", "MariaDB 10.5.9 and later (10.6, 10.11, 11.x)",
-                    "SLAVE MONITOR (alias REPLICA MONITOR) is exactly SHOW [ALL] SLAVES STATUS; "
-                            + "REPLICATION CLIENT is not enough on these versions."),
-            monitorUserWith("REPLICATION SLAVE ADMIN", "MariaDB 10.5.0 to 10.5.8",
-                    "these releases put SHOW SLAVE STATUS under REPLICATION SLAVE ADMIN (which can also stop and start "
-                            + "replication); upgrade to 10.5.9+ to monitor with SLAVE MONITOR only."),
-            monitorUserWith("REPLICATION CLIENT", "MariaDB 10.4 and earlier", "SHOW SLAVE STATUS needs REPLICATION CLIENT."));
-
-    private static GrantSet monitorUserWith(String privilege, String flavor, String why) {
-        String user = "'monitor'@'%'";
-        return new GrantSet(flavor, List.of("CREATE USER " + user + " IDENTIFIED BY '<password>';",
-                "GRANT " + privilege + " ON *.* TO " + user + ";"), why);
-    }
+    private static final List<GrantSet> GRANTS = MysqlGrants.replicaStatus();
 
     private static final List<String> VARIABLES = List.of("read_only", "super_read_only", "gtid_mode", "server_id");
 

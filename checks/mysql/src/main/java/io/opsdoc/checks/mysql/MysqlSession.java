@@ -108,17 +108,27 @@ final class MysqlSession {
 
     /** Runs a JDBC step, turning the SQL errors an operator can act on into precise reasons. */
     static <T> T translating(Target target, SqlStep<T> step) throws SQLException, ProbeException {
+        return translating(target, MysqlReplication.ID, step);
+    }
+
+    /** The same, naming {@code checkId} in the hint of a missing privilege ("run 'opsdoc grants CHECK'"). */
+    static <T> T translating(Target target, String checkId, SqlStep<T> step) throws SQLException, ProbeException {
         try {
             return step.run();
         } catch (SQLException e) {
-            throw translate(e, target);
+            throw translate(e, target, checkId);
         }
     }
 
     /** The same, and a connection that failed is not given back to the pool. */
     static <T> T translating(ClientPool.Lease<Connection> lease, Target target, SqlStep<T> step) throws SQLException, ProbeException {
+        return translating(lease, target, MysqlReplication.ID, step);
+    }
+
+    static <T> T translating(ClientPool.Lease<Connection> lease, Target target, String checkId, SqlStep<T> step)
+            throws SQLException, ProbeException {
         try {
-            return translating(target, step);
+            return translating(target, checkId, step);
         } catch (SQLException | ProbeException | RuntimeException e) {
             lease.broken();
             throw e;
@@ -135,7 +145,7 @@ final class MysqlSession {
      * no network reason, a connection-class SQLSTATE) a first packet the driver could not parse as a MySQL greeting.
      */
     static ProbeException connectFailure(SQLException e, Target target) throws SQLException {
-        ProbeException p = probeError(e, target);
+        ProbeException p = probeError(e, target, MysqlReplication.ID);
         if (p != null) {
             return p;
         }
@@ -156,7 +166,11 @@ final class MysqlSession {
     }
 
     private static ProbeException translate(SQLException e, Target target) throws SQLException {
-        ProbeException p = probeError(e, target);
+        return translate(e, target, MysqlReplication.ID);
+    }
+
+    private static ProbeException translate(SQLException e, Target target, String checkId) throws SQLException {
+        ProbeException p = probeError(e, target, checkId);
         if (p == null) {
             throw e;
         }
@@ -165,13 +179,17 @@ final class MysqlSession {
 
     /** Error numbers that have a precise meaning for an operator become {@link ProbeException}s; null for the rest. */
     static ProbeException probeError(SQLException e, Target target) {
+        return probeError(e, target, MysqlReplication.ID);
+    }
+
+    static ProbeException probeError(SQLException e, Target target, String checkId) {
         String user = target.user().orElse("?");
         return switch (e.getErrorCode()) {
             case 1045 -> new ProbeException(ProbeErrors.AUTH_FAILED, "access denied for user '" + user + "' at "
                     + target.host() + " (MySQL error 1045): wrong password, or no account for this user from this host", e);
             case 1044, 1142, 1143, 1227, 1370 -> new ProbeException(ProbeErrors.PERMISSION_DENIED, "user '" + user
                     + "' lacks a privilege (MySQL error " + e.getErrorCode() + ": " + firstLine(e) + "); run 'opsdoc grants "
-                    + "mysql-replication' for what it needs", e);
+                    + checkId + "' for what it needs", e);
             case 1040 -> new ProbeException(ProbeErrors.PROBE_FAILED, target.host() + " refused the connection: too many connections (MySQL error 1040)", e);
             case 1129 -> new ProbeException(ProbeErrors.UNREACHABLE, target.host() + " blocks this host after too many connection errors (MySQL error 1129; FLUSH HOSTS on the server)", e);
             default -> null;
@@ -211,6 +229,16 @@ final class MysqlSession {
         String in = String.join(",", names.stream().map(n -> "'" + n + "'").toList());
         Map<String, String> out = new LinkedHashMap<>();
         for (Map<String, String> row : rows(c, "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + in + ")")) {
+            out.put(row.get("Variable_name"), row.get("Value"));
+        }
+        return out;
+    }
+
+    /** Global status counters by name ({@code SHOW GLOBAL STATUS}); names the server does not have are absent. */
+    static Map<String, String> status(Connection c, List<String> names) throws SQLException {
+        String in = String.join(",", names.stream().map(n -> "'" + n + "'").toList());
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map<String, String> row : rows(c, "SHOW GLOBAL STATUS WHERE Variable_name IN (" + in + ")")) {
             out.put(row.get("Variable_name"), row.get("Value"));
         }
         return out;

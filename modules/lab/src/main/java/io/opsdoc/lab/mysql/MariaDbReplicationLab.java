@@ -61,6 +61,8 @@ public final class MariaDbReplicationLab implements Lab {
     /** Statements that make the replica's data agree with the primary again, run by heal(). */
     private final List<String> pendingReplicaRepairs = new ArrayList<>();
     private final List<RowLockSession> heldRowLocks = new CopyOnWriteArrayList<>();
+    /** Faults of the server-level scenarios (ServerFaults...) that heal() undoes if their scenario did not. */
+    private final List<AutoCloseable> heldFaults = new CopyOnWriteArrayList<>();
     private int nextConflictId = FIRST_CONFLICT_ID;
 
     /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
@@ -365,6 +367,7 @@ public final class MariaDbReplicationLab implements Lab {
         ensureOpen();
         long started = System.nanoTime();
         releaseHeldRowLocks();
+        releaseHeldFaults();
         try (Connection onReplica = adminConnection(true)) {
             if (!ReplicaStatus.read(onReplica).isEmpty()) {
                 Jdbc.execute(onReplica, "STOP SLAVE");
@@ -417,6 +420,7 @@ public final class MariaDbReplicationLab implements Lab {
         }
         try {
             releaseHeldRowLocks();
+            releaseHeldFaults(); // stops their client threads; restoring settings on servers about to stop is harmless
             if (servers != null) {
                 servers.stop();
             }
@@ -467,6 +471,23 @@ public final class MariaDbReplicationLab implements Lab {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the replica to wait for " + expectation, e);
         }
+    }
+
+    /** Registers a fault handle (idempotent close) that {@link #heal()} and {@link #close()} undo if nobody else did. */
+    <T extends AutoCloseable> T untilHeal(T fault) {
+        heldFaults.add(fault);
+        return fault;
+    }
+
+    private void releaseHeldFaults() {
+        for (AutoCloseable fault : heldFaults) {
+            try {
+                fault.close();
+            } catch (Exception e) {
+                log.warn("could not undo a held fault", e);
+            }
+        }
+        heldFaults.clear();
     }
 
     private void releaseHeldRowLocks() {

@@ -10,11 +10,13 @@ import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * mysql-replication against a real MariaDB primary and replica: every code from a real fault, read as the
- * 'monitor' user that holds only what {@code opsdoc grants mysql-replication} prints.
+ * The MySQL family against a real MariaDB primary and replica: mysql-replication here, read as the 'monitor' user that
+ * holds only what {@code opsdoc grants mysql-replication} prints, and the server-level checks in {@link ServerScenarios}.
  */
 public final class MysqlScenarios implements ScenarioSet<MariaDbReplicationLab> {
 
@@ -34,7 +36,20 @@ public final class MysqlScenarios implements ScenarioSet<MariaDbReplicationLab> 
     }
 
     @Override
+    public Map<String, String> recordedFactsOnly() {
+        return Map.of("mysql-replication-config#SOURCE_BINLOG_DISABLED", "log_bin cannot be changed at runtime: turning "
+                + "the binlog off needs a restart of the lab's primary without --log-bin, which would break the shared "
+                + "replication pair every other scenario uses; evaluated on recorded MySQL 8.4 / MariaDB facts");
+    }
+
+    @Override
     public List<Scenario<MariaDbReplicationLab>> scenarios() {
+        List<Scenario<MariaDbReplicationLab>> all = new ArrayList<>(replication());
+        all.addAll(ServerScenarios.all());
+        return all;
+    }
+
+    private static List<Scenario<MariaDbReplicationLab>> replication() {
         return List.of(
                 replica("healthy", "healthy replica: both threads running, caught up, read_only ON").healthy()
                         .metrics("lag_seconds", "relay_read_position", "relay_exec_position").build(),

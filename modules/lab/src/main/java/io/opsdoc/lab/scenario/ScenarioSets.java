@@ -1,5 +1,6 @@
 package io.opsdoc.lab.scenario;
 
+import io.opsdoc.lab.galera.GaleraScenarios;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
@@ -28,6 +29,7 @@ public final class ScenarioSets {
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
-                ZookeeperScenarios::new, MemcachedScenarios::new, PrometheusScenarios::new, DockerScenarios::new);
+                ZookeeperScenarios::new, MemcachedScenarios::new, PrometheusScenarios::new, DockerScenarios::new,
+                GaleraScenarios::new);
     }
 }

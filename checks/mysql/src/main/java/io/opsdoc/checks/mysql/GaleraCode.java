@@ -1,0 +1,27 @@
+package io.opsdoc.checks.mysql;
+
+import io.opsdoc.core.CheckCode;
+
+/** The finding codes of mysql-galera, each a section of the note mysql/galera. */
+enum GaleraCode implements CheckCode {
+    NON_PRIMARY_COMPONENT("the node is in a non-Primary component: it lost quorum and refuses queries"),
+    NODE_NOT_READY("the node does not accept queries (wsrep_ready or wsrep_connected OFF)"),
+    NODE_NOT_SYNCED("the node is not Synced (joining, donor or desynced)"),
+    CLUSTER_SHRUNK("the cluster has fewer nodes than expected");
+
+    private final String title;
+
+    GaleraCode(String title) {
+        this.title = title;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public String noteId() {
+        return MysqlGalera.NOTE;
+    }
+}

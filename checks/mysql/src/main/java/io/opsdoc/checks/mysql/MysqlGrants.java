@@ -1,0 +1,39 @@
+package io.opsdoc.checks.mysql;
+
+import io.opsdoc.core.GrantSet;
+import java.util.List;
+
+/** What the monitoring user needs, per flavour, for the two kinds of MySQL check. */
+final class MysqlGrants {
+    private static final String USER = "'monitor'@'%'";
+    private static final String CREATE = "CREATE USER " + USER + " IDENTIFIED BY '<password>';";
+
+    private MysqlGrants() {
+    }
+
+    /** SHOW REPLICA/SLAVE STATUS (plus variables and status, which need nothing). */
+    static List<GrantSet> replicaStatus() {
+        return List.of(
+                with("REPLICATION CLIENT", "MySQL 8.0, 8.4 and 5.7",
+                        "SHOW REPLICA STATUS needs REPLICATION CLIENT; SHOW GLOBAL VARIABLES/STATUS need none."),
+                with("SLAVE MONITOR", "MariaDB 10.5.9 and later (10.6, 10.11, 11.x)",
+                        "SLAVE MONITOR (alias REPLICA MONITOR) is exactly SHOW [ALL] SLAVES STATUS; "
+                                + "REPLICATION CLIENT is not enough on these versions."),
+                with("REPLICATION SLAVE ADMIN", "MariaDB 10.5.0 to 10.5.8",
+                        "these releases put SHOW SLAVE STATUS under REPLICATION SLAVE ADMIN (which can also stop and "
+                                + "start replication); upgrade to 10.5.9+ to monitor with SLAVE MONITOR only."),
+                with("REPLICATION CLIENT", "MariaDB 10.4 and earlier", "SHOW SLAVE STATUS needs REPLICATION CLIENT."));
+    }
+
+    /** SHOW GLOBAL STATUS and SHOW GLOBAL VARIABLES only: any account that can log in may run them. */
+    static List<GrantSet> loginOnly(String reads) {
+        String why = "no GRANT at all: " + reads + " come from SHOW GLOBAL STATUS / SHOW GLOBAL VARIABLES, which every "
+                + "account may run (USAGE).";
+        return List.of(new GrantSet("MySQL 5.7, 8.0, 8.4", List.of(CREATE), why),
+                new GrantSet("MariaDB 10.x, 11.x", List.of(CREATE), why));
+    }
+
+    private static GrantSet with(String privilege, String flavor, String why) {
+        return new GrantSet(flavor, List.of(CREATE, "GRANT " + privilege + " ON *.* TO " + USER + ";"), why);
+    }
+}

@@ -1,0 +1,62 @@
+package io.opsdoc.lab.galera;
+
+import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.scenario.Expect.code;
+
+import io.opsdoc.lab.scenario.LabVariant;
+import io.opsdoc.lab.scenario.Scenario;
+import io.opsdoc.lab.scenario.ScenarioSet;
+import java.util.List;
+
+/**
+ * mysql-galera against a real 3-node MariaDB Galera cluster, read as a user without any privilege (what
+ * {@code opsdoc grants mysql-galera} prints). A set of its own rather than part of the MySQL set: it runs three other
+ * servers (Debian's mariadbd with galera-4), which none of the replication scenarios needs.
+ */
+public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
+    private static final String CHECK = "mysql-galera";
+
+    @Override
+    public String system() {
+        return "mysql-galera";
+    }
+
+    @Override
+    public String description() {
+        return "a 3-node MariaDB Galera cluster from Debian's mariadb-server and galera-4 (~15-30 s to form)";
+    }
+
+    @Override
+    public List<LabVariant<GaleraLab>> variants() {
+        return List.of(new LabVariant<>("default", GaleraLab::unavailable, GaleraLab::start, GaleraLab::shared));
+    }
+
+    @Override
+    public List<Scenario<GaleraLab>> scenarios() {
+        return List.of(
+                node1("galera-healthy", "three nodes, all Synced in one Primary component").healthy()
+                        .metrics("cluster_size", "flow_control_paused_ratio", "recv_queue").build(),
+                node1("galera-node-killed", "one node was killed (SIGKILL): the other two keep quorum")
+                        .breaks(lab -> lab.killNode(3))
+                        .expect(code("CLUSTER_SHRUNK").severity(WARNING).evidence("wsrep_cluster_size", 2)
+                                .says("even size"))
+                        .absent("NON_PRIMARY_COMPONENT", "NODE_NOT_READY", "NODE_NOT_SYNCED").build(),
+                node1("galera-quorum-lost", "two of three nodes were killed: the survivor is a minority")
+                        .breaks(GaleraLab::killTwoNodes)
+                        .expect(code("NON_PRIMARY_COMPONENT").severity(CRITICAL)
+                                .evidence("wsrep_cluster_status", "non-Primary").says("1047"))
+                        .expect(code("NODE_NOT_READY").severity(CRITICAL).evidence("wsrep_ready", "OFF"))
+                        .absent("CLUSTER_SHRUNK").build(),
+                node1("galera-node-desynced", "an operator ran SET GLOBAL wsrep_desync=ON on the node (for a backup)")
+                        .breaks(lab -> lab.desync(1))
+                        .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2")
+                                .evidence("wsrep_desync", "ON"))
+                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build());
+    }
+
+    private static Scenario.Builder<GaleraLab> node1(String id, String story) {
+        return Scenario.<GaleraLab>of(id, story).checks(CHECK).target(lab -> lab.nodeUri(1))
+                .password(GaleraLab::monitorPassword);
+    }
+}

@@ -1,0 +1,116 @@
+package io.opsdoc.lab.mysql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Connection pressure on the lab's primary: a lowered max_connections filled by held connections, refused logins,
+ * many threads running at once, and wrong passwords. Every fault is a handle that puts max_connections back exactly
+ * and kills exactly the connections it opened; the lab's heal() does the same if a scenario did not.
+ */
+public final class ConnectionFaults {
+    /** Low enough to fill with a handful of connections; MariaDB's minimum is 10. */
+    static final int MAX_CONNECTIONS = 10;
+
+    private ConnectionFaults() {
+    }
+
+    /** max_connections=10 with 8 connections in use before the check connects: the check sees 9 of 10. */
+    public static AutoCloseable nearMax(MariaDbReplicationLab lab) throws SQLException {
+        Undo undo = lab.untilHeal(new Undo());
+        try {
+            undo.add(GlobalSetting.set(lab, false, "max_connections", Integer.toString(MAX_CONNECTIONS)));
+            HeldConnections held = undo.add(new HeldConnections(lab, false));
+            Connection poller = undo.add(lab.adminConnection(false));
+            fill(held, poller, MAX_CONNECTIONS - 2);
+            return undo;
+        } catch (SQLException | RuntimeException e) {
+            undo.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The server is full and turns clients away while the check watches. MariaDB admits max_connections ordinary
+     * logins plus one for an account with SUPER/CONNECTION ADMIN; only an attempt beyond that is refused at accept
+     * time and counted in Connection_errors_max_connections (a refusal at login is counted in Aborted_connects only).
+     * So: connections fill all but one slot, the check takes the last, the admin then takes the extra one, and a
+     * client keeps trying to get in every 100 ms.
+     */
+    public static AutoCloseable refusing(MariaDbReplicationLab lab) throws SQLException {
+        Undo undo = lab.untilHeal(new Undo());
+        try {
+            undo.add(GlobalSetting.set(lab, false, "max_connections", Integer.toString(MAX_CONNECTIONS)));
+            HeldConnections held = undo.add(new HeldConnections(lab, false));
+            Connection poller = undo.add(lab.adminConnection(false));
+            fill(held, poller, MAX_CONNECTIONS - 1);
+            AtomicReference<Connection> extra = new AtomicReference<>();
+            undo.add(() -> {
+                Connection c = extra.get();
+                if (c != null) {
+                    c.close();
+                }
+            });
+            undo.add(BackgroundLoad.attempts("refused-logins", Duration.ofMillis(100), () -> {
+                if (extra.get() == null) {
+                    // wait for the check to take the last ordinary slot, then take the admin's extra one
+                    if (ServerStatus.counter(poller, "Threads_connected") >= MAX_CONNECTIONS) {
+                        extra.set(lab.adminConnection(false));
+                    }
+                    return;
+                }
+                try (Connection c = Jdbc.connect(LabUsers.HOST, lab.primaryPort(), lab.noPrivilegeUser(),
+                        lab.noPrivilegePassword())) {
+                    // admitted: the check has left; nothing to hold
+                }
+            }));
+            return undo;
+        } catch (SQLException | RuntimeException e) {
+            undo.close();
+            throw e;
+        }
+    }
+
+    /** max_connections=10 with 6 connections each running SELECT SLEEP(600): Threads_running 7 or more of 10. */
+    public static AutoCloseable manyRunning(MariaDbReplicationLab lab) throws SQLException {
+        Undo undo = lab.untilHeal(new Undo());
+        try {
+            undo.add(GlobalSetting.set(lab, false, "max_connections", Integer.toString(MAX_CONNECTIONS)));
+            HeldConnections held = undo.add(new HeldConnections(lab, false));
+            for (int i = 0; i < 6; i++) {
+                held.openBusy("SELECT SLEEP(600)");
+            }
+            ServerStatus.await(lab, false, "Threads_running >= 7", s -> ServerStatus.number(s, "Threads_running") >= 7,
+                    "Threads_running");
+            return undo;
+        } catch (SQLException | RuntimeException e) {
+            undo.close();
+            throw e;
+        }
+    }
+
+    /** A client logs in with a wrong password every 100 ms (error 1045), counted in Aborted_connects. */
+    public static AutoCloseable wrongPasswords(MariaDbReplicationLab lab) {
+        long before = ServerStatus.counter(lab, false, "Aborted_connects");
+        BackgroundLoad load = lab.untilHeal(BackgroundLoad.attempts("wrong-password", Duration.ofMillis(100), () -> {
+            try (Connection c = Jdbc.connect(LabUsers.HOST, lab.primaryPort(), lab.noPrivilegeUser(), "not-the-password")) {
+                throw new IllegalStateException("a wrong password was accepted");
+            }
+        }));
+        ServerStatus.awaitGrowth(lab, false, "Aborted_connects", before, 2);
+        return load;
+    }
+
+    /** Opens idle connections until Threads_connected (the poller's own included) reaches {@code connected}. */
+    private static void fill(HeldConnections held, Connection poller, int connected) throws SQLException {
+        for (int guard = 0; ServerStatus.counter(poller, "Threads_connected") < connected; guard++) {
+            if (guard > MAX_CONNECTIONS) {
+                throw new IllegalStateException("Threads_connected does not reach " + connected + " after " + guard
+                        + " more connections");
+            }
+            held.openIdle();
+        }
+    }
+}

@@ -32,7 +32,7 @@ class KubeChecksTest {
     @Test
     void theChecksAreRegistered() {
         assertThat(checks()).extracting(Check::id).containsExactlyInAnyOrder("k8s-node-notready", "k8s-workloads", "k8s-capacity", "k8s-control-plane",
-                "k8s-service-endpoints", "k8s-hpa", "k8s-pod-terminating", "k8s-pod-probes", "k8s-drain-readiness");
+                "k8s-service-endpoints", "k8s-hpa", "k8s-pod-terminating", "k8s-pod-probes", "k8s-drain-readiness", "k8s-version-support");
     }
 
     @Test
@@ -66,7 +66,8 @@ class KubeChecksTest {
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
             for (String name : List.of(NodeReadiness.class.getName(), WorkloadHealth.class.getName(), ClusterCapacity.class.getName(),
                     ControlPlaneHealth.class.getName(), ServiceEndpoints.class.getName(), HpaStatus.class.getName(),
-                    PodTermination.class.getName(), PodProbes.class.getName(), DrainReadiness.class.getName())) {
+                    PodTermination.class.getName(), PodProbes.class.getName(), DrainReadiness.class.getName(),
+                    VersionSupport.class.getName())) {
                 Class<?> cls = Class.forName(name, true, loader);
                 Object check = cls.getConstructor().newInstance();
                 for (String method : List.of("id", "title", "codes", "parameters", "grants", "factsType")) {

@@ -73,6 +73,8 @@ public final class KubernetesLab implements Lab {
     private final int minor;
     private final KubernetesMockServer server;
     private final PodFieldSelectorDispatcher dispatcher;
+    /** What GET /version answers: the variant's version, or another one until heal(). */
+    private final VersionInfo versionInfo;
     private final KubernetesClient client;
     private final Path dir;
     private final Path kubeconfig;
@@ -89,10 +91,10 @@ public final class KubernetesLab implements Lab {
         this.version = version;
         this.minor = Integer.parseInt(m.group(2));
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        VersionInfo info = new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
+        versionInfo = new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
                 .withGitVersion(version).withPlatform("linux/amd64").build();
         dispatcher = new PodFieldSelectorDispatcher(responses);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false, info);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false, versionInfo);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (UnknownHostException e) {
@@ -198,6 +200,7 @@ public final class KubernetesLab implements Lab {
     public void heal() {
         Instant now = Instant.now();
         dispatcher.clearDeletions();
+        server.setVersionInfo(versionInfo);
         // a pod holding a finalizer is only marked for deletion: drop the finalizers first, as their controller would
         for (var p : client.pods().inAnyNamespace().list().getItems()) {
             if (p.getMetadata().getFinalizers() != null && !p.getMetadata().getFinalizers().isEmpty()) {
@@ -240,6 +243,19 @@ public final class KubernetesLab implements Lab {
     /** Creates the object with its status, as the component that owns it would have written it. */
     <T extends HasMetadata> void put(T object) {
         client.resource(object).create();
+    }
+
+    /**
+     * From now until {@link #heal()}, {@code GET /version} answers {@code gitVersion}, as after an upgrade of the
+     * control plane (the nodes keep their kubelet version).
+     */
+    public void serveVersion(String gitVersion) {
+        Matcher m = VERSION.matcher(gitVersion);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Kubernetes version: " + gitVersion);
+        }
+        server.setVersionInfo(new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
+                .withGitVersion(gitVersion).withPlatform("linux/amd64").build());
     }
 
     /**

@@ -9,10 +9,11 @@ import io.opsdoc.lab.scenario.Scenario;
 import java.time.Duration;
 import java.util.List;
 
-/** The k8s-service-endpoints and k8s-hpa scenarios of {@link KubernetesScenarios}: the same API on both variants. */
+/** The k8s-service-endpoints, k8s-hpa and k8s-version-support scenarios of {@link KubernetesScenarios}: the same API on both variants. */
 final class ServiceScenarios {
     private static final String SERVICES = "k8s-service-endpoints";
     private static final String HPA = "k8s-hpa";
+    private static final String VERSION = "k8s-version-support";
 
     private ServiceScenarios() {
     }
@@ -93,7 +94,26 @@ final class ServiceScenarios {
                 on("hpa-min-equals-max", "HPA shop/search is pinned to 4-4 replicas", HPA)
                         .breaks(lab -> lab.services().hpaMinEqualsMax()).healthy()
                         .expect(code("HPA_MIN_EQUALS_MAX").severity(INFO).says("minReplicas = maxReplicas = 4"))
-                        .absent("HPA_MAXED_OUT").build());
+                        .absent("HPA_MAXED_OUT").build(),
+
+                // the release table is dated: these hold while v1.36 is more than 90 days from its end of life
+                // (2027-06-28); when they fail, the table in KubeReleases needs its yearly update
+                on("version-eol", "the API server runs this variant's version, past its upstream end of life", VERSION)
+                        .expect(code("VERSION_EOL").severity(WARNING).says("upstream end of life on", "one minor version at a time"))
+                        .build(),
+                on("version-supported", "the control plane was upgraded to v1.36.2", VERSION)
+                        .breaks(lab -> lab.serveVersion("v1.36.2")).healthy()
+                        .absent("VERSION_EOL", "VERSION_EOL_SOON", "VERSION_UNKNOWN").metrics("days_to_end_of_life").build(),
+                on("version-eol-soon-set-window", "v1.36.2 with eol-warning set to 400d: its end of life is in reach",
+                        VERSION)
+                        .param("eol-warning", "400d").breaks(lab -> lab.serveVersion("v1.36.2"))
+                        .expect(code("VERSION_EOL_SOON").severity(INFO).evidence("end_of_life", "2027-06-28")
+                                .says("Kubernetes 1.36 (v1.36.2)", "maintenance mode")).build(),
+                on("version-newer-than-table", "the control plane runs v1.37.1, newer than opsdoc's release table",
+                        VERSION)
+                        .breaks(lab -> lab.serveVersion("v1.37.1")).healthy()
+                        .expect(code("VERSION_UNKNOWN").severity(INFO).says("newer than opsdoc's release table",
+                                "up to 1.36")).build());
     }
 
     static Scenario.Builder<KubernetesLab> on(String id, String story, String check) {

@@ -187,4 +187,33 @@ public final class PodFaults {
             lab.put(p);
         }
     }
+
+    private void replicas(String name, List<String> nodes, Instant created) {
+        String image = "registry.example.com/shop/" + name + ":2.1.0";
+        lab.put(deployment(name, nodes.size(), nodes.size(), nodes.size(), created, true, image));
+        for (int i = 0; i < nodes.size(); i++) {
+            lab.put(pod(APP_NAMESPACE, name + "-5e6f7a8b9-" + suffix(i), "ReplicaSet", name + "-5e6f7a8b9", "5e6f7a8b9",
+                    nodes.get(i), created, List.of(appContainer(name, image, true)),
+                    List.of(runningStatus(name, image, 0, created)), "Running", true, defaultTolerations()));
+        }
+    }
+
+    /**
+     * Deployment shop/cart (3 replicas, no spread rule) runs entirely on worker-1: worker-2 was drained for a kernel
+     * upgrade yesterday and uncordoned, and pods never move back on their own.
+     */
+    public void allReplicasOnOneNode() {
+        replicas("cart", List.of("worker-1", "worker-1", "worker-1"), Instant.now().minus(1, ChronoUnit.DAYS));
+    }
+
+    /**
+     * A third worker joins in eu-west-1a, and Deployment shop/search (2 replicas) lands on worker-1 and worker-3: two
+     * nodes, one zone, while worker-2 serves eu-west-1b.
+     */
+    public void allReplicasInOneZone() {
+        Instant now = Instant.now();
+        lab.put(KubeObjects.healthyNode("worker-3", now, lab.version()));
+        lab.put(KubeObjects.lease("worker-3", now.minusSeconds(4)));
+        replicas("search", List.of("worker-1", "worker-3"), now.minus(3, ChronoUnit.DAYS));
+    }
 }

@@ -10,11 +10,12 @@ import io.opsdoc.lab.scenario.Scenario;
 import java.time.Duration;
 import java.util.List;
 
-/** The k8s-pod-terminating, k8s-pod-probes and k8s-drain-readiness scenarios of {@link KubernetesScenarios}. */
+/** The k8s-pod-terminating, k8s-pod-probes, k8s-drain-readiness and k8s-replica-spread scenarios of {@link KubernetesScenarios}. */
 final class PodScenarios {
     private static final String TERMINATING = "k8s-pod-terminating";
     private static final String PROBES = "k8s-pod-probes";
     private static final String DRAIN = "k8s-drain-readiness";
+    private static final String SPREAD = "k8s-replica-spread";
 
     private PodScenarios() {
     }
@@ -103,6 +104,23 @@ final class PodScenarios {
                         .build(),
                 on("drain-unknown-node", "the node named does not exist", DRAIN).param("node", "worker-9")
                         .expect(code("PROBE_FAILED").severity(UNKNOWN).says("no node named 'worker-9'", "cp-1, worker-1"))
-                        .build());
+                        .build(),
+
+                on("spread-healthy", "web's 3 replicas run on worker-1 (eu-west-1a) and worker-2 (eu-west-1b)", SPREAD)
+                        .healthy().metrics("workloads_judged", "workloads_concentrated").build(),
+                on("spread-one-node", "all 3 replicas of shop/cart ended up on worker-1 after worker-2's drain", SPREAD)
+                        .breaks(lab -> lab.pods().allReplicasOnOneNode())
+                        .expect(code("ALL_REPLICAS_ON_ONE_NODE").severity(WARNING).evidence("node", "worker-1")
+                                .evidence("ready", 3).evidence("spread_rules", "none")
+                                .says("all 3 ready replicas of Deployment shop/cart run on node worker-1",
+                                        "topologySpreadConstraints"))
+                        .absent("ALL_REPLICAS_IN_ONE_ZONE").build(),
+                on("spread-one-node-min-replicas", "the same, judging only workloads of 4 replicas or more", SPREAD)
+                        .param("min-replicas", "4").breaks(lab -> lab.pods().allReplicasOnOneNode()).healthy().build(),
+                on("spread-one-zone", "shop/search's 2 replicas run on worker-1 and worker-3, both in eu-west-1a", SPREAD)
+                        .breaks(lab -> lab.pods().allReplicasInOneZone()).healthy()
+                        .expect(code("ALL_REPLICAS_IN_ONE_ZONE").severity(INFO).evidence("zone", "eu-west-1a")
+                                .evidence("cluster_zones", 2).says("Deployment shop/search", "a zone outage"))
+                        .absent("ALL_REPLICAS_ON_ONE_NODE").build());
     }
 }

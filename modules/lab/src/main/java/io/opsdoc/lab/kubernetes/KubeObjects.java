@@ -62,13 +62,21 @@ final class KubeObjects {
         return List.of("x2k8p", "m4q7z", "b9t3w", "h6r2n", "c5v8s").get(i % 5);
     }
 
+    /** cp-1 and worker-1 in eu-west-1a, worker-2 in eu-west-1b; nodes added by faults in eu-west-1a. */
+    static String zone(String node) {
+        return node.equals("worker-2") ? "eu-west-1b" : "eu-west-1a";
+    }
+
     static Node healthyNode(String name, Instant now, String version) {
         boolean controlPlane = name.startsWith("cp-");
         NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name)
                 .withCreationTimestamp(ts(now.minus(30, ChronoUnit.DAYS)))
                 .addToLabels("kubernetes.io/hostname", name).addToLabels("kubernetes.io/os", "linux")
+                // the cloud provider labels every node with its zone: the workers sit in two zones
+                .addToLabels("topology.kubernetes.io/region", "eu-west-1")
+                .addToLabels("topology.kubernetes.io/zone", zone(name))
                 .endMetadata()
-                .withNewSpec().withPodCIDR("10.244." + NODES.indexOf(name) + ".0/24").endSpec()
+                .withNewSpec().withPodCIDR("10.244." + (NODES.indexOf(name) < 0 ? 9 : NODES.indexOf(name)) + ".0/24").endSpec()
                 .withNewStatus()
                 .withConditions(healthyConditions(now))
                 .addToCapacity("cpu", new Quantity("4")).addToCapacity("memory", new Quantity("16Gi"))

@@ -72,11 +72,16 @@ public final class KubernetesLab implements Lab {
     private final String version;
     private final int minor;
     private final KubernetesMockServer server;
+    private final PodFieldSelectorDispatcher dispatcher;
+    /** What GET /version answers: the variant's version, or another one until heal(). */
+    private final VersionInfo versionInfo;
     private final KubernetesClient client;
     private final Path dir;
     private final Path kubeconfig;
     private final NodeFaults nodes = new NodeFaults(this);
     private final WorkloadFaults workloads = new WorkloadFaults(this);
+    private final ServiceFaults services = new ServiceFaults(this);
+    private final PodFaults pods = new PodFaults(this);
 
     private KubernetesLab(String version) {
         Matcher m = VERSION.matcher(version);
@@ -86,10 +91,10 @@ public final class KubernetesLab implements Lab {
         this.version = version;
         this.minor = Integer.parseInt(m.group(2));
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        VersionInfo info = new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
+        versionInfo = new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
                 .withGitVersion(version).withPlatform("linux/amd64").build();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new PodFieldSelectorDispatcher(responses), false, info);
+        dispatcher = new PodFieldSelectorDispatcher(responses);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false, versionInfo);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (UnknownHostException e) {
@@ -173,15 +178,43 @@ public final class KubernetesLab implements Lab {
         return workloads;
     }
 
+    /** Services without ready endpoints, Ingress backends that do not exist, HPAs at their limit or blind. */
+    public ServiceFaults services() {
+        return services;
+    }
+
+    /** Pods stuck Terminating, probe specs that hurt, and what blocks or endangers a node drain. */
+    public PodFaults pods() {
+        return pods;
+    }
+
     /**
      * Deletes everything and writes a healthy cluster: one control-plane node and two workers, all Ready with
      * Leases renewed seconds ago; Deployment {@code shop/web} (3 replicas), StatefulSet {@code shop/db} (1),
-     * DaemonSet {@code kube-system/kube-proxy}, each pod Running and Ready, with requests, limits and probes.
+     * DaemonSet {@code kube-system/kube-proxy}, each pod Running and Ready, with requests, limits and probes;
+     * Services {@code shop/web} and {@code shop/db} with their EndpointSlices and Endpoints, Ingress
+     * {@code shop/storefront} to web, an HPA on web (3-10 replicas, CPU 55 % of a 70 % target) and a
+     * PodDisruptionBudget on web (minAvailable 2: one disruption allowed).
      */
     @Override
     public void heal() {
         Instant now = Instant.now();
+        dispatcher.clearDeletions();
+        server.setVersionInfo(versionInfo);
+        // a pod holding a finalizer is only marked for deletion: drop the finalizers first, as their controller would
+        for (var p : client.pods().inAnyNamespace().list().getItems()) {
+            if (p.getMetadata().getFinalizers() != null && !p.getMetadata().getFinalizers().isEmpty()) {
+                p.getMetadata().setFinalizers(List.of());
+                replace(p);
+            }
+        }
         client.pods().inAnyNamespace().delete();
+        client.services().inAnyNamespace().delete();
+        client.endpoints().inAnyNamespace().delete();
+        client.discovery().v1().endpointSlices().inAnyNamespace().delete();
+        client.network().v1().ingresses().inAnyNamespace().delete();
+        client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().delete();
+        client.policy().v1().podDisruptionBudget().inAnyNamespace().delete();
         client.apps().deployments().inAnyNamespace().delete();
         client.apps().statefulSets().inAnyNamespace().delete();
         client.apps().daemonSets().inAnyNamespace().delete();
@@ -204,11 +237,33 @@ public final class KubernetesLab implements Lab {
         for (String node : NODES) {
             put(daemonPod("kube-proxy-" + node, node, now, version));
         }
+        services.healthy(now);
     }
 
     /** Creates the object with its status, as the component that owns it would have written it. */
     <T extends HasMetadata> void put(T object) {
         client.resource(object).create();
+    }
+
+    /**
+     * From now until {@link #heal()}, {@code GET /version} answers {@code gitVersion}, as after an upgrade of the
+     * control plane (the nodes keep their kubelet version).
+     */
+    public void serveVersion(String gitVersion) {
+        Matcher m = VERSION.matcher(gitVersion);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Kubernetes version: " + gitVersion);
+        }
+        server.setVersionInfo(new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
+                .withGitVersion(gitVersion).withPlatform("linux/amd64").build());
+    }
+
+    /**
+     * Serves pod {@code namespace/name} as the API server does after a graceful DELETE requested at {@code requested}
+     * with {@code grace} seconds: deletionTimestamp = requested + grace (see {@link PodFieldSelectorDispatcher}).
+     */
+    void markDeleted(String namespace, String name, Instant requested, long grace) {
+        dispatcher.markDeleted(namespace, name, KubeObjects.ts(requested.plusSeconds(grace)), grace);
     }
 
     /** Replaces the object, status included, whatever its current resource version. */

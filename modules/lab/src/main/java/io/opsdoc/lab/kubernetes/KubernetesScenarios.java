@@ -10,11 +10,13 @@ import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * k8s-node-notready, k8s-workloads and k8s-capacity against the mock API server holding a three-node cluster, each
+ * k8s-node-notready, k8s-workloads and k8s-capacity (and, from {@link ServiceScenarios} and
+ * {@link PodScenarios}, the Service, HPA, pod-lifecycle and drain checks) against the mock API server holding a three-node cluster, each
  * fault written as the kubelet and the controllers leave it. Two variants: v1.32 (grace period 50 s) and v1.31
  * (40 s); a scenario whose expectation depends on the version names the variant it holds on.
  *
@@ -53,6 +55,13 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
 
     @Override
     public List<Scenario<KubernetesLab>> scenarios() {
+        List<Scenario<KubernetesLab>> all = new ArrayList<>(core());
+        all.addAll(ServiceScenarios.all());
+        all.addAll(PodScenarios.all());
+        return all;
+    }
+
+    private static List<Scenario<KubernetesLab>> core() {
         return List.of(
                 nodes("cluster-healthy", "3 nodes Ready, Leases renewed seconds ago").healthy()
                         .metrics("nodes", "nodes_not_ready").build(),

@@ -22,17 +22,64 @@ import java.util.Queue;
  * nothing for any other. A real API server also filters pods by {@code spec.nodeName} (what {@code kubectl drain}
  * and node-scoped tools use), so this dispatcher does that: it asks the store without that requirement and keeps
  * the pods bound to the node.
+ *
+ * <p>It also serves graceful pod deletion, which the store does not model: a real API server answers a DELETE of a
+ * pod bound to a node by setting {@code metadata.deletionTimestamp} (request time plus grace period) and
+ * {@code deletionGracePeriodSeconds}, and keeps the pod until its kubelet confirms the containers are gone. The store
+ * drops a deletionTimestamp on create and deletes on update, so the lab records such marks here
+ * ({@link #markDeleted}) and every pod read (list or get) carries them, exactly as the API server would serve them.
  */
 final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
     private static final String NODE_NAME = "spec.nodeName=";
     private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, String[]> deletions = new java.util.concurrent.ConcurrentHashMap<>();
 
     PodFieldSelectorDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
         super(responses);
     }
 
+    /** From now on, pod {@code namespace/name} is served as marked for deletion at {@code timestamp} with {@code grace} s. */
+    void markDeleted(String namespace, String name, String timestamp, long grace) {
+        deletions.put(namespace + "/" + name, new String[] {timestamp, String.valueOf(grace)});
+    }
+
+    void clearDeletions() {
+        deletions.clear();
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = filtered(request);
+        String path = request.getPath() == null ? "" : request.getPath();
+        int q = path.indexOf('?');
+        String bare = q < 0 ? path : path.substring(0, q);
+        if (deletions.isEmpty() || !"GET".equals(request.getMethod()) || response.code() != 200
+                || !(bare.endsWith("/pods") || bare.matches(".*/namespaces/[^/]+/pods/[^/]+"))) {
+            return response;
+        }
+        try {
+            JsonNode body = json.readTree(response.getBody().readUtf8());
+            if (body.has("items")) {
+                body.path("items").forEach(this::overlay);
+            } else {
+                overlay(body);
+            }
+            return response.setBody(json.writeValueAsString(body));
+        } catch (IOException | ClassCastException e) {
+            return response;
+        }
+    }
+
+    private void overlay(JsonNode pod) {
+        JsonNode meta = pod.path("metadata");
+        String[] mark = deletions.get(meta.path("namespace").asText() + "/" + meta.path("name").asText());
+        if (mark != null && meta instanceof ObjectNode m) {
+            m.put("deletionTimestamp", mark[0]);
+            m.put("deletionGracePeriodSeconds", Long.parseLong(mark[1]));
+        }
+    }
+
+    private MockResponse filtered(RecordedRequest request) {
         String path = request.getPath();
         int q = path == null ? -1 : path.indexOf('?');
         if (!"GET".equals(request.getMethod()) || q < 0 || !path.substring(0, q).endsWith("/pods")) {

@@ -95,6 +95,7 @@ final class FaultMatrix {
             case "k8s" -> "k8s://?kubeconfig=" + kubeconfig(workDir, apiScheme + "://" + hp);
             // a known_hosts file that pins nothing: every fault here strikes before any host key is seen
             case "ssh" -> "ssh://opsdoc@" + hp + "?known-hosts=" + emptyFile(workDir, "known_hosts");
+            case "rabbitmq", "rabbitmqs" -> scheme + "://monitor@" + hp;
             default -> throw new IllegalStateException("the fault matrix has no target template for " + scheme
                     + ":// — add one to FaultMatrix.target");
         };

@@ -70,7 +70,7 @@ class FaultMatrixTest {
                 FaultyTcpServer denier = switch (row.scheme()) {
                     case "mysql" -> mysqlDenied;
                     case "redis", "redis-sentinel" -> redisDenied;
-                    case "k8s" -> apiDenied;
+                    case "k8s", "rabbitmq" -> apiDenied;
                     default -> null; // see AUTH_NOT_RUN
                 };
                 if (denier != null) {
@@ -107,10 +107,11 @@ class FaultMatrixTest {
         Assumptions.assumeTrue(netns, "unshare -n is not permitted: the unreachable column did not run");
     }
 
-    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel and k8s rows against a fake server "
-            + "that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: http/https "
-            + "(http-status sends no credentials); rediss (the same AUTH code path as redis, not exercised over TLS "
-            + "here); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
+    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s and rabbitmq rows against a fake "
+            + "server that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: http/https "
+            + "(http-status sends no credentials); rediss and rabbitmqs (the same AUTH code path as redis and rabbitmq, "
+            + "not exercised over TLS here; a wrong RabbitMQ password is AUTH_FAILED against the real cluster in "
+            + "RabbitScenariosTest); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd). Rows: every scheme but local:, which opens no connection";
 

@@ -6,6 +6,7 @@ import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
+import io.opsdoc.lab.rabbitmq.RabbitScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new);
+                KafkaScenarios::new, HttpScenarios::new, HostScenarios::new,
+                RabbitScenarios::new);
     }
 }

@@ -46,8 +46,9 @@ public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
                     "share at which new connections are about to be refused"));
 
     public RabbitCluster() {
-        super(ID, ManagementApi.SCHEME, "Are all RabbitMQ nodes running, free of memory and disk alarms, and within "
-                + "their file descriptor limits?", ClusterFacts.class, PARAMETERS, ClusterCode.class, RabbitGrants.ALL);
+        super(ID, ManagementApi.SCHEME, "Are all RabbitMQ nodes running and unpartitioned, free of memory and disk "
+                + "alarms, within their file descriptor limits, and safe to restart?", ClusterFacts.class, PARAMETERS,
+                ClusterCode.class, RabbitGrants.ALL);
     }
 
     @Override

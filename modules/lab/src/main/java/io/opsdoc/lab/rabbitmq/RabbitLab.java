@@ -7,8 +7,6 @@ import io.opsdoc.lab.support.LabFiles;
 import io.opsdoc.lab.support.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,9 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
@@ -77,7 +73,7 @@ public final class RabbitLab implements Lab {
 
     public static RabbitLab start() {
         Path dir = LabFiles.tempDir("opsdoc-rabbitmq-lab-");
-        int[] ports = lowPorts(10);
+        int[] ports = LowPorts.free(10);
         Process epmd = null;
         List<RabbitNode> nodes = new ArrayList<>();
         String adminPassword = Passwords.random();
@@ -97,7 +93,7 @@ public final class RabbitLab implements Lab {
                 if (!started.isAlive()) {
                     throw new IllegalStateException("epmd exited: " + Files.readString(dir.resolve("epmd.out")));
                 }
-                return listening(epmdPort);
+                return LowPorts.listening(epmdPort);
             });
             for (int i = 1; i <= 3; i++) {
                 nodes.add(new RabbitNode(i, dir, ports[0], ports[3 * i - 2], ports[3 * i - 1], ports[3 * i]));
@@ -168,38 +164,6 @@ public final class RabbitLab implements Lab {
         admin.must("PUT", "/api/queues/%2F/" + BASELINE_QUEUE, "{\"durable\":true,\"arguments\":"
                 + "{\"x-queue-type\":\"quorum\",\"x-quorum-initial-group-size\":3}}");
         awaitHealthy();
-    }
-
-    /** Ten free loopback ports below the ephemeral range: a port a node gives up on stop_app is never taken by a client's outgoing connection meanwhile. */
-    private static int[] lowPorts(int count) {
-        Set<Integer> chosen = new HashSet<>();
-        int[] out = new int[count];
-        int i = 0;
-        while (i < count) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 32000);
-            if (chosen.add(p) && free(p)) {
-                out[i++] = p;
-            }
-        }
-        return out;
-    }
-
-    private static boolean listening(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     static ConditionFactory await(String what, Duration atMost) {
@@ -391,59 +355,26 @@ public final class RabbitLab implements Lab {
 
     /** 1500 messages in {@code orders}, nobody consuming. */
     public void backlogWithoutConsumer() throws Exception {
-        admin.must("PUT", "/api/queues/%2F/orders", "{\"durable\":true}");
-        amqp.publish("orders", 1500, false);
-        await("orders shows 1500 ready", Duration.ofSeconds(60)).until(() -> {
-            JsonNode q = queue("orders");
-            return q != null && q.path("messages_ready").asLong() == 1500;
-        });
+        backlogFaults().withoutConsumer();
     }
 
     /** 1200 messages in {@code work}, all delivered to a consumer that never acks them. */
     public AutoCloseable consumerNeverAcks() throws Exception {
-        admin.must("PUT", "/api/queues/%2F/work", "{\"durable\":true}");
-        amqp.publish("work", 1200, false);
-        AutoCloseable consumer = amqp.neverAcks("work");
-        await("work shows 1200 unacked", Duration.ofSeconds(60)).until(() -> {
-            JsonNode q = queue("work");
-            return q != null && q.path("messages_unacknowledged").asLong() == 1200 && q.path("consumers").asLong() == 1;
-        });
-        return consumer;
+        return backlogFaults().neverAcked();
     }
 
-    /** 40 msg/s published to {@code ingest}, one consumer taking 100 ms per message: the queue grows ~30 msg/s. */
+    /** 40 msg/s published to {@code ingest}, one consumer taking 100 ms per message. */
     public AutoCloseable publishOutpacesConsumer() throws Exception {
-        admin.must("PUT", "/api/queues/%2F/ingest", "{\"durable\":true}");
-        AutoCloseable flow = amqp.outpaced("ingest", 40, 10);
-        try {
-            // until the broker's 5 s samples over 20 s show it: publishing ahead of delivery, depth up by 200
-            await("ingest growing in the broker's samples", Duration.ofSeconds(90)).until(() -> {
-                JsonNode q = admin.get("/api/queues/%2F/ingest?msg_rates_age=20&msg_rates_incr=5&lengths_age=20&lengths_incr=5");
-                if (q == null) {
-                    return false;
-                }
-                JsonNode pub = q.path("message_stats").path("publish_details").path("samples");
-                JsonNode len = q.path("messages_details").path("samples");
-                return pub.size() >= 4 && len.size() >= 4
-                        && len.get(0).path("sample").asLong() - len.get(len.size() - 1).path("sample").asLong() >= 200;
-            });
-        } catch (RuntimeException e) {
-            flow.close();
-            throw e;
-        }
-        return flow;
+        return backlogFaults().outpaced();
     }
 
     /** One message stamped with the time it was published in {@code audit}, left there 6 s. */
     public void oldHeadMessage() throws Exception {
-        admin.must("PUT", "/api/queues/%2F/audit", "{\"durable\":true}");
-        long published = System.currentTimeMillis() / 1000;
-        amqp.publish("audit", 1, true);
-        await("audit's head message 6 s old", Duration.ofSeconds(60)).until(() -> {
-            JsonNode q = queue("audit");
-            return q != null && q.path("head_message_timestamp").asLong() > 0
-                    && System.currentTimeMillis() / 1000 - published >= 6;
-        });
+        backlogFaults().oldHead();
+    }
+
+    private BacklogFaults backlogFaults() {
+        return new BacklogFaults(admin, amqp);
     }
 
     /** 150 idle AMQP connections to rabbit3, whose limit is 300 files (about 180 sockets). */
@@ -537,9 +468,5 @@ public final class RabbitLab implements Lab {
             epmd.destroyForcibly();
         }
         LabFiles.deleteRecursively(dir);
-    }
-
-    static List<Integer> indexes() {
-        return IntStream.rangeClosed(1, 3).boxed().toList();
     }
 }

@@ -40,7 +40,7 @@ public final class RabbitScenarios implements ScenarioSet<RabbitLab> {
     @Override
     public List<Scenario<RabbitLab>> scenarios() {
         return List.of(
-                rabbit("cluster-healthy", "three running nodes, no alarm, a quorum queue on all three")
+                rabbit("nodes-healthy", "three running nodes, no alarm, a quorum queue on all three")
                         .checks(CLUSTER).healthy().metrics("nodes_running", "fd_used_percent").build(),
                 rabbit("replication-healthy", "the quorum queue qq1 has its three members online")
                         .checks(REPLICATION).healthy().metrics("queues").build(),
@@ -56,7 +56,7 @@ public final class RabbitScenarios implements ScenarioSet<RabbitLab> {
                         .expect(code("DISK_ALARM").severity(CRITICAL).evidence("node", "rabbit2@localhost")
                                 .says("disk alarm on rabbit2@localhost", "blocked"))
                         .absent("MEMORY_ALARM").build(),
-                rabbit("node-stopped", "rabbitmqctl stop_app on rabbit3: two of three nodes run")
+                rabbit("node-app-stopped", "rabbitmqctl stop_app on rabbit3: two of three nodes run")
                         .checks(CLUSTER, REPLICATION).breaks(lab -> lab.stopNodes(3))
                         .expect(code(CLUSTER, "NODE_DOWN").severity(WARNING).says("rabbit3@localhost"))
                         .expect(code(CLUSTER, "QUORUM_CRITICAL").severity(WARNING).evidence("node", "rabbit1@localhost")
@@ -64,7 +64,7 @@ public final class RabbitScenarios implements ScenarioSet<RabbitLab> {
                         .expect(code(REPLICATION, "QUORUM_MEMBER_DOWN").severity(WARNING).evidence("queue", "/qq1")
                                 .says("2 of 3 members online", "rabbit3@localhost"))
                         .absent("QUORUM_QUEUE_MINORITY").timeout(Duration.ofSeconds(20)).build(),
-                rabbit("majority-stopped", "stop_app on rabbit2 and rabbit3: one of three nodes runs")
+                rabbit("majority-apps-stopped", "stop_app on rabbit2 and rabbit3: one of three nodes runs")
                         .checks(CLUSTER, REPLICATION).breaks(lab -> lab.stopNodes(2, 3))
                         .expect(code(CLUSTER, "NODE_DOWN").severity(CRITICAL).says("2 of 3", "majority"))
                         .expect(code(REPLICATION, "QUORUM_QUEUE_MINORITY").severity(CRITICAL).evidence("queue", "/qq1")

@@ -9,6 +9,7 @@ public enum ClusterCode implements CheckCode {
     MEMORY_ALARM("a node is above its memory high watermark: publishers on every node are blocked"),
     DISK_ALARM("a node has less free disk than its limit: publishers on every node are blocked"),
     FD_NEAR_LIMIT("a node uses most of its file descriptors or of the sockets it allows"),
+    VERSION_SKEW("the running nodes run different RabbitMQ versions: a rolling upgrade left unfinished"),
     QUORUM_CRITICAL("stopping the node asked now would make quorum queues lose their majority");
 
     private final String title;

@@ -140,11 +140,12 @@ final class ManagementApi {
     }
 
     /**
-     * GET a health-check endpoint: 200 (passed) and 503 (failed, with the reason in the body) are both answers.
+     * GET a health-check endpoint: 200 (passed) and 503 (failed, with the reason in the body) are both answers; 404
+     * means a version before 3.8.10, which has no health-check endpoints (the caller falls back on /api/nodes).
      */
     Answer health(String path) throws ProbeException, InterruptedException {
         Answer a = exchange(path);
-        if (a.status() != 200 && a.status() != 503) {
+        if (a.status() != 200 && a.status() != 503 && a.status() != 404) {
             throw unexpected(path, a);
         }
         return a;

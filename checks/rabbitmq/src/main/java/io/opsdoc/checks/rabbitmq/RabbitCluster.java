@@ -34,7 +34,7 @@ public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
     public static final String ID = "rabbitmq-cluster";
     static final String NOTE = "rabbitmq/cluster";
     private static final String NODE_COLUMNS = "name,running,type,partitions,mem_alarm,disk_free_alarm,mem_used,"
-            + "mem_limit,disk_free,disk_free_limit,fd_used,fd_total,sockets_used,sockets_total";
+            + "mem_limit,disk_free,disk_free_limit,fd_used,fd_total,sockets_used,sockets_total,applications";
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("expected-nodes", ParameterType.INTEGER, "0",
@@ -85,6 +85,7 @@ public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
         out.metric(Metric.of("nodes_total", nodes.size(), "nodes"));
         nodesDown(nodes.size(), running, down, p.integer("expected-nodes"), out);
         partitions(nodes, out);
+        versions(nodes, out);
         alarms(f, nodes, out);
         for (JsonNode n : nodes) {
             if (Api.flag(n, "running")) {
@@ -142,6 +143,26 @@ public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
                 + ". Both sides kept running and may have accepted different writes; it does not heal by itself "
                 + "(partition_handling ignore): restart the nodes of the side to discard",
                 Evidence.of("partitions", views));
+    }
+
+    /** The version of the {@code rabbit} application each running node lists under {@code applications}. */
+    private static void versions(List<JsonNode> nodes, Evaluation.Builder out) {
+        Map<String, String> byNode = new java.util.TreeMap<>();
+        for (JsonNode n : nodes) {
+            for (JsonNode app : Api.items(n.get("applications"))) {
+                if ("rabbit".equals(Api.text(app, "name"))) {
+                    byNode.put(Api.text(n, "name"), Api.text(app, "version"));
+                }
+            }
+        }
+        Set<String> distinct = new java.util.TreeSet<>(byNode.values());
+        if (distinct.size() < 2) {
+            return;
+        }
+        out.finding(VERSION_SKEW, Severity.WARNING, "the nodes run " + distinct.size() + " RabbitMQ versions ("
+                + String.join(", ", distinct) + "): " + byNode + "; finish the rolling upgrade (feature flags stay at the "
+                + "oldest node's level until every node is upgraded and they are enabled)",
+                Evidence.of("versions", byNode));
     }
 
     private static void alarms(ClusterFacts f, List<JsonNode> nodes, Evaluation.Builder out) {

@@ -119,6 +119,13 @@ public final class RabbitScenarios implements ScenarioSet<RabbitLab> {
                         .build());
     }
 
+    @Override
+    public java.util.Map<String, String> recordedFactsOnly() {
+        return java.util.Map.of(CLUSTER + "#VERSION_SKEW", "every node of the lab runs the one RabbitMQ Debian installs "
+                + "(3.10.8); a mixed-version cluster is decided on /api/nodes as 3.10 returns it in "
+                + "RabbitClusterRecordedFactsTest");
+    }
+
     private static Scenario.Builder<RabbitLab> rabbit(String id, String story) {
         return Scenario.<RabbitLab>of(id, story).target(RabbitLab::target).password(RabbitLab::password)
                 .timeout(Duration.ofSeconds(15));

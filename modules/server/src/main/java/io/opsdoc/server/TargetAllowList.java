@@ -26,7 +26,8 @@ public final class TargetAllowList {
     private static final Pattern NAME = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\.?");
     /** The port a check uses when the URI names none, so {@code redis://h} is matched as h:6379. */
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "mysql", 3306, "redis", 6379,
-            "rediss", 6379, "redis-sentinel", 26379, "kafka", 9092, "zk", 2181, "rabbitmq", 15672);
+            "rediss", 6379, "redis-sentinel", 26379, "kafka", 9092, "zk", 2181, "rabbitmq", 15672,
+            "rabbitmqs", 15671);
 
     private record Entry(String text, String name, byte[] network, int prefix, int low, int high) {
         boolean portMatches(int port) {

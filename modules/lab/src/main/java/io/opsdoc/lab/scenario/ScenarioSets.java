@@ -12,6 +12,7 @@ import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.memcached.MemcachedScenarios;
 import io.opsdoc.lab.prometheus.PrometheusScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
+import io.opsdoc.lab.rabbitmq.RabbitScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
 import io.opsdoc.lab.zookeeper.ZookeeperScenarios;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class ScenarioSets {
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
-                ZookeeperScenarios::new, MemcachedScenarios::new, PrometheusScenarios::new, DockerScenarios::new,
-                GaleraScenarios::new);
+                ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
+                DockerScenarios::new, GaleraScenarios::new);
     }
 }

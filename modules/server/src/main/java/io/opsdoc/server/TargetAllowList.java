@@ -25,9 +25,12 @@ public final class TargetAllowList {
     private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final Pattern NAME = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\.?");
     /** The port a check uses when the URI names none, so {@code redis://h} is matched as h:6379. */
-    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "mysql", 3306, "redis", 6379,
-            "rediss", 6379, "redis-sentinel", 26379, "kafka", 9092, "zk", 2181, "rabbitmq", 15672,
-            "rabbitmqs", 15671);
+    /** The port each check uses when a target names none: a URI without a port is matched against this one. */
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.ofEntries(Map.entry("http", 80), Map.entry("https", 443),
+            Map.entry("mysql", 3306), Map.entry("redis", 6379), Map.entry("rediss", 6379), Map.entry("redis-sentinel", 26379),
+            Map.entry("kafka", 9092), Map.entry("zk", 2181), Map.entry("rabbitmq", 15672), Map.entry("rabbitmqs", 15671),
+            Map.entry("memcached", 11211), Map.entry("nginx", 80), Map.entry("haproxy", 80), Map.entry("prometheus", 9090),
+            Map.entry("docker+tcp", 2375));
 
     private record Entry(String text, String name, byte[] network, int prefix, int low, int high) {
         boolean portMatches(int port) {

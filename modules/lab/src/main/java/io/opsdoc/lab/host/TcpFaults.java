@@ -57,7 +57,7 @@ final class TcpFaults {
 
     /**
      * {@code count} connections to one server port that the client closes first: each leaves its ephemeral port in
-     * TIME_WAIT toward that server for 60 s.
+     * TIME_WAIT toward that server for 60 s (returns once seven in eight are).
      */
     static AutoCloseable timeWait(int count) throws IOException {
         ServerSocket server = new ServerSocket(0, 200, LOOPBACK);
@@ -78,7 +78,21 @@ final class TcpFaults {
             for (int i = 0; i < count; i++) {
                 new Socket(LOOPBACK, port).close();
             }
-            await(close, count + " TIME_WAIT sockets toward port " + port, () -> countSockets(port, false, "06") >= count);
+            // Most, not all: on the full CI run (2026-12-04) a few of the 400 did not stay in TIME_WAIT (the kernel here
+            // reuses loopback TIME_WAIT ports, tcp_tw_reuse=2), while every run of the host tests alone kept all 400.
+            // The scenario's threshold is 1% of the port range (283), so seven in eight is still far above it.
+            long enough = count * 7 / 8;
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+            try {
+                await(close, enough + " of " + count + " TIME_WAIT sockets toward port " + port, () -> {
+                    seen.set(countSockets(port, false, "06"));
+                    return seen.get() >= enough;
+                });
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(count + " connections closed first toward port " + port + " left only "
+                        + seen.get() + " in TIME_WAIT after 20 s; FIN_WAIT2 now: " + countSockets(port, false, "05")
+                        + ", established: " + countSockets(port, false, "01"), e);
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly(close);
             throw e;

@@ -4,7 +4,6 @@ import static io.opsdoc.checks.docker.ContainerCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -14,7 +13,6 @@ import io.opsdoc.core.Parameters;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +24,7 @@ import java.util.Map;
  * at their memory limit, or stopped with an error. {@code docker ps -a} plus {@code docker inspect}, twice a window
  * apart, read-only.
  */
-public final class ContainerHealth extends DescribedCheck<ContainerFacts> {
+public final class ContainerHealth extends EngineCheck<ContainerFacts> {
     public static final String ID = "docker-container-health";
     /** Two inspects per container: a host with thousands is read in part, and the evidence says so. */
     static final int MAX_INSPECTED = 300;
@@ -36,20 +34,12 @@ public final class ContainerHealth extends DescribedCheck<ContainerFacts> {
             "5s", "time between the two looks at RestartCount (fitted to --timeout); 0 looks once"));
 
     public ContainerHealth() {
-        super(ID, "docker", "Are the containers healthy: no failing HEALTHCHECK, restart loop, OOM kill or error exit?",
+        super(ID, "Are the containers healthy: no failing HEALTHCHECK, restart loop, OOM kill or error exit?",
                 ContainerFacts.class, PARAMETERS, ContainerCode.class,
                 DockerGrants.of(List.of("GET /containers/json?all=1", "GET /containers/{id}/json")));
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return EngineEndpoint.SCHEMES;
-    }
 
-    @Override
-    public void validate(Target target) {
-        EngineEndpoint.of(target);
-    }
 
     @Override
     public ContainerFacts collect(CheckContext context) throws Exception {

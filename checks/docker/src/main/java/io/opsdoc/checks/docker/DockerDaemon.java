@@ -4,7 +4,6 @@ import static io.opsdoc.checks.docker.DaemonCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -12,7 +11,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -26,7 +24,7 @@ import java.util.Locale;
  * The daemon's own view ({@code docker version}, {@code docker info}), read-only. A daemon that does not answer at
  * all is the probe error (UNREACHABLE with the socket path), not a finding.
  */
-public final class DockerDaemon extends DescribedCheck<DaemonFacts> {
+public final class DockerDaemon extends EngineCheck<DaemonFacts> {
     public static final String ID = "docker-daemon";
     static final String NOTE = "docker/container-basics";
 
@@ -35,19 +33,11 @@ public final class DockerDaemon extends DescribedCheck<DaemonFacts> {
                     + "kernels); empty: any driver"));
 
     public DockerDaemon() {
-        super(ID, "docker", "Does dockerd answer, on the expected storage driver, without warnings?", DaemonFacts.class,
+        super(ID, "Does dockerd answer, on the expected storage driver, without warnings?", DaemonFacts.class,
                 PARAMETERS, DaemonCode.class, DockerGrants.of(List.of("GET /_ping", "GET /version", "GET /info")));
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return EngineEndpoint.SCHEMES;
-    }
 
-    @Override
-    public void validate(Target target) {
-        EngineEndpoint.of(target);
-    }
 
     @Override
     public DaemonFacts collect(CheckContext context) throws Exception {

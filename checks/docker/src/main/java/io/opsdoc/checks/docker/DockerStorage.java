@@ -4,7 +4,6 @@ import static io.opsdoc.checks.docker.StorageCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -12,7 +11,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.Map;
  * Where Docker's disk goes ({@code docker system df}): image layers, volumes, build cache, and what could be reclaimed;
  * volumes nobody mounts any more. Read-only: it names the prune command, it never runs it.
  */
-public final class DockerStorage extends DescribedCheck<StorageFacts> {
+public final class DockerStorage extends EngineCheck<StorageFacts> {
     public static final String ID = "docker-storage";
     static final String NOTE = "docker/storage-volumes";
     private static final String DANGLING = "/volumes?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D";
@@ -35,20 +33,12 @@ public final class DockerStorage extends DescribedCheck<StorageFacts> {
                     "number of dangling volumes that warns"));
 
     public DockerStorage() {
-        super(ID, "docker", "How much disk do images, volumes and build cache take, how much is reclaimable, which "
+        super(ID, "How much disk do images, volumes and build cache take, how much is reclaimable, which "
                 + "volumes are dangling?", StorageFacts.class, PARAMETERS, StorageCode.class,
                 DockerGrants.of(List.of("GET /system/df", "GET /volumes?filters={\"dangling\":[\"true\"]}")));
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return EngineEndpoint.SCHEMES;
-    }
 
-    @Override
-    public void validate(Target target) {
-        EngineEndpoint.of(target);
-    }
 
     @Override
     public StorageFacts collect(CheckContext context) throws Exception {

@@ -12,7 +12,6 @@ import io.opsdoc.core.Runner;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -21,15 +20,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The RabbitMQ management HTTP API, read-only: GETs with HTTP basic auth, every one bounded by the check's deadline.
@@ -260,24 +253,7 @@ final class ManagementApi {
     }
 
     private static SSLContext trusting(Path ca) throws IOException, GeneralSecurityException {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(ca)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-        if (certs.isEmpty()) {
-            throw new GeneralSecurityException("no certificate in " + ca);
-        }
-        int n = 0;
-        for (Certificate c : certs) {
-            trust.setCertificateEntry("ca-" + n++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return io.opsdoc.core.PemTrust.trustingOnly(ca);
     }
 
     private static ExecutorService executor() {

@@ -4,7 +4,6 @@ import static io.opsdoc.checks.rabbitmq.BacklogCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -34,7 +33,7 @@ import java.util.regex.PatternSyntaxException;
  * change at all. The check therefore waits for nothing, cannot outlast {@code --timeout}, and its evidence gives
  * the span the samples really cover ({@code window_s}).
  */
-public final class QueueBacklog extends DescribedCheck<BacklogFacts> {
+public final class QueueBacklog extends ManagementCheck<BacklogFacts> {
     public static final String ID = "rabbitmq-backlog";
     static final String NOTE = "rabbitmq/backlog";
     private static final String COLUMNS = "name,vhost,type,node,messages,messages_ready,messages_unacknowledged,"
@@ -60,20 +59,12 @@ public final class QueueBacklog extends DescribedCheck<BacklogFacts> {
                             + "unconsumed, such as dead-letter or parking queues; empty ignores none"));
 
     public QueueBacklog() {
-        super(ID, ManagementApi.SCHEME, "Are RabbitMQ consumers keeping up: backlogs, unacknowledged messages, "
+        super(ID, "Are RabbitMQ consumers keeping up: backlogs, unacknowledged messages, "
                 + "queues without consumers, publish versus delivery rates?", BacklogFacts.class, PARAMETERS,
                 BacklogCode.class, RabbitGrants.ALL);
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return List.of(ManagementApi.SCHEME, ManagementApi.TLS_SCHEME);
-    }
 
-    @Override
-    public void validate(Target target) {
-        ManagementApi.validate(target);
-    }
 
     @Override
     public void validate(Target target, Parameters parameters) {

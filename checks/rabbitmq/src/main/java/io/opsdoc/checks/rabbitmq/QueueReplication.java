@@ -4,7 +4,6 @@ import static io.opsdoc.checks.rabbitmq.ReplicationCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -25,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
  * of their members; classic mirrored queues (a {@code ha-mode} policy, RabbitMQ 3.x only) need synchronised mirrors
  * to fail over without losing messages; a plain classic queue lives on one node however large the cluster.
  */
-public final class QueueReplication extends DescribedCheck<ReplicationFacts> {
+public final class QueueReplication extends ManagementCheck<ReplicationFacts> {
     public static final String ID = "rabbitmq-queue-replication";
     static final String NOTE = "rabbitmq/queues";
     static final String QUEUE_COLUMNS = "name,vhost,type,durable,auto_delete,exclusive,policy,node,state,members,"
@@ -39,20 +38,12 @@ public final class QueueReplication extends DescribedCheck<ReplicationFacts> {
                             + "exclusive and auto-delete queues are transient by design and never counted; empty turns it off"));
 
     public QueueReplication() {
-        super(ID, ManagementApi.SCHEME, "Are RabbitMQ queues replicated, their replicas online and in sync, and "
+        super(ID, "Are RabbitMQ queues replicated, their replicas online and in sync, and "
                 + "durable where they must survive a restart?", ReplicationFacts.class, PARAMETERS,
                 ReplicationCode.class, RabbitGrants.ALL);
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return List.of(ManagementApi.SCHEME, ManagementApi.TLS_SCHEME);
-    }
 
-    @Override
-    public void validate(Target target) {
-        ManagementApi.validate(target);
-    }
 
     @Override
     public void validate(Target target, io.opsdoc.core.Parameters parameters) {

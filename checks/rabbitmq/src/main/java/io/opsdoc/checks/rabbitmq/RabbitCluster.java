@@ -4,7 +4,6 @@ import static io.opsdoc.checks.rabbitmq.ClusterCode.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -12,7 +11,6 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
-import io.opsdoc.core.Target;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,7 +28,7 @@ import java.util.Set;
  * nothing once the cluster-wide one is read.) The quorum-critical health check is about the node that answers: to
  * ask it of every node, run the check on each node's management port.
  */
-public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
+public final class RabbitCluster extends ManagementCheck<ClusterFacts> {
     public static final String ID = "rabbitmq-cluster";
     static final String NOTE = "rabbitmq/cluster";
     private static final String NODE_COLUMNS = "name,running,type,partitions,mem_alarm,disk_free_alarm,mem_used,"
@@ -46,20 +44,12 @@ public final class RabbitCluster extends DescribedCheck<ClusterFacts> {
                     "share at which new connections are about to be refused"));
 
     public RabbitCluster() {
-        super(ID, ManagementApi.SCHEME, "Are all RabbitMQ nodes running and unpartitioned, free of memory and disk "
+        super(ID, "Are all RabbitMQ nodes running and unpartitioned, free of memory and disk "
                 + "alarms, within their file descriptor limits, and safe to restart?", ClusterFacts.class, PARAMETERS,
                 ClusterCode.class, RabbitGrants.ALL);
     }
 
-    @Override
-    public List<String> targetSchemes() {
-        return List.of(ManagementApi.SCHEME, ManagementApi.TLS_SCHEME);
-    }
 
-    @Override
-    public void validate(Target target) {
-        ManagementApi.validate(target);
-    }
 
     @Override
     public ClusterFacts collect(CheckContext context) throws Exception {

@@ -4,19 +4,12 @@ import io.opsdoc.core.Target;
 import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS for {@code rediss://host:port} targets. The server's certificate is verified, chain and host name: against the
@@ -55,24 +48,7 @@ final class Tls {
         if (ca == null) {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(Path.of(ca))) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-        if (certs.isEmpty()) {
-            throw new GeneralSecurityException("no certificate in cacert file " + ca);
-        }
-        int n = 0;
-        for (Certificate c : certs) {
-            trust.setCertificateEntry("ca-" + n++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return io.opsdoc.core.PemTrust.trustingOnly(Path.of(ca)).getSocketFactory();
     }
 
     /** Host name verification as HTTPS does it: the certificate must name the target's host (DNS or IP SAN). */

@@ -45,6 +45,9 @@ public final class ConnectionFaults {
             undo.add(GlobalSetting.set(lab, false, "max_connections", Integer.toString(MAX_CONNECTIONS)));
             HeldConnections held = undo.add(new HeldConnections(lab, false));
             Connection poller = undo.add(lab.adminConnection(false));
+            // the replica's I/O thread may be reconnecting after the scenario before (which filled the server): let it
+            // in first, so it is counted below and cannot take the last slot meant for the check
+            awaitProcesses(poller, "COMMAND LIKE 'Binlog Dump%'", Duration.ofSeconds(10));
             fill(held, poller, MAX_CONNECTIONS - 1);
             AtomicReference<Connection> extra = new AtomicReference<>();
             undo.add(() -> {
@@ -55,8 +58,9 @@ public final class ConnectionFaults {
             });
             undo.add(BackgroundLoad.attempts("refused-logins", Duration.ofMillis(100), () -> {
                 if (extra.get() == null) {
-                    // wait for the check to take the last ordinary slot, then take the admin's extra one
-                    if (ServerStatus.counter(poller, "Threads_connected") >= MAX_CONNECTIONS) {
+                    // wait for the check itself to hold the last ordinary slot, then take the admin's extra one
+                    if (processes(poller, "USER = '" + lab.noPrivilegeUser() + "'") > 0
+                            && ServerStatus.counter(poller, "Threads_connected") >= MAX_CONNECTIONS) {
                         extra.set(lab.adminConnection(false));
                     }
                     return;
@@ -104,6 +108,24 @@ public final class ConnectionFaults {
     }
 
     /** Opens idle connections until Threads_connected (the poller's own included) reaches {@code connected}. */
+    /** Connections in the process list matching {@code where} (the admin poller sees every user's). */
+    private static int processes(Connection poller, String where) throws SQLException {
+        try (java.sql.Statement st = poller.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE " + where)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** Waits up to {@code atMost} for a matching connection; goes on without one (the fault then only risks a retry). */
+    private static void awaitProcesses(Connection poller, String where, Duration atMost) {
+        try {
+            org.awaitility.Awaitility.await(where).atMost(atMost).pollInterval(Duration.ofMillis(100))
+                    .until(() -> processes(poller, where) > 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // not connected within the time: fill() counts what is there
+        }
+    }
+
     private static void fill(HeldConnections held, Connection poller, int connected) throws SQLException {
         for (int guard = 0; ServerStatus.counter(poller, "Threads_connected") < connected; guard++) {
             if (guard > MAX_CONNECTIONS) {

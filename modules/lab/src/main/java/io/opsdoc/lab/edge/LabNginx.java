@@ -71,6 +71,10 @@ public final class LabNginx implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("nginx exited");
         }
+        // a port taken by someone else answers connects, but nginx has logged "bind() ... failed" and will give up
+        if (log("stdout.log").contains("[emerg]") || log("logs/error.log").contains("[emerg]")) {
+            throw new IllegalStateException("nginx logged an [emerg]");
+        }
         for (int port : ports) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);

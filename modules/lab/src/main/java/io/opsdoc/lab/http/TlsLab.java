@@ -39,6 +39,11 @@ public final class TlsLab implements Lab {
     private TlsLab() {
         dir = LabFiles.tempDir("opsdoc-tls-lab");
         certificates = LabCertificates.generate(dir);
+        // the servers in this JVM bind first: a port nginx is promised must not be handed to one of them a moment later
+        // (a clean-clone CI run lost nginx that way: its bind failed, the black hole answered on that port)
+        blackHole = SilentTcpServer.start();
+        smtpValid = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.VALID), certificates.password());
+        smtpExpired = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.EXPIRED), certificates.password());
         int[] free = Ports.freePorts(LabCertificates.Kind.values().length + 4);
         int i = 0;
         StringBuilder http = new StringBuilder();
@@ -58,9 +63,6 @@ public final class TlsLab implements Lab {
         for (int p : free) {
             all.add(p);
         }
-        blackHole = SilentTcpServer.start();
-        smtpValid = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.VALID), certificates.password());
-        smtpExpired = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.EXPIRED), certificates.password());
         try {
             nginx = LabNginx.start(dir.resolve("nginx"), "worker_connections 64;", http.toString(), all);
         } catch (RuntimeException e) {

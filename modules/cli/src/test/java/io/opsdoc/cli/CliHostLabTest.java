@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdoc.lab.SilentTcpServer;
 import io.opsdoc.lab.host.HostLab;
+import io.opsdoc.lab.support.LabFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -106,6 +113,47 @@ class CliHostLabTest {
         assertThat(refused.exit()).as(refused.all()).isEqualTo(3);
         assertThat(refused.out()).contains("UNREACHABLE");
         assertThat(refused.clean()).as(refused.all()).isTrue();
+    }
+
+    @Test
+    void aKeyHeldByARealSshAgentLogsInWithoutAKeyFile() throws Exception {
+        Path dir = LabFiles.tempDir("opsdoc-agent");
+        Path socket = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Awaitility.await("ssh-agent socket").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+            // ssh-add reads the key's passphrase from an askpass program; it gets it from the environment, not argv
+            Path askpass = Files.writeString(dir.resolve("askpass"), "#!/bin/sh\nprintf '%s\\n' \"$LAB_PASSPHRASE\"\n");
+            Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
+            ProcessBuilder add = new ProcessBuilder("ssh-add", "-q", ssh.identity().toString()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            add.environment().putAll(Map.of("SSH_AUTH_SOCK", socket.toString(), "SSH_ASKPASS", askpass.toString(),
+                    "SSH_ASKPASS_REQUIRE", "force", "LAB_PASSPHRASE", ssh.passphrase()));
+            Process added = add.start();
+            String said = new String(added.getInputStream().readAllBytes());
+            assertThat(added.waitFor(20, TimeUnit.SECONDS) && added.exitValue() == 0).as("ssh-add: " + said).isTrue();
+
+            String target = "ssh://opsdoc@127.0.0.1:" + ssh.sshPort() + "?known-hosts=" + ssh.knownHostsFile() + "&agent=";
+            // no key file, no passphrase: only the agent can sign the login
+            Cli c = Cli.run(Map.of(), "check", "linux-disk", target + socket, "--set", "mounts=" + ssh.fileSystem(),
+                    "--timeout", "30s");
+            assertThat(c.exit()).as(c.all()).isZero();
+            assertThat(c.out()).startsWith("OK linux-disk on ssh://opsdoc@127.0.0.1:" + ssh.sshPort());
+
+            Cli without = Cli.run(Map.of(), "check", "linux-disk", target + "no", "--timeout", "30s");
+            assertThat(without.exit()).as(without.all()).isEqualTo(3);
+            assertThat(without.out()).contains("AUTH_FAILED");
+
+            Cli gone = Cli.run(Map.of(), "check", "linux-disk", target + dir.resolve("no-such.sock"), "--timeout", "30s");
+            assertThat(gone.exit()).as(gone.all()).isEqualTo(3);
+            assertThat(gone.out()).contains("no SSH agent socket at " + dir.resolve("no-such.sock"));
+            assertThat(c.all() + without.all() + gone.all()).doesNotContain(ssh.passphrase());
+        } finally {
+            agent.destroy();
+            agent.waitFor(5, TimeUnit.SECONDS);
+            LabFiles.deleteRecursively(dir);
+        }
     }
 
     @Test

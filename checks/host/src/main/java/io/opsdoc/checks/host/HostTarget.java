@@ -13,13 +13,18 @@ import java.util.Set;
 /**
  * The two ways to reach a Linux host: {@code local:} (the machine opsdoc runs on, optionally with another
  * {@code /proc}, e.g. {@code local:?proc=/host/proc} in a container) and {@code ssh://user@host[:port]} with
- * {@code ?identity=FILE} and {@code ?known-hosts=FILE}.
+ * {@code ?identity=FILE}, {@code ?known-hosts=FILE} and {@code ?agent=SOCKET|no} (by default the agent of
+ * {@code SSH_AUTH_SOCK}, as ssh does).
  */
 record HostTarget(boolean local, String procRoot, String user, String host, int port, Optional<Path> identity,
-        Path knownHosts) {
+        Path knownHosts, Optional<Agent> agent) {
+    /** An ssh-agent socket; {@code named}: given with ?agent=, so an agent that cannot be reached is an error. */
+    record Agent(Path socket, boolean named) {
+    }
+
     static final int SSH_PORT = 22;
     private static final Set<String> LOCAL_OPTIONS = Set.of("proc");
-    private static final Set<String> SSH_OPTIONS = Set.of("identity", "known-hosts");
+    private static final Set<String> SSH_OPTIONS = Set.of("identity", "known-hosts", "agent");
 
     static HostTarget of(Target target) {
         if ("local".equals(target.scheme())) {
@@ -30,7 +35,7 @@ record HostTarget(boolean local, String procRoot, String user, String host, int 
                 throw new UsageException("local:?proc=" + proc + ": give an absolute path, e.g. local:?proc=/host/proc");
             }
             return new HostTarget(true, proc.endsWith("/") && proc.length() > 1 ? proc.substring(0, proc.length() - 1) : proc,
-                    null, null, 0, Optional.empty(), null);
+                    null, null, 0, Optional.empty(), null, Optional.empty());
         }
         if (!"ssh".equals(target.scheme())) {
             throw new UsageException("a host target is local: or ssh://user@host[:port], not " + target.display());
@@ -49,7 +54,22 @@ record HostTarget(boolean local, String procRoot, String user, String host, int 
                 .orElse(home.resolve(".ssh").resolve("known_hosts"));
         Optional<Path> identity = Optional.ofNullable(options.get("identity")).map(HostTarget::expand);
         Target.HostPort hp = target.host();
-        return new HostTarget(false, "/proc", target.user().get(), hp.host(), hp.portOr(SSH_PORT), identity, knownHosts);
+        return new HostTarget(false, "/proc", target.user().get(), hp.host(), hp.portOr(SSH_PORT), identity, knownHosts,
+                agent(options.get("agent"), System.getenv("SSH_AUTH_SOCK")));
+    }
+
+    static Optional<Agent> agent(String option, String authSock) {
+        if (option == null) {
+            return authSock == null || authSock.isBlank() ? Optional.empty() : Optional.of(new Agent(Path.of(authSock), false));
+        }
+        if (option.equals("no")) {
+            return Optional.empty();
+        }
+        if (option.isBlank() || !option.startsWith("/") && !option.startsWith("~/")) {
+            throw new UsageException("?agent=" + option + ": give the agent's socket as an absolute path (as in "
+                    + "SSH_AUTH_SOCK), or ?agent=no");
+        }
+        return Optional.of(new Agent(expand(option), true));
     }
 
     /** What output and errors call the host: {@code local:} or {@code user@host:port}. */

@@ -75,6 +75,10 @@ final class SshHost implements AutoCloseable {
             return false;
         });
         client.setServerKeyVerifier(verifier);
+        boolean agent = useAgent(target);
+        if (agent) {
+            client.setAgentFactory(SshAgentSocket.factory(target.agent().get().socket(), context.remaining()));
+        }
         preferPinnedKeyTypes(client, target);
         client.start();
         ClientSession session = null;
@@ -94,8 +98,27 @@ final class SshHost implements AutoCloseable {
         } catch (Exception e) {
             closeQuietly(session);
             client.stop();
-            throw translate(e, target, verdict.get(), keys.isEmpty());
+            throw translate(e, target, verdict.get(), keys.isEmpty() && !agent);
         }
+    }
+
+    /**
+     * The agent's keys are offered first, as ssh does. An agent named with ?agent= must answer; the one of
+     * SSH_AUTH_SOCK is skipped with no word when its socket is gone (a stale variable in a login shell).
+     */
+    private static boolean useAgent(HostTarget target) throws ProbeException {
+        if (target.agent().isEmpty()) {
+            return false;
+        }
+        HostTarget.Agent agent = target.agent().get();
+        if (Files.exists(agent.socket())) {
+            return true;
+        }
+        if (agent.named()) {
+            throw new ProbeException(ProbeErrors.AUTH_FAILED, "no SSH agent socket at " + agent.socket()
+                    + " (given with ?agent=): is ssh-agent running, and is that its SSH_AUTH_SOCK?");
+        }
+        return false;
     }
 
     /**
@@ -230,7 +253,7 @@ final class SshHost implements AutoCloseable {
         String m = String.valueOf(e.getMessage());
         if (m.contains("No more authentication methods") || m.toLowerCase(java.util.Locale.ROOT).contains("auth")) {
             return new ProbeException(ProbeErrors.AUTH_FAILED, target.where() + " refused the login"
-                    + (noKeys ? " (no key: give one with ?identity=FILE)"
+                    + (noKeys ? " (no key: give one with ?identity=FILE, or load it into an ssh-agent)"
                             : " (is the public key in ~" + target.user() + "/.ssh/authorized_keys, and the account "
                                     + "not locked?)"));
         }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Scrape two exporters in turn over keep-alive connections and report latency and the server's CPU per scrape.
 
-usage: scrape.py ROUNDS OPSDOC_PORT OPSDOC_PID NODE_EXPORTER_PORT NODE_EXPORTER_PID TOKEN CHECK...
+usage: scrape.py ROUNDS OPSDOC_PORT OPSDOC_PID PEER_PORT PEER_PID TOKEN CHECK...
 One round = one /probe per CHECK on opsdoc (what Prometheus asks an opsdoc node agent per interval) and one /metrics
-on node_exporter (what it asks node_exporter), interleaved so both see the same machine at the same time.
+on the peer exporter (what it asks node_exporter), interleaved so both see the same machine at the same time.
+TARGET (default node) is the config target the probes name; PEER (default node_exporter) the peer's name in the table.
 """
 import http.client
 import os
@@ -13,6 +14,8 @@ import time
 
 rounds, od_port, od_pid, ne_port, ne_pid, token = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 checks = sys.argv[7:]
+target = os.environ.get("TARGET", "node")
+peer = os.environ.get("PEER", "node_exporter")
 tick = os.sysconf("SC_CLK_TCK")
 
 
@@ -43,7 +46,7 @@ for i in range(rounds + 5):
     c0 = cpu_seconds(od_pid)
     total = 0.0
     for c in checks:
-        dt, body = get(od, f"/probe?check={c}&target=node", auth)
+        dt, body = get(od, f"/probe?check={c}&target={target}", auth)
         if b"opsdoc_probe_success" not in body:
             raise SystemExit(f"bench: /probe?check={c} did not answer an exposition: {body[:200]!r}")
         total += dt
@@ -70,8 +73,8 @@ print(f"|---|---|---|---|---|")
 for c in checks:
     print(f"| opsdoc /probe?check={c} | {ms(per_check[c], .5):.1f} | {ms(per_check[c], .9):.1f} | {ms(per_check[c], .99):.1f} | |")
 print(f"| opsdoc, one round of {len(checks)} probes | {ms(od_round, .5):.1f} | {ms(od_round, .9):.1f} | {ms(od_round, .99):.1f} | {1000 * od_cpu / rounds:.1f} |")
-print(f"| node_exporter /metrics | {ms(ne_scrape, .5):.1f} | {ms(ne_scrape, .9):.1f} | {ms(ne_scrape, .99):.1f} | {1000 * ne_cpu / rounds:.1f} |")
+print(f"| {peer} /metrics | {ms(ne_scrape, .5):.1f} | {ms(ne_scrape, .9):.1f} | {ms(ne_scrape, .99):.1f} | {1000 * ne_cpu / rounds:.1f} |")
 print()
-print(f"ratios (opsdoc / node_exporter, {rounds} rounds): round p50 {statistics.median(od_round) / statistics.median(ne_scrape):.2f}x, "
+print(f"ratios (opsdoc / {peer}, {rounds} rounds): round p50 {statistics.median(od_round) / statistics.median(ne_scrape):.2f}x, "
       f"one probe p50 (median over checks) {statistics.median([statistics.median(v) for v in per_check.values()]) / statistics.median(ne_scrape):.2f}x, "
       f"server CPU per round {(od_cpu / max(ne_cpu, 1e-9)):.2f}x")

@@ -25,13 +25,13 @@ class CliKeepalivedLabTest {
         if (missing != null && !"true".equals(System.getenv("CI"))) {
             Assumptions.assumeTrue(false, "keepalived lab: " + missing);
         }
-        lab = KeepalivedLab.shared();
+        lab = KeepalivedLab.start(); // its own: the rest of this JVM's tests need no namespaces left running
     }
 
     @AfterAll
-    static void heal() {
+    static void stopLab() {
         if (lab != null) {
-            lab.heal();
+            lab.close();
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * The fixed, read-only commands a host check may run, and nothing else: reading named files under /proc and /sys,
- * {@code df -P -T} for blocks or inodes, the stat line of every process, and {@code ss -ltn} (listening sockets). Over SSH they are the only strings
+ * {@code df -P -T} for blocks or inodes, the stat line of every process, {@code ss -ltn} (listening sockets) and
+ * {@code ip -o addr show} (the interfaces' addresses). Over SSH they are the only strings
  * sent; file names come from the check, never from the target, and paths from {@code --set mounts=} are quoted.
  */
 final class HostCommands {
@@ -45,6 +46,11 @@ final class HostCommands {
     static final List<String> SS_LISTEN = List.of("ss", "-ltn");
 
     static final String SS_LISTEN_LINE = "LC_ALL=C ss -ltn";
+
+    /** Every address of every interface, one line each; read-only, any user may run it (keepalived-vip, LVS). */
+    static final List<String> IP_ADDR = List.of("ip", "-o", "addr", "show");
+
+    static final String IP_ADDR_LINE = "LC_ALL=C ip -o addr show";
 
     /** Every process's stat line; processes that end between the glob and the read are skipped silently. */
     static final String PROCESS_STATS = "cat /proc/[0-9]*/stat 2>/dev/null; true";

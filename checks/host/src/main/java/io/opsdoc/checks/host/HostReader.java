@@ -24,6 +24,12 @@ interface HostReader {
      */
     String listeningSockets() throws Exception;
 
+    /**
+     * {@code ip -o addr show} in the C locale: every address of every interface of the host's network namespace, one
+     * line each. Null when this transport cannot give the addresses of the /proc it reads ({@code local:?proc=}).
+     */
+    String addresses() throws Exception;
+
     /** The {@code /proc/[pid]/stat} line of every process, one per line (processes that end meanwhile are skipped). */
     String processStats() throws Exception;
 

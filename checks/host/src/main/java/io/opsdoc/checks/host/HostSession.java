@@ -82,6 +82,11 @@ final class HostSession implements AutoCloseable {
         }
 
         @Override
+        public String addresses() throws Exception {
+            return ssh.run(HostCommands.IP_ADDR_LINE, context, true);
+        }
+
+        @Override
         public String processStats() throws Exception {
             return ssh.run(HostCommands.PROCESS_STATS, context, false);
         }

@@ -61,6 +61,14 @@ final class LocalHost implements HostReader {
     }
 
     @Override
+    public String addresses() throws Exception {
+        if (!proc.equals(Path.of("/proc"))) {
+            return null; // ip would show this container's interfaces, not those of the mounted /proc
+        }
+        return run(HostCommands.IP_ADDR, true);
+    }
+
+    @Override
     public String processStats() throws Exception {
         StringBuilder all = new StringBuilder();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the lab's own set-up commands (mount, ssh-keygen, useradd): a failure says which command and why. */
-final class Commands {
+public final class Commands {
     private Commands() {
     }
 
-    static String run(String... argv) {
+    public static String run(String... argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             p.getOutputStream().close();
@@ -32,7 +32,7 @@ final class Commands {
     }
 
     /** Like {@link #run} but a failure is ignored: for tear-down, which must go on. */
-    static void quietly(String... argv) {
+    public static void quietly(String... argv) {
         try {
             run(argv);
         } catch (RuntimeException e) {

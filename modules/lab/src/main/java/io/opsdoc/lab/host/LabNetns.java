@@ -15,7 +15,7 @@ import org.awaitility.Awaitility;
  * 10.214.X.1/24) is an interface of the host's namespace, so /proc/net/dev shows it to local: and ssh:// alike. Its
  * faults stay on this pair; {@link #close()} deletes the namespace, which removes the pair.
  */
-final class LabNetns implements AutoCloseable {
+public final class LabNetns implements AutoCloseable {
     private final String ns;
     private final String hostIf;
     private final String nsIf;
@@ -28,12 +28,12 @@ final class LabNetns implements AutoCloseable {
         this.subnet = "10.214." + octet + ".";
     }
 
-    static String unavailable() {
+    public static String unavailable() {
         return Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")) ? null
                 : "ip is not installed (Debian package iproute2)";
     }
 
-    static LabNetns create() {
+    public static LabNetns create() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         LabNetns n = new LabNetns(String.format("%05d", r.nextInt(100_000)), r.nextInt(1, 255));
         try {
@@ -55,20 +55,25 @@ final class LabNetns implements AutoCloseable {
     private Process sshd;
 
     /** The namespace's address, where {@link #startSshd} listens. */
-    String nsAddress() {
+    public String nsAddress() {
         return subnet + "2";
     }
 
     /** Starts the lab's sshd again inside the namespace (once). */
-    synchronized void startSshd(LabSshd labSshd) {
+    public synchronized void startSshd(LabSshd labSshd) {
         if (sshd == null) {
             sshd = labSshd.launchInNetns(ns, nsAddress());
         }
     }
 
     /** Sets a sysctl inside the namespace only (net.* sysctls are per namespace): harmless to the host. */
-    void sysctl(String name, String value) {
+    public void sysctl(String name, String value) {
         Commands.run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", name + "=" + value);
+    }
+
+    /** The namespace's name, for {@code ip -n NAME} and {@code ip netns exec NAME}. */
+    public String name() {
+        return ns;
     }
 
     /** The host end of the pair, as /proc/net/dev names it. */

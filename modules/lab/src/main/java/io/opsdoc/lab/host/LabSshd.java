@@ -19,8 +19,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * with a passphrase-protected ed25519 key. Its authorized_keys lives in the lab directory, so the user's home is
  * never touched; the user itself is created once (no password, not locked, home /).
  */
-final class LabSshd implements AutoCloseable {
-    static final String USER = "opsdoc";
+public final class LabSshd implements AutoCloseable {
+    public static final String USER = "opsdoc";
     static final String SSHD = "/usr/sbin/sshd";
 
     private final Path dir;
@@ -34,7 +34,7 @@ final class LabSshd implements AutoCloseable {
     }
 
     /** Null when this machine can run it, else what is missing. */
-    static String unavailable() {
+    public static String unavailable() {
         if (!Files.isExecutable(Path.of(SSHD))) {
             return SSHD + " is not installed (Debian package openssh-server; .ci/install-peers installs it)";
         }
@@ -47,7 +47,7 @@ final class LabSshd implements AutoCloseable {
         return null;
     }
 
-    static LabSshd start(Path labDir) {
+    public static LabSshd start(Path labDir) {
         Path dir = labDir.resolve("ssh");
         LabSshd sshd = new LabSshd(dir, Ports.freePort());
         try {
@@ -160,7 +160,7 @@ final class LabSshd implements AutoCloseable {
      * A second sshd with the same keys and user inside network namespace {@code ns}, listening on {@code address} and
      * this sshd's port: commands run there see that namespace's /proc/sys/net and /proc/net. Returns what stops it.
      */
-    Process launchInNetns(String ns, String address) {
+    public Process launchInNetns(String ns, String address) {
         Path config = dir.resolve("sshd_config." + ns);
         Path log = dir.resolve("sshd." + ns + ".log");
         try {
@@ -198,6 +198,23 @@ final class LabSshd implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A known_hosts file {@code name} in the lab directory pinning this sshd's host key (or, {@code changed}, another
+     * key: a reinstalled host) for each of {@code addresses} on this sshd's port: the peers of a multi-host target.
+     */
+    public Path knownHostsFor(String name, List<String> addresses, boolean changed) {
+        Path file = dir.resolve(name);
+        try {
+            String key = publicPart(changed ? dir.resolve("other_hostkey.pub") : Path.of(hostKey() + ".pub"));
+            StringBuilder b = new StringBuilder();
+            addresses.forEach(a -> b.append('[').append(a).append("]:").append(port).append(' ').append(key).append('\n'));
+            Files.writeString(file, b.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** known_hosts for the sshd inside the lab's network namespace. */
     Path netnsKnownHosts() {
         return dir.resolve("known_hosts.netns");
@@ -211,15 +228,15 @@ final class LabSshd implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String passphrase() {
+    public String passphrase() {
         return passphrase;
     }
 
-    Path identity() {
+    public Path identity() {
         return dir.resolve("userkey");
     }
 

@@ -5,6 +5,7 @@ import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.edge.EdgeScenarios;
+import io.opsdoc.lab.edge.KeepalivedScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.docker.DockerScenarios;
@@ -31,6 +32,6 @@ public final class ScenarioSets {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
-                DockerScenarios::new, GaleraScenarios::new);
+                DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new);
     }
 }

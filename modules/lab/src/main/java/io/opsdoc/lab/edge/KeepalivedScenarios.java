@@ -1,0 +1,129 @@
+package io.opsdoc.lab.edge;
+
+import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.UNKNOWN;
+import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.scenario.Expect.code;
+
+import io.opsdoc.lab.scenario.LabVariant;
+import io.opsdoc.lab.scenario.Scenario;
+import io.opsdoc.lab.scenario.ScenarioSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * keepalived-vip over two real keepalived peers in network namespaces (VRRP on their own veth pair), and
+ * lvs-realserver-prereqs on a third namespace set up as an LVS-DR real server; every peer read over ssh:// through an
+ * sshd inside its namespace. The kernel here has no IPVS: lvs-virtual-services runs only to show that it says so
+ * (and meets the SSH transport's faults); its own codes are judged on recorded /proc/net/ip_vs facts.
+ */
+public final class KeepalivedScenarios implements ScenarioSet<KeepalivedLab> {
+
+    @Override
+    public String system() {
+        return "keepalived";
+    }
+
+    @Override
+    public String description() {
+        return "Debian keepalived 2.2 in two network namespaces with VRRP between them, a third namespace as an LVS-DR "
+                + "real server, an OpenSSH server in each (a few seconds to start: the VIP appears ~3 s after keepalived)";
+    }
+
+    @Override
+    public List<LabVariant<KeepalivedLab>> variants() {
+        return List.of(new LabVariant<>("debian", KeepalivedLab::unavailable, KeepalivedLab::start,
+                KeepalivedLab::shared));
+    }
+
+    @Override
+    public List<Scenario<KeepalivedLab>> scenarios() {
+        return List.of(
+                vip("keepalived-healthy", "the MASTER (priority 150) holds the VIP, the BACKUP (100) does not")
+                        .healthy().metrics("keepalived_vip_holders", "keepalived_peers_read")
+                        // the first SSH logins of the JVM load the client and derive two keys from the passphrase
+                        .timeout(Duration.ofSeconds(30)).build(),
+                vip("keepalived-failover", "the MASTER's keepalived is stopped: the BACKUP takes the VIP over, as "
+                        + "designed").breaks(KeepalivedLab::stopMaster).healthy().build(),
+                vip("keepalived-split-brain", "a firewall drops VRRP (IP protocol 112) in both namespaces: each peer "
+                        + "stops hearing the other's adverts and takes the VIP").breaks(KeepalivedLab::blockVrrp)
+                        .expect(code("VIP_ON_MULTIPLE_NODES").severity(CRITICAL).says("split brain", "on 2 peers"))
+                        .absent("VIP_ABSENT", "PEER_UNREADABLE").timeout(Duration.ofSeconds(20)).build(),
+                vip("keepalived-vip-absent", "keepalived is stopped on both peers: the VIP is nowhere")
+                        .breaks(KeepalivedLab::stopBoth)
+                        .expect(code("VIP_ABSENT").severity(CRITICAL).says("none of the 2 peer(s)"))
+                        .absent("VIP_ON_MULTIPLE_NODES").build(),
+                vip("keepalived-peer-unreadable", "a firewall on the MASTER rejects SSH from the monitoring host: the "
+                        + "VIP is there but the check cannot see it").breaks(KeepalivedLab::rejectSshToMaster)
+                        .expect(code("PEER_UNREADABLE").severity(WARNING).evidence("error_code", "UNREACHABLE")
+                                .says("could not be read"))
+                        .absent("VIP_ABSENT", "VIP_ON_MULTIPLE_NODES").build(),
+                vip("keepalived-host-key-unknown", "the peers' host keys are not in known_hosts yet")
+                        .target(lab -> lab.peersTarget("empty"))
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN)).build(),
+                vip("keepalived-host-key-changed", "known_hosts pins other keys for the peers (reinstalled hosts, or "
+                        + "someone in between)").target(lab -> lab.peersTarget("changed"))
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN)).build(),
+
+                realServer("lvs-realserver-healthy", "a DR real server: the VIP as a /32 on lo, arp_ignore=1 and "
+                        + "arp_announce=2").healthy().metrics("lvs_realserver_vips").build(),
+                realServer("lvs-realserver-auto-vip", "the same real server checked without naming the VIP: lo's "
+                        + "non-loopback address is taken as the VIP").param("vip", "").healthy().build(),
+                realServer("lvs-realserver-vip-missing", "the real server lost the VIP from lo (a reboot without the "
+                        + "persistent config): the director's packets for the VIP are dropped")
+                        .breaks(KeepalivedLab::removeRealServerVip)
+                        .expect(code("VIP_NOT_ON_LOOPBACK").severity(CRITICAL).says("does not own it"))
+                        .absent("ARP_NOT_SUPPRESSED").build(),
+                realServer("lvs-realserver-arp", "arp_ignore and arp_announce at the kernel defaults (0): the real "
+                        + "server answers ARP for the VIP").breaks(KeepalivedLab::realServerArpDefaults)
+                        .expect(code("ARP_NOT_SUPPRESSED").severity(CRITICAL).evidence("conf.all.arp_ignore", 0)
+                                .says("arp_ignore 0"))
+                        .absent("VIP_NOT_ON_LOOPBACK").build(),
+                realServer("lvs-realserver-host-key-unknown", "the real server's host key is not in known_hosts yet")
+                        .target(lab -> lab.realServerTarget("empty"))
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN)).build(),
+                realServer("lvs-realserver-host-key-changed", "known_hosts pins another key for the real server")
+                        .target(lab -> lab.realServerTarget("changed"))
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN)).build(),
+
+                // lvs-virtual-services: no IPVS in this kernel, so only what it says about that, and its transport
+                director("lvs-director-no-ipvs", "lvs-virtual-services on a host whose kernel has no IPVS (this "
+                        + "machine's): it says so instead of reporting an empty director as healthy")
+                        .expect(code("PROBE_FAILED").severity(UNKNOWN).says("IPVS is not loaded")).build(),
+                director("lvs-director-host-key-unknown", "the director's host key is not in known_hosts yet")
+                        .target(lab -> lab.realServerTarget("empty"))
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN)).build(),
+                director("lvs-director-host-key-changed", "known_hosts pins another key for the director")
+                        .target(lab -> lab.realServerTarget("changed"))
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN)).build());
+    }
+
+    /** The kernel of these machines has no IPVS (no ip_vs module, no /proc/net/ip_vs): no director can run here. */
+    private static final String NO_IPVS = "this kernel has no IPVS (modprobe ip_vs: module not found; no "
+            + "/proc/net/ip_vs), so no LVS director runs in the lab; evaluated on /proc/net/ip_vs in the kernel's exact "
+            + "format in LvsVirtualServicesRecordedFactsTest";
+
+    @Override
+    public Map<String, String> recordedFactsOnly() {
+        return Map.of("lvs-virtual-services#VS_NO_REAL_SERVERS", NO_IPVS,
+                "lvs-virtual-services#ALL_WEIGHTS_ZERO", NO_IPVS);
+    }
+
+    private static Scenario.Builder<KeepalivedLab> vip(String id, String story) {
+        return Scenario.<KeepalivedLab>of(id, story).checks("keepalived-vip").target(lab -> lab.peersTarget(""))
+                .password(KeepalivedLab::passphrase).param("vip", KeepalivedLab::vip);
+    }
+
+    /** The real-server namespace stands in for a director: it is the same kernel, without IPVS. */
+    private static Scenario.Builder<KeepalivedLab> director(String id, String story) {
+        return Scenario.<KeepalivedLab>of(id, story).checks("lvs-virtual-services")
+                .target(lab -> lab.realServerTarget("")).password(KeepalivedLab::passphrase);
+    }
+
+    private static Scenario.Builder<KeepalivedLab> realServer(String id, String story) {
+        return Scenario.<KeepalivedLab>of(id, story).checks("lvs-realserver-prereqs")
+                .target(lab -> lab.realServerTarget("")).password(KeepalivedLab::passphrase)
+                .param("vip", KeepalivedLab::realServerVip);
+    }
+}

@@ -10,6 +10,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -21,6 +22,13 @@ public final class PemTrust {
     }
 
     public static SSLContext trustingOnly(Path pemFile) throws IOException, GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(pemFile), null);
+        return context;
+    }
+
+    /** The trust managers of {@link #trustingOnly}, for a context that also sends a client certificate. */
+    public static TrustManager[] trustManagers(Path pemFile) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         Collection<? extends Certificate> certs;
@@ -36,8 +44,6 @@ public final class PemTrust {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return tmf.getTrustManagers();
     }
 }

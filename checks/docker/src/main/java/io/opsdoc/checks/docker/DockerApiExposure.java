@@ -171,11 +171,18 @@ public final class DockerApiExposure extends DescribedCheck<ExposureFacts> {
         if (f.listeners().isEmpty() || f.tlsVerify()) {
             return;
         }
+        Evidence evidence = Evidence.of("pid", f.pid(), "listeners", f.listeners(), "hosts", f.hosts(), "tls", f.tls(),
+                "tlsverify", f.tlsVerify(), "config_file", f.configFile());
+        String ports = f.listeners().size() == 1 ? "that port" : "those ports";
+        if (f.tls()) {
+            out.finding(DOCKER_API_TLS_WITHOUT_VERIFY, Severity.CRITICAL, "dockerd (pid " + f.pid() + ") listens on TCP "
+                    + String.join(", ", f.listeners()) + " with TLS but without --tlsverify: the traffic is encrypted, "
+                    + "yet any client is accepted, so anyone who can reach " + ports + " can start a privileged "
+                    + "container and is root on this host", evidence);
+            return;
+        }
         out.finding(DOCKER_API_UNAUTHENTICATED_TCP, Severity.CRITICAL, "dockerd (pid " + f.pid() + ") listens on TCP "
-                + String.join(", ", f.listeners()) + (f.tls() ? " with TLS but without --tlsverify" : " without TLS")
-                + ": it authenticates no client, so anyone who can reach " + (f.listeners().size() == 1 ? "that port"
-                        : "those ports") + " can start a privileged container and is root on this host",
-                Evidence.of("pid", f.pid(), "listeners", f.listeners(), "hosts", f.hosts(), "tls", f.tls(), "tlsverify",
-                        f.tlsVerify(), "config_file", f.configFile()));
+                + String.join(", ", f.listeners()) + " without TLS: it authenticates no client, so anyone who can reach "
+                + ports + " can start a privileged container and is root on this host", evidence);
     }
 }

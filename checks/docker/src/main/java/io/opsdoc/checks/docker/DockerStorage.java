@@ -11,6 +11,10 @@ import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,18 +34,24 @@ public final class DockerStorage extends EngineCheck<StorageFacts> {
                     "space held by unused images, dangling volumes, stopped containers and unused build cache that warns "
                             + "(opsdoc's default: the notes give no figure)"),
             new ParameterSpec("dangling-volumes-warning", ParameterType.INTEGER, "1",
-                    "number of dangling volumes that warns"));
+                    "number of dangling volumes that warns"),
+            new ParameterSpec("root-warning", ParameterType.PERCENT, "80%",
+                    "used share (as df's Use%) of the file system holding the data root at which to warn"),
+            new ParameterSpec("root-critical", ParameterType.PERCENT, "90%",
+                    "used share of that file system that is critical (dockerd fails to write layers, logs and "
+                            + "container state when it is full)"));
 
     public DockerStorage() {
         super(ID, "How much disk do images, volumes and build cache take, how much is reclaimable, which "
                 + "volumes are dangling?", StorageFacts.class, PARAMETERS, StorageCode.class,
-                DockerGrants.of(List.of("GET /system/df", "GET /volumes?filters={\"dangling\":[\"true\"]}")));
+                DockerGrants.of(List.of("GET /info", "GET /system/df", "GET /volumes?filters={\"dangling\":[\"true\"]}")));
     }
 
 
 
     @Override
     public StorageFacts collect(CheckContext context) throws Exception {
+        JsonNode info = EngineClient.json(context, "/info");
         JsonNode df = EngineClient.json(context, "/system/df");
         JsonNode dangling = EngineClient.json(context, DANGLING);
         long unused = 0;
@@ -81,9 +91,30 @@ public final class DockerStorage extends EngineCheck<StorageFacts> {
             vols.add(new StorageFacts.Volume(name, v.path("Driver").asText(null), v.path("Mountpoint").asText(null),
                     volumeSizes.getOrDefault(name, -1L), v.path("CreatedAt").asText(null)));
         }
+        String rootDir = info.path("DockerRootDir").asText(null);
+        Long total = null;
+        Long used = null;
+        Long available = null;
+        String note = null;
+        if (rootDir == null) {
+            note = "the daemon did not name its DockerRootDir";
+        } else if (!LocalDaemon.isThisHost(info.path("Name").asText(null))) {
+            note = "dockerd answers as host '" + info.path("Name").asText() + "', not this one: its file systems cannot "
+                    + "be measured from here";
+        } else {
+            try {
+                FileStore fs = Files.getFileStore(Path.of(rootDir));
+                total = fs.getTotalSpace();
+                used = total - fs.getUnallocatedSpace();
+                available = fs.getUsableSpace();
+            } catch (IOException e) {
+                note = "cannot stat " + rootDir + ": " + e.getClass().getSimpleName() + " (run as a user who may "
+                        + "traverse it, or as root)";
+            }
+        }
         return new StorageFacts(EngineEndpoint.of(context.target()).where(), df.path("LayersSize").asLong(),
                 df.path("Images").size(), unused, unusedBytes, df.path("Volumes").size(), volumesBytes, cache, cacheFree,
-                stoppedRw, vols);
+                stoppedRw, vols, rootDir, total, used, available, note);
     }
 
     @Override
@@ -106,6 +137,7 @@ public final class DockerStorage extends EngineCheck<StorageFacts> {
                     Evidence.of("dangling_volumes", f.dangling().size(), "bytes", danglingBytes, "names", names,
                             "dangling-volumes-warning", danglingWarn));
         }
+        rootFilling(f, p, reclaimable, out);
         long warn = p.bytes("reclaimable-warning");
         if (reclaimable >= warn) {
             out.finding(RECLAIMABLE_SPACE_HIGH, Severity.WARNING, human(reclaimable) + " reclaimable (reclaimable-warning "
@@ -118,6 +150,30 @@ public final class DockerStorage extends EngineCheck<StorageFacts> {
                             f.stoppedContainersRwBytes(), "build_cache_reclaimable_bytes", f.buildCacheReclaimableBytes(),
                             "reclaimable-warning", p.raw().get("reclaimable-warning")));
         }
+    }
+
+    private static void rootFilling(StorageFacts f, Parameters p, long reclaimable, Evaluation.Builder out) {
+        if (f.rootFsTotalBytes() == null || f.rootFsTotalBytes() <= 0) {
+            return;
+        }
+        long used = f.rootFsUsedBytes();
+        long avail = f.rootFsAvailableBytes();
+        // df's Use%: used / (used + available), so blocks reserved for root count as full
+        double percent = used + avail == 0 ? 0 : Math.ceil(1000.0 * used / (used + avail)) / 10.0;
+        double warn = p.percent("root-warning");
+        double critical = p.percent("root-critical");
+        out.metric(new Metric("docker_root_fs_used_percent", percent, "%", Map.of(), warn, critical));
+        if (percent < warn) {
+            return;
+        }
+        out.finding(DOCKER_ROOT_FILLING, percent >= critical ? Severity.CRITICAL : Severity.WARNING, "the file system "
+                + "holding the data root " + f.rootDir() + " is " + percent + "% full (" + human(avail) + " left of "
+                + human(f.rootFsTotalBytes()) + "); Docker's own reclaimable share is " + human(reclaimable)
+                + " (unused images, dangling volumes, stopped containers, build cache); volumes in use hold "
+                + human(f.volumesBytes()) + ", image layers " + human(f.layersSize()),
+                Evidence.of("root_dir", f.rootDir(), "used_percent", percent, "total_bytes", f.rootFsTotalBytes(),
+                        "available_bytes", avail, "reclaimable_bytes", reclaimable, "volumes_bytes", f.volumesBytes(),
+                        "root-warning", p.raw().get("root-warning"), "root-critical", p.raw().get("root-critical")));
     }
 
     static String human(long bytes) {

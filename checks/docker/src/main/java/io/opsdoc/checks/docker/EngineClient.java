@@ -31,7 +31,7 @@ import java.util.Locale;
  */
 final class EngineClient {
     /** {@code /containers/json?all=1} on a host with thousands of containers stays far below this. */
-    private static final int MAX_RESPONSE = 32 << 20;
+    static final int MAX_RESPONSE = 32 << 20;
     private static final String USER_AGENT = "opsdoc/" + OpsdocVersion.get();
 
     private EngineClient() {
@@ -68,7 +68,7 @@ final class EngineClient {
     static Response get(EngineEndpoint e, String path, Instant deadline) throws ProbeException, InterruptedException {
         byte[] raw;
         try {
-            raw = exchange(e, path, deadline);
+            raw = e.tls() != null ? EngineTls.exchange(e, path, deadline, request(path)) : exchange(e, path, deadline);
         } catch (ProbeException ex) {
             throw ex;
         } catch (IOException ex) {
@@ -100,8 +100,7 @@ final class EngineClient {
                 k.cancel();
                 selector.selectNow();
             }
-            ByteBuffer request = ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + USER_AGENT
-                    + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer request = ByteBuffer.wrap(request(path));
             SelectionKey w = ch.register(selector, SelectionKey.OP_WRITE);
             IOException writeFailed = null;
             try {
@@ -150,6 +149,11 @@ final class EngineClient {
             }
             return out.toByteArray();
         }
+    }
+
+    private static byte[] request(String path) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + USER_AGENT
+                + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

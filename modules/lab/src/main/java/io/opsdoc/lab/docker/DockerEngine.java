@@ -27,17 +27,28 @@ final class DockerEngine implements AutoCloseable {
     static final Path CONTAINERD = Path.of("/usr/bin/containerd");
 
     private final Path dir;
-    private final Process containerd;
+    private final List<String> prefix;
+    private Process containerd;
     private Process dockerd;
 
-    private DockerEngine(Path dir, Process containerd) {
+    private DockerEngine(Path dir, List<String> prefix) {
         this.dir = dir;
-        this.containerd = containerd;
+        this.prefix = prefix;
     }
 
-    static DockerEngine start(Path dir) {
+    /**
+     * Starts containerd and dockerd under {@code dir}: in the network namespace {@code netns} when not null (entered
+     * with nsenter, not ip netns exec, which remounts /sys and hides the cgroup mounts dockerd needs), with the data
+     * root on a tmpfs of {@code rootSize} when not null (a file system of known size the lab may fill), and with
+     * {@code listenerArgs} (extra --host and --tls* arguments).
+     */
+    static DockerEngine start(Path dir, String netns, String rootSize, List<String> listenerArgs) {
         try {
             Path c = Files.createDirectories(dir.resolve("ctd"));
+            if (rootSize != null) {
+                Files.createDirectories(dir.resolve("root"));
+                run(List.of("mount", "-t", "tmpfs", "-o", "size=" + rootSize, "opsdoc-lab-docker", dir.resolve("root").toString()));
+            }
             Files.writeString(c.resolve("config.toml"), """
                     version = 2
                     root = "%1$s/root"
@@ -56,9 +67,13 @@ final class DockerEngine implements AutoCloseable {
             Files.writeString(dir.resolve("daemon.json"), """
                     {"deprecated-key-path": "%s/key.json", "live-restore": true}
                     """.formatted(dir));
-            Process ctd = new ProcessBuilder(CONTAINERD.toString(), "--config", c.resolve("config.toml").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
-            DockerEngine e = new DockerEngine(dir, ctd);
+            List<String> prefix = netns == null ? List.of() : List.of("nsenter", "--net=/var/run/netns/" + netns);
+            DockerEngine e = new DockerEngine(dir, prefix);
+            List<String> ctdCmd = new ArrayList<>(prefix);
+            ctdCmd.addAll(List.of(CONTAINERD.toString(), "--config", c.resolve("config.toml").toString()));
+            Process ctd = new ProcessBuilder(ctdCmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("containerd.log").toFile()).start();
+            e.containerd = ctd;
             try {
                 Awaitility.await("containerd socket").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                         .until(() -> {
@@ -67,7 +82,7 @@ final class DockerEngine implements AutoCloseable {
                             }
                             return Files.exists(c.resolve("c.sock"));
                         });
-                e.startDockerd(List.of());
+                e.startDockerd(listenerArgs);
             } catch (RuntimeException ex) {
                 e.close();
                 throw ex;
@@ -82,22 +97,31 @@ final class DockerEngine implements AutoCloseable {
         return dir.resolve("d.sock");
     }
 
-    /** Stops dockerd and starts it again with these extra {@code --host} listeners (e.g. tcp://127.0.0.1:PORT). */
-    void restart(List<String> extraHosts) {
-        stopDockerd();
-        startDockerd(extraHosts);
+    Path pidFile() {
+        return dir.resolve("d.pid");
     }
 
-    private void startDockerd(List<String> extraHosts) {
-        List<String> cmd = new ArrayList<>(List.of(DOCKERD.toString(), "--config-file", dir.resolve("daemon.json").toString(),
+    Path dataRoot() {
+        return dir.resolve("root");
+    }
+
+    /**
+     * Stops dockerd and starts it again with these listener arguments instead of the last ones (e.g. --host
+     * tcp://127.0.0.1:PORT, with or without --tls* flags); containers survive (live-restore).
+     */
+    void restart(List<String> listenerArgs) {
+        stopDockerd();
+        startDockerd(listenerArgs);
+    }
+
+    private void startDockerd(List<String> listenerArgs) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(DOCKERD.toString(), "--config-file", dir.resolve("daemon.json").toString(),
                 "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs",
                 "--host", "unix://" + socket(), "--data-root", dir.resolve("root").toString(),
                 "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("d.pid").toString(),
                 "--containerd", dir.resolve("ctd/c.sock").toString()));
-        for (String h : extraHosts) {
-            cmd.add("--host");
-            cmd.add(h);
-        }
+        cmd.addAll(listenerArgs);
         try {
             Files.deleteIfExists(socket());
             dockerd = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -158,9 +182,26 @@ final class DockerEngine implements AutoCloseable {
         }
     }
 
+    private static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", cmd), e);
+        }
+    }
+
     @Override
     public void close() {
         stopDockerd();
+        if (containerd == null) {
+            unmountBelow(dir);
+            return;
+        }
         // the shims of containers still alive are containerd's children by PID, reparented: end them by their PIDs
         List<ProcessHandle> shims = containerd.descendants().toList();
         stop(containerd, 10);

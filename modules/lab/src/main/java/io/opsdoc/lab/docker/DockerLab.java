@@ -6,13 +6,12 @@ import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.support.LabFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
@@ -31,15 +30,25 @@ public final class DockerLab implements Lab {
 
     private final Path dir;
     private final DockerEngine engine;
-    private final Path cli;
+    private final DockerCli cli;
     private final ReadOnlySocketProxy proxy;
-    private int tcpPort = -1;
+    private final DockerTlsFiles tls;
+    private final NamespacedDocker net;
+    /** The port of the TCP listener: TLS with client verification in the healthy state. */
+    private int tcpPort;
+    /** The listener was switched to plain TCP or to TLS without verification by a fault. */
+    private boolean listenerChanged;
+    /** A fault of this dockerd ran: heal looks for what it left (each look is a docker CLI call, ~0.3 s). */
+    private boolean touched;
 
-    private DockerLab(Path dir, DockerEngine engine, Path cli) {
+    private DockerLab(Path dir, DockerEngine engine, DockerTlsFiles tls, NamespacedDocker net, int tcpPort) {
         this.dir = dir;
         this.engine = engine;
-        this.cli = cli;
+        this.cli = new DockerCli(Path.of("/usr/bin/docker"), engine.socket(), dir.resolve("cli"));
         this.proxy = ReadOnlySocketProxy.start(dir.resolve("ro.sock"), engine.socket());
+        this.tls = tls;
+        this.net = net;
+        this.tcpPort = tcpPort;
     }
 
     /** Null when the lab can run here, else why not. */
@@ -56,40 +65,80 @@ public final class DockerLab implements Lab {
         if (!Files.isExecutable(BUSYBOX)) {
             return ExternalBinary.missing("busybox-static", "/bin/busybox");
         }
+        if (!Files.isExecutable(DockerTlsFiles.OPENSSL)) {
+            return ExternalBinary.missing("openssl", "openssl");
+        }
+        if (ExternalBinary.find("/usr/sbin/ip").isEmpty() && ExternalBinary.find("/sbin/ip").isEmpty()) {
+            return ExternalBinary.missing("iproute2", "ip");
+        }
         return null;
     }
 
+    /**
+     * Makes the image tarball, then, in parallel, the TLS files and the main dockerd (host network namespace, TLS
+     * listener with --tlsverify on 127.0.0.1) and the namespaced dockerd of the network and disk-filling faults.
+     */
     public static DockerLab start() {
         Path dir = LabFiles.tempDir("opsdoc-docker-lab-");
-        DockerEngine engine;
+        CompletableFuture<NamespacedDocker> net = null;
+        DockerEngine engine = null;
+        DockerLab lab = null;
         try {
-            engine = DockerEngine.start(dir); // closes what it started when it fails
-        } catch (RuntimeException e) {
-            DockerEngine.unmountBelow(dir);
-            LabFiles.deleteRecursively(dir);
-            throw e;
-        }
-        DockerLab lab;
-        try {
-            lab = new DockerLab(dir, engine, Path.of("/usr/bin/docker"));
-        } catch (RuntimeException e) {
-            engine.close();
-            LabFiles.deleteRecursively(dir);
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "docker-lab-cleanup"));
-        try {
-            lab.importImage();
+            Path tar = imageTarball(dir);
+            net = CompletableFuture.supplyAsync(() -> NamespacedDocker.start(dir.resolve("net"), tar, IMAGE));
+            DockerTlsFiles tls = DockerTlsFiles.make(dir.resolve("tls"));
+            int[] port = new int[1];
+            engine = withFreePort(p -> {
+                port[0] = p;
+                return DockerEngine.start(dir, null, "512m", tlsListener(tls, p, true));
+            });
+            lab = new DockerLab(dir, engine, tls, net.join(), port[0]);
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "docker-lab-cleanup"));
+            lab.cli.docker("import", "-c", "CMD [\"/bin/sh\"]", tar.toString(), IMAGE);
             lab.writeDockerfile(DockerfileCases.GOOD, DockerfileCases.ENTRYPOINT_GOOD);
             lab.startWeb();
-        } catch (IOException e) {
-            lab.close();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            lab.close();
-            throw e;
+            return lab;
+        } catch (IOException | RuntimeException e) {
+            if (lab != null) {
+                lab.close();
+            } else {
+                if (net != null) {
+                    try {
+                        net.join().close();
+                    } catch (RuntimeException ignored) {
+                        // it failed to start and closed what it had started
+                    }
+                }
+                if (engine != null) {
+                    engine.close();
+                }
+                DockerEngine.unmountBelow(dir);
+                LabFiles.deleteRecursively(dir);
+            }
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
         }
-        return lab;
+    }
+
+    private static List<String> tlsListener(DockerTlsFiles tls, int port, boolean verify) {
+        List<String> a = new ArrayList<>(List.of("--host", "tcp://127.0.0.1:" + port));
+        a.addAll(tls.daemonArgs(verify));
+        return a;
+    }
+
+    /**
+     * Starts dockerd on a free port; a port taken between the pick and dockerd's bind makes dockerd exit with
+     * "address already in use", and another port is tried.
+     */
+    private static <T> T withFreePort(java.util.function.IntFunction<T> start) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start.apply(Ports.freePort());
+            } catch (IllegalStateException e) {
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public static synchronized DockerLab shared() {
@@ -107,14 +156,39 @@ public final class DockerLab implements Lab {
         return "docker://" + proxy.socket();
     }
 
-    /** The unencrypted TCP listener {@link #exposeApiOnTcp()} opened. */
+    /** The TCP listener: plain after {@link #exposeApiOnTcp()}, TLS otherwise. */
     public String tcpTarget() {
         return "docker+tcp://127.0.0.1:" + tcpPort;
     }
 
+    /** The TLS listener with the client's certificate directory, as DOCKER_CERT_PATH holds it. */
+    public String tlsTarget() {
+        return tcpTarget() + "?cert-dir=" + tls.clientDir();
+    }
+
+    /** The client's certificate and key, but another CA to verify dockerd with. */
+    public String tlsWrongCaTarget() {
+        return tcpTarget() + "?ca-file=" + tls.otherCa() + "&cert-file=" + tls.clientDir().resolve("cert.pem")
+                + "&key-file=" + tls.clientDir().resolve("key.pem");
+    }
+
+    /** The right CA, and no client certificate. */
+    public String tlsNoClientCertTarget() {
+        return tcpTarget() + "?ca-file=" + tls.clientDir().resolve("ca.pem");
+    }
+
     /** dockerd's --pidfile: names the lab's daemon to docker-api-exposure among others on this host. */
     public String pidFile() {
-        return dir.resolve("d.pid").toString();
+        return engine.pidFile().toString();
+    }
+
+    /** The namespaced dockerd, through its read-only proxy. */
+    public String netTarget() {
+        return net.target();
+    }
+
+    public String netPidFile() {
+        return net.pidFile().toString();
     }
 
     public String dockerfile() {
@@ -125,6 +199,7 @@ public final class DockerLab implements Lab {
 
     /** A container whose HEALTHCHECK fails (its database is unreachable), until Docker says unhealthy. */
     public void unhealthy() {
+        touched = true;
         docker("run", "-d", "--name", "lab-api", "--network", "none", "--health-cmd",
                 "echo 'cannot connect to db:5432: connection refused'; exit 1", "--health-interval", "1s",
                 "--health-retries", "2", IMAGE, "sleep", "100000");
@@ -133,6 +208,7 @@ public final class DockerLab implements Lab {
 
     /** PID 1 exits 3 half a second after each start, under --restart always. */
     public void restartLoop() {
+        touched = true;
         docker("run", "-d", "--name", "lab-worker", "--network", "none", "--restart", "always", IMAGE,
                 "sh", "-c", "sleep 0.2; exit 3");
         await("lab-worker restarted twice", "lab-worker", "{{.RestartCount}}", s -> Integer.parseInt(s) >= 2);
@@ -143,6 +219,7 @@ public final class DockerLab implements Lab {
      * itself is the victim, Docker 20.10 sometimes reports OOMKilled=false: a child does the allocating.)
      */
     public void oomKill() {
+        touched = true;
         docker("run", "-d", "--name", "lab-batch", "--network", "none", "-m", "16m", "--memory-swap", "16m", IMAGE,
                 "sh", "-c", "sh -c 'a=x; while true; do a=$a$a; done'; exit $?");
         await("lab-batch OOM-killed", "lab-batch", "{{.State.Status}} {{.State.OOMKilled}}", "exited true"::equals);
@@ -150,6 +227,7 @@ public final class DockerLab implements Lab {
 
     /** A one-shot container that fails on a missing config file and stays exited. */
     public void exitedNonZero() {
+        touched = true;
         docker("run", "-d", "--name", "lab-migrate", "--network", "none", IMAGE, "sh", "-c",
                 "echo 'open /etc/app/config.yml: no such file' >&2; exit 2");
         await("lab-migrate exited", "lab-migrate", "{{.State.Status}} {{.State.ExitCode}}", "exited 2"::equals);
@@ -157,12 +235,14 @@ public final class DockerLab implements Lab {
 
     /** A running container without any HEALTHCHECK. */
     public void withoutHealthcheck() {
+        touched = true;
         docker("run", "-d", "--name", "lab-sidecar", "--network", "none", IMAGE, "sleep", "100000");
         await("lab-sidecar running", "lab-sidecar", "{{.State.Status}}", "running"::equals);
     }
 
     /** A container wrote 1 MiB into a named volume and was removed without -v: the volume dangles. */
     public void danglingVolume() {
+        touched = true;
         docker("run", "--name", "lab-cache-writer", "--network", "none", "-v", "lab-cache:/cache", IMAGE, "sh", "-c",
                 "dd if=/dev/zero of=/cache/blob bs=1024 count=1024 2>/dev/null");
         docker("rm", "lab-cache-writer");
@@ -175,16 +255,60 @@ public final class DockerLab implements Lab {
      * used by no container.
      */
     public void unusedImage() throws IOException {
+        touched = true;
         Path root = Files.createDirectories(dir.resolve("rootfs-previous/opt"));
         Files.write(root.resolve("release-data"), new byte[2 * 1024 * 1024]);
         run(List.of("tar", "-C", root.getParent().toString(), "-cf", dir.resolve("previous.tar").toString(), "."));
         docker("import", dir.resolve("previous.tar").toString(), "opsdoc-lab/busybox:previous");
     }
 
-    /** dockerd restarted with an extra -H tcp://127.0.0.1:PORT, no TLS: the API is open to anyone on the host. */
+    /** dockerd restarted with -H tcp://127.0.0.1:PORT and no TLS: the API is open to anyone on the host. */
     public void exposeApiOnTcp() {
-        tcpPort = Ports.freePort();
-        engine.restart(List.of("tcp://127.0.0.1:" + tcpPort));
+        touched = true;
+        listenerChanged = true;
+        withFreePort(p -> {
+            engine.restart(List.of("--host", "tcp://127.0.0.1:" + p));
+            tcpPort = p;
+            return null;
+        });
+    }
+
+    /** dockerd restarted with --tls but without --tlsverify: encrypted, and open to every client. */
+    public void tlsWithoutVerify() {
+        touched = true;
+        listenerChanged = true;
+        withFreePort(p -> {
+            engine.restart(tlsListener(tls, p, false));
+            tcpPort = p;
+            return null;
+        });
+    }
+
+    // ---- faults of the namespaced dockerd (network, disk) ----
+
+    public void routeOverlap() {
+        net.routeOverlap();
+    }
+
+    public void ipForwardOff() throws IOException {
+        net.ipForwardOff();
+    }
+
+    public void iccOff() {
+        net.iccOff(IMAGE);
+    }
+
+    public void publicSubnet() {
+        net.publicSubnet();
+    }
+
+    public void unusedNetwork() {
+        net.unusedNetwork();
+    }
+
+    /** A container's volume fills the namespaced dockerd's 64 MiB data root (about 95% stays used). */
+    public void fillDataRoot() throws IOException {
+        net.fillRoot(IMAGE);
     }
 
     public void writeDockerfile(String dockerfile, String entrypoint) throws IOException {
@@ -195,9 +319,26 @@ public final class DockerLab implements Lab {
 
     @Override
     public void heal() {
-        if (tcpPort > 0) {
-            engine.restart(List.of());
-            tcpPort = -1;
+        try {
+            net.heal();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (listenerChanged) {
+            withFreePort(p -> {
+                engine.restart(tlsListener(tls, p, true));
+                tcpPort = p;
+                return null;
+            });
+            listenerChanged = false;
+        }
+        try {
+            writeDockerfile(DockerfileCases.GOOD, DockerfileCases.ENTRYPOINT_GOOD);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!touched) {
+            return;
         }
         List<String> others = docker("ps", "-a", "--format", "{{.ID}} {{.Names}}").lines()
                 .filter(l -> !l.isBlank() && !l.endsWith(" lab-web")).map(l -> l.split(" ")[0]).toList();
@@ -215,27 +356,26 @@ public final class DockerLab implements Lab {
         if (docker("images", "-q", "opsdoc-lab/busybox:previous").strip().length() > 0) {
             docker("rmi", "-f", "opsdoc-lab/busybox:previous");
         }
-        try {
-            writeDockerfile(DockerfileCases.GOOD, DockerfileCases.ENTRYPOINT_GOOD);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         startWeb();
+        touched = false;
     }
 
     // ---- set-up ----
 
-    private void importImage() throws IOException {
+    /** busybox-static as an image's root file system, ready for docker import. */
+    private static Path imageTarball(Path dir) throws IOException {
         Path root = dir.resolve("rootfs");
         for (String d : List.of("bin", "tmp", "proc", "sys", "dev", "etc", "cache")) {
             Files.createDirectories(root.resolve(d));
         }
         Files.copy(BUSYBOX, root.resolve("bin/busybox"));
-        for (String c : List.of("sh", "sleep", "echo", "true", "false", "dd", "cat", "ls")) {
+        for (String c : List.of("sh", "sleep", "echo", "true", "false", "dd", "cat", "ls", "rm")) {
             Files.createSymbolicLink(root.resolve("bin/" + c), Path.of("busybox"));
         }
-        run(List.of("tar", "-C", root.toString(), "-cf", dir.resolve("busybox.tar").toString(), "."));
-        docker("import", "-c", "CMD [\"/bin/sh\"]", dir.resolve("busybox.tar").toString(), IMAGE);
+        Path tar = dir.resolve("busybox.tar");
+        new DockerCli(Path.of("/usr/bin/docker"), dir.resolve("d.sock"), dir.resolve("cli"))
+                .run(List.of("tar", "-C", root.toString(), "-cf", tar.toString(), "."));
+        return tar;
     }
 
     /** lab-web, running and healthy; started again if a dockerd restart or a heal removed it. */
@@ -257,37 +397,17 @@ public final class DockerLab implements Lab {
     }
 
     String docker(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(cli.toString(), "--host", "unix://" + engine.socket()));
-        cmd.addAll(List.of(args));
-        return run(cmd);
+        return cli.docker(args);
     }
 
     private String run(List<String> cmd) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("DOCKER_CONFIG", dir.resolve("cli").toString());
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", cmd) + " did not finish in 60 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return cli.run(cmd);
     }
 
     @Override
     public String where() {
-        return "dockerd " + engine.socket() + " (vfs, own containerd), read-only proxy " + proxy.socket();
+        return "dockerd " + engine.socket() + " (vfs, own containerd, TLS on 127.0.0.1:" + tcpPort + "), read-only proxy "
+                + proxy.socket() + "; a second dockerd in its own network namespace, proxy " + net.target();
     }
 
     @Override
@@ -303,6 +423,7 @@ public final class DockerLab implements Lab {
             // dockerd already gone: its containers die with containerd below
         }
         proxy.close();
+        net.close();
         engine.close();
         LabFiles.deleteRecursively(dir);
     }

@@ -2,6 +2,7 @@ package io.opsdoc.lab.docker;
 
 import static io.opsdoc.core.Severity.CRITICAL;
 import static io.opsdoc.core.Severity.INFO;
+import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.scenario.Expect.code;
 
@@ -52,9 +53,30 @@ public final class DockerScenarios implements ScenarioSet<DockerLab> {
                         .breaks(DockerLab::exposeApiOnTcp)
                         .expect(code("DAEMON_WARNINGS").severity(CRITICAL).evidence("api_exposed", true)
                                 .says("API is accessible on http://127.0.0.1:", "without encryption", "root")).build(),
-                Scenario.<DockerLab>of("docker-api-exposure-healthy", "dockerd listens on its unix socket only")
+                Scenario.<DockerLab>of("docker-api-exposure-healthy", "dockerd listens on its unix socket and on "
+                        + "127.0.0.1 with --tlsverify (client certificates from the lab CA)")
                         .checks("docker-api-exposure").target(lab -> "local:").param("pid-file", DockerLab::pidFile)
                         .healthy().metrics("docker_api_tcp_listeners").build(),
+                Scenario.<DockerLab>of("docker-api-exposure-tls-no-verify", "seen from the host: dockerd restarted with "
+                        + "--tls but without --tlsverify").checks("docker-api-exposure").target(lab -> "local:")
+                        .param("pid-file", DockerLab::pidFile).timeout(Duration.ofSeconds(15))
+                        .breaks(DockerLab::tlsWithoutVerify)
+                        .expect(code("DOCKER_API_TLS_WITHOUT_VERIFY").severity(CRITICAL).evidence("tls", true)
+                                .evidence("tlsverify", false).says("listens on TCP 127.0.0.1:", "--tlsverify", "root"))
+                        .absent("DOCKER_API_UNAUTHENTICATED_TCP").build(),
+                // the Engine API over TLS, as the docker CLI with DOCKER_CERT_PATH or --tlscacert/--tlscert/--tlskey
+                Scenario.<DockerLab>of("docker-tls-healthy", "the daemon read over TLS on 127.0.0.1 with a client "
+                        + "certificate (cert-dir= with ca.pem, cert.pem, key.pem)").checks("docker-daemon")
+                        .target(DockerLab::tlsTarget).timeout(Duration.ofSeconds(15))
+                        .param("expected-storage-driver", "vfs").healthy().metrics("docker_containers_running").build(),
+                Scenario.<DockerLab>of("docker-tls-wrong-ca", "the client trusts another CA than the one that signed "
+                        + "dockerd's certificate").checks("docker-daemon").target(DockerLab::tlsWrongCaTarget)
+                        .timeout(Duration.ofSeconds(15))
+                        .expect(code("PROBE_FAILED").severity(UNKNOWN).says("not signed by", "ca-file")).build(),
+                Scenario.<DockerLab>of("docker-tls-no-client-cert", "the client sends no certificate to a daemon "
+                        + "started with --tlsverify").checks("docker-daemon").target(DockerLab::tlsNoClientCertTarget)
+                        .timeout(Duration.ofSeconds(15))
+                        .expect(code("AUTH_FAILED").severity(UNKNOWN).says("client certificate", "cert-file")).build(),
                 Scenario.<DockerLab>of("docker-api-exposure-tcp", "seen from the host: dockerd restarted with "
                         + "-H tcp://127.0.0.1:PORT, no TLS").checks("docker-api-exposure").target(lab -> "local:")
                         .param("pid-file", DockerLab::pidFile).timeout(Duration.ofSeconds(15))
@@ -62,6 +84,37 @@ public final class DockerScenarios implements ScenarioSet<DockerLab> {
                         .expect(code("DOCKER_API_UNAUTHENTICATED_TCP").severity(CRITICAL)
                                 .evidence("tls", false).evidence("tlsverify", false)
                                 .says("listens on TCP 127.0.0.1:", "without TLS", "root on this host")).build(),
+                // docker-network, on the second dockerd in its own network namespace
+                network("docker-network-healthy", "one bridge network (172.30.1.0/24) with a container, a LAN on "
+                        + "10.20.8.0/24 it does not overlap, ip_forward on").healthy()
+                        .metrics("docker_bridge_networks", "docker_host_routes").build(),
+                network("docker-network-route-overlap", "a VPN route 10.40.0.0/16 appears; compose networks were made "
+                        + "with explicit subnets 10.40.3.0/24 and 10.20.0.0/16 (around the LAN)")
+                        .breaks(DockerLab::routeOverlap)
+                        .expect(code("BRIDGE_SUBNET_OVERLAP").severity(CRITICAL).evidence("network", "lab-legacy")
+                                .evidence("route", "10.40.0.0/16").evidence("route_gateway", "10.20.8.1")
+                                .evidence("shadows_route", true).says("lab-legacy", "unreachable"))
+                        .expect(code("BRIDGE_SUBNET_OVERLAP").severity(WARNING).evidence("network", "lab-wide")
+                                .evidence("route", "10.20.8.0/24").evidence("route_interface", "lan0")
+                                .evidence("shadows_route", false))
+                        .absent("SUBNET_NOT_PRIVATE", "IP_FORWARD_DISABLED").build(),
+                network("docker-network-ip-forward-off", "a hardening script set net.ipv4.ip_forward=0 in dockerd's "
+                        + "network namespace").breaks(DockerLab::ipForwardOff)
+                        .expect(code("IP_FORWARD_DISABLED").severity(CRITICAL).evidence("ipv4_forwarding", false)
+                                .evidence("networks_with_containers", java.util.List.of("lab-app"))
+                                .says("ip_forward=0", "lab-app")).absent("BRIDGE_SUBNET_OVERLAP").build(),
+                network("docker-network-icc-off", "a network created with enable_icc=false, a container on it")
+                        .breaks(DockerLab::iccOff)
+                        .expect(code("ICC_DISABLED").severity(INFO).evidence("networks", java.util.List.of("lab-isolated"))
+                                .says("lab-isolated", "cannot reach each other")).absent("NETWORKS_UNUSED").build(),
+                network("docker-network-public-subnet", "a network on 192.169.100.0/24, the source notes' bip typo for "
+                        + "192.168").breaks(DockerLab::publicSubnet)
+                        .expect(code("SUBNET_NOT_PRIVATE").severity(WARNING).evidence("subnet", "192.169.100.0/24")
+                                .says("lab-bip", "public address space")).build(),
+                network("docker-network-unused", "a compose project's containers were removed, its network stays")
+                        .breaks(DockerLab::unusedNetwork)
+                        .expect(code("NETWORKS_UNUSED").severity(INFO).evidence("count", 1).says("lab-old", "prune"))
+                        .absent("BRIDGE_SUBNET_OVERLAP", "SUBNET_NOT_PRIVATE").build(),
                 // docker-container-health
                 containers("docker-containers-healthy", "one container running with a passing HEALTHCHECK").healthy()
                         .metrics("docker_containers_running", "docker_containers_unhealthy").build(),
@@ -98,6 +151,11 @@ public final class DockerScenarios implements ScenarioSet<DockerLab> {
                         .param("reclaimable-warning", "1MiB").breaks(DockerLab::unusedImage)
                         .expect(code("RECLAIMABLE_SPACE_HIGH").severity(WARNING).evidence("unused_images", 1)
                                 .says("1 unused image")).absent("DANGLING_VOLUMES").build(),
+                engine("docker-root-filling", "a container's log volume filled the 64 MiB file system holding the "
+                        + "data root to 97%").checks("docker-storage").target(DockerLab::netTarget)
+                        .breaks(DockerLab::fillDataRoot)
+                        .expect(code("DOCKER_ROOT_FILLING").severity(CRITICAL).positive("used_percent")
+                                .says("data root", "full")).absent("DANGLING_VOLUMES").build(),
                 // dockerfile-lint
                 dockerfile("dockerfile-good", "a Dockerfile that pins its base, runs as a user, cleans up in the same "
                         + "RUN and execs CMD from its entrypoint").healthy().build(),
@@ -132,6 +190,11 @@ public final class DockerScenarios implements ScenarioSet<DockerLab> {
 
     private static Scenario.Builder<DockerLab> engine(String id, String story) {
         return Scenario.<DockerLab>of(id, story).target(DockerLab::target).timeout(Duration.ofSeconds(15));
+    }
+
+    private static Scenario.Builder<DockerLab> network(String id, String story) {
+        return Scenario.<DockerLab>of(id, story).checks("docker-network").target(DockerLab::netTarget)
+                .param("pid-file", DockerLab::netPidFile).timeout(Duration.ofSeconds(15));
     }
 
     private static Scenario.Builder<DockerLab> containers(String id, String story) {

@@ -24,7 +24,7 @@ final class ReadOnlySocketProxy implements AutoCloseable {
     private static final List<Pattern> ALLOWED = List.of(
             Pattern.compile("/_ping"), Pattern.compile("/version"), Pattern.compile("/info"),
             Pattern.compile("/containers/json"), Pattern.compile("/containers/[0-9a-zA-Z_.-]+/json"),
-            Pattern.compile("/system/df"), Pattern.compile("/volumes"));
+            Pattern.compile("/system/df"), Pattern.compile("/volumes"), Pattern.compile("/networks"));
     private static final Pattern VERSION = Pattern.compile("^/v1\\.\\d+(/.*)$");
 
     private final ServerSocketChannel server;

@@ -70,7 +70,7 @@ class FaultMatrixTest {
                 FaultyTcpServer denier = switch (row.scheme()) {
                     case "mysql" -> mysqlDenied;
                     case "redis", "redis-sentinel" -> redisDenied;
-                    case "k8s", "nginx", "haproxy", "prometheus", "rabbitmq" -> apiDenied; // HTTP 401: a status page or API behind basic auth
+                    case "k8s", "nginx", "haproxy", "prometheus", "rabbitmq", "etcd" -> apiDenied; // HTTP 401: a status page or API behind basic auth
                     default -> null; // see AUTH_NOT_RUN
                 };
                 if (denier != null) {
@@ -115,7 +115,7 @@ class FaultMatrixTest {
      */
     static final java.util.Set<String> NO_TCP = java.util.Set.of("local", "file", "docker");
 
-    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s, nginx, haproxy, prometheus and rabbitmq "
+    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s, nginx, haproxy, prometheus, rabbitmq and etcd "
             + "rows against a fake server that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: "
             + "http/https and tls (http-status and tls-endpoint send no credentials); rediss and rabbitmqs (the same AUTH code "
             + "path as redis and rabbitmq, not exercised over TLS here; a wrong RabbitMQ password is AUTH_FAILED against the "

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,19 +37,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the backend quota. The gateway rather than jetcd: jetcd brings gRPC and Netty into the CLI for five unary calls that
  * the gateway answers as JSON.
  *
- * <p>Target: {@code etcd://host:2379[,host2:2379...]}: the endpoints are tried in order for the member list; every
- * member is then asked at the client URL it advertises, at once, each within {@code member-timeout}.
+ * <p>Target: {@code etcd://host:2379[,host2:2379...]}, or {@code etcds://...?ca-file=CA&cert-file=CERT&key-file=KEY}
+ * for client URLs with TLS (kubeadm's etcd: the healthcheck-client certificate): the endpoints are tried in order for
+ * the member list; every member is then asked at the client URL it advertises, at once, each within
+ * {@code member-timeout}.
  */
 final class EtcdApi {
     static final String SCHEME = "etcd";
+    static final String TLS_SCHEME = "etcds";
+    private static final java.util.Set<String> TLS_OPTIONS = java.util.Set.of("ca-file", "cert-file", "key-file");
     static final int DEFAULT_PORT = 2379;
     /** etcd's default --quota-backend-bytes (2 GiB) when neither the server nor the operator says otherwise. */
     static final long DEFAULT_QUOTA = 2L * 1024 * 1024 * 1024;
     /** More members than this is not an etcd cluster anyone runs; the list is cut so the check stays bounded. */
     private static final int MAX_MEMBERS = 15;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().executor(executor())
-            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ThreadPoolExecutor EXECUTOR = executor();
+    private static final HttpClient CLIENT = builder().build();
     private static final String USER_AGENT = "opsdoc/" + OpsdocVersion.get() + " (k8s-etcd)";
 
     private EtcdApi() {
@@ -65,17 +69,38 @@ final class EtcdApi {
         return e;
     }
 
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().executor(EXECUTOR).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Plain HTTP for etcd://; for etcds:// a client with the target's CA and client certificate. */
+    static HttpClient client(Target target) {
+        if (!TLS_SCHEME.equals(target.scheme())) {
+            return CLIENT;
+        }
+        Map<String, String> o = target.query();
+        return builder().sslContext(EtcdTls.context(o.get("ca-file"), o.get("cert-file"), o.get("key-file"))).build();
+    }
+
     static List<URI> endpoints(Target target) {
-        if (!SCHEME.equals(target.scheme())) {
-            throw new UsageException("k8s-etcd runs on etcd://host:2379[,host2:2379,...], not " + target.display());
+        boolean tls = TLS_SCHEME.equals(target.scheme());
+        if (!SCHEME.equals(target.scheme()) && !tls) {
+            throw new UsageException("k8s-etcd runs on etcd://host:2379[,host2:2379,...] or etcds://host:2379?ca-file="
+                    + "CA&cert-file=CERT&key-file=KEY, not " + target.display());
         }
         if (target.hosts().isEmpty()) {
             throw new UsageException("target " + target.display() + " names no etcd endpoint, e.g. etcd://10.0.0.1:2379");
         }
-        if (!target.query().isEmpty()) {
-            throw new UsageException("target " + target.display() + ": etcd:// takes no options (TLS client "
-                    + "certificates are not supported yet: ask through a plain-HTTP client URL or the API server's "
-                    + "/readyz/etcd with k8s-control-plane)");
+        for (String option : target.query().keySet()) {
+            if (!tls || !TLS_OPTIONS.contains(option)) {
+                throw new UsageException("target " + target.display() + ": option '" + option + "' is not supported; "
+                        + (tls ? "etcds:// takes ca-file, cert-file and key-file" : "etcd:// takes none (use etcds:// "
+                                + "with ca-file, cert-file and key-file for TLS)"));
+            }
+        }
+        if (tls && target.query().containsKey("cert-file") != target.query().containsKey("key-file")) {
+            throw new UsageException("target " + target.display() + ": give cert-file and key-file together");
         }
         if (target.user().isPresent()) {
             throw new UsageException("target " + target.display() + ": etcd user/password authentication is not "
@@ -83,7 +108,7 @@ final class EtcdApi {
         }
         List<URI> out = new ArrayList<>();
         for (Target.HostPort hp : target.hosts()) {
-            out.add(URI.create("http://" + hp.host() + ":" + hp.portOr(DEFAULT_PORT)));
+            out.add(URI.create((tls ? "https://" : "http://") + hp.host() + ":" + hp.portOr(DEFAULT_PORT)));
         }
         return out;
     }
@@ -91,12 +116,13 @@ final class EtcdApi {
     static EtcdFacts collect(CheckContext context, Duration memberTimeout, long quotaParameter)
             throws ProbeException, InterruptedException {
         List<URI> endpoints = endpoints(context.target());
+        HttpClient http = client(context.target());
         ProbeException first = null;
         JsonNode list = null;
         URI listedBy = null;
         for (URI e : endpoints) {
             try {
-                list = post(context, e, "/v3/cluster/member/list", "{}", context.remaining());
+                list = post(http, e, "/v3/cluster/member/list", "{}", context.remaining());
                 listedBy = e;
                 break;
             } catch (ProbeException p) {
@@ -120,7 +146,7 @@ final class EtcdApi {
         Duration perMember = min(memberTimeout, context.remaining());
         List<CompletableFuture<EtcdFacts.Member>> statuses = new ArrayList<>();
         for (JsonNode m : members) {
-            statuses.add(status(m, perMember));
+            statuses.add(status(http, m, perMember));
         }
         List<EtcdFacts.Member> out = new ArrayList<>();
         for (CompletableFuture<EtcdFacts.Member> f : statuses) {
@@ -139,7 +165,7 @@ final class EtcdApi {
             if (m.hasLeader()) {
                 URI u = URI.create(m.clientUrls().get(0));
                 try {
-                    JsonNode a = post(context, u, "/v3/maintenance/alarm", "{\"action\":\"GET\"}", min(memberTimeout,
+                    JsonNode a = post(http, u, "/v3/maintenance/alarm", "{\"action\":\"GET\"}", min(memberTimeout,
                             context.remaining()));
                     alarms = new ArrayList<>();
                     for (JsonNode x : a.path("alarms")) {
@@ -156,7 +182,7 @@ final class EtcdApi {
         long quota = quotaParameter;
         String source = "parameter";
         if (quota <= 0) {
-            quota = quotaFromMetrics(context, listedBy, memberTimeout);
+            quota = quotaFromMetrics(http, context, listedBy, memberTimeout);
             source = "metrics";
             if (quota <= 0) {
                 quota = DEFAULT_QUOTA;
@@ -166,7 +192,7 @@ final class EtcdApi {
         return new EtcdFacts(listedBy.toString(), clusterId, out, alarms, alarmsError, quota, source);
     }
 
-    private static CompletableFuture<EtcdFacts.Member> status(JsonNode m, Duration timeout) {
+    private static CompletableFuture<EtcdFacts.Member> status(HttpClient http, JsonNode m, Duration timeout) {
         String id = m.path("ID").asText();
         String name = m.path("name").asText("");
         List<String> urls = new ArrayList<>();
@@ -178,7 +204,7 @@ final class EtcdApi {
         }
         URI base = URI.create(urls.get(0));
         HttpRequest request = request(base, "/v3/maintenance/status", "{}", timeout);
-        return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((r, t) -> {
                     if (t != null) {
@@ -208,10 +234,11 @@ final class EtcdApi {
     }
 
     /** etcd_server_quota_backend_bytes from the member's /metrics (served on the client URL by default); 0 if unknown. */
-    private static long quotaFromMetrics(CheckContext context, URI base, Duration memberTimeout) throws InterruptedException {
+    private static long quotaFromMetrics(HttpClient http, CheckContext context, URI base, Duration memberTimeout)
+            throws InterruptedException {
         Duration timeout = min(memberTimeout, context.remaining());
         try {
-            HttpResponse<String> r = CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()
+            HttpResponse<String> r = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()
                     .timeout(timeout).header("User-Agent", USER_AGENT).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (r.statusCode() != 200) {
@@ -233,9 +260,9 @@ final class EtcdApi {
                 .timeout(timeout).header("User-Agent", USER_AGENT).header("Content-Type", "application/json").build();
     }
 
-    private static JsonNode post(CheckContext context, URI base, String path, String body, Duration timeout)
+    private static JsonNode post(HttpClient http, URI base, String path, String body, Duration timeout)
             throws ProbeException, InterruptedException {
-        var future = CLIENT.sendAsync(request(base, path, body, timeout), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        var future = http.sendAsync(request(base, path, body, timeout), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         HttpResponse<String> r;
         try {
             r = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

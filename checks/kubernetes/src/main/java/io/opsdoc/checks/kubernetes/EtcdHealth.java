@@ -62,8 +62,14 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
     }
 
     @Override
+    public List<String> targetSchemes() {
+        return List.of(EtcdApi.SCHEME, EtcdApi.TLS_SCHEME);
+    }
+
+    @Override
     public void validate(Target target) {
         EtcdApi.endpoints(target);
+        EtcdApi.client(target); // etcds://: unreadable CA, certificate or key files are bad input, not a probe error
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.opsdoc.lab.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.lab.ExternalBinary;
 import io.opsdoc.lab.Ports;
+import io.opsdoc.lab.http.LabCertificates;
 import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.support.LabFiles;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class EtcdLab implements Lab {
     private final Path dir;
     private final List<LabEtcdMember> cluster;
     private final LabEtcdMember single;
+    /** A member whose client URL is https with client-certificate authentication; null until its certificates exist. */
+    private LabEtcdMember tls;
+    private int tlsPort;
 
     private EtcdLab(Path dir, List<LabEtcdMember> cluster, LabEtcdMember single) {
         this.dir = dir;
@@ -69,7 +73,7 @@ public final class EtcdLab implements Lab {
     public static EtcdLab start() {
         long t0 = System.nanoTime();
         Path dir = LabFiles.tempDir("opsdoc-etcd-lab-");
-        int[] ports = Ports.freePorts(8);
+        int[] ports = Ports.freePorts(11);
         StringBuilder initial = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             initial.append(i == 0 ? "" : ",").append("m").append(i + 1).append("=http://127.0.0.1:").append(ports[2 * i + 1]);
@@ -83,10 +87,14 @@ public final class EtcdLab implements Lab {
                 "s1=http://127.0.0.1:" + ports[7], List.of("--quota-backend-bytes", Long.toString(QUOTA)));
         EtcdLab lab = new EtcdLab(dir, cluster, single);
         try {
+            // keytool makes the TLS member's certificates while the plain members start
+            java.util.concurrent.CompletableFuture<LabCertificates> certs = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> LabCertificates.generate(mkdirs(dir.resolve("certs"))));
             cluster.forEach(LabEtcdMember::start);
             single.start();
+            lab.startTls(certs.join(), ports[8], ports[9], ports[10]);
             awaitOrLogs("every etcd member serving with a leader", lab, () -> cluster.stream().allMatch(LabEtcdMember::ready)
-                    && single.ready());
+                    && single.ready() && lab.tls.ready());
             lab.snapshot();
         } catch (RuntimeException e) {
             lab.close();
@@ -98,7 +106,8 @@ public final class EtcdLab implements Lab {
 
     @Override
     public String where() {
-        return "etcd cluster " + clusterTarget() + ", single member " + singleTarget();
+        return "etcd cluster " + clusterTarget() + ", single member " + singleTarget() + ", TLS member https://127.0.0.1:"
+                + tlsPort;
     }
 
     /** etcd://m1,m2,m3: the cluster as the API server's --etcd-servers names it. */
@@ -108,6 +117,33 @@ public final class EtcdLab implements Lab {
 
     public String singleTarget() {
         return "etcd://" + single.address();
+    }
+
+    private void startTls(LabCertificates certs, int plainPort, int peerPort, int httpsPort) {
+        Path c = dir.resolve("certs");
+        certs.writePem(LabCertificates.Kind.VALID, c.resolve("member.pem"), c.resolve("member.key"));
+        tlsPort = httpsPort;
+        // the lab CA signed the member's certificate; the same certificate is the client's (it has no EKU, so it
+        // serves both ends), as kubeadm's healthcheck-client certificate is signed by the etcd CA
+        tls = new LabEtcdMember("t1", dir.resolve("t1"), plainPort, peerPort, "t1=http://127.0.0.1:" + peerPort,
+                List.of("--cert-file", c.resolve("member.pem").toString(), "--key-file", c.resolve("member.key").toString(),
+                        "--client-cert-auth", "--trusted-ca-file", certs.caFile().toString()), httpsPort);
+        tls.start();
+    }
+
+    /** etcds:// to the TLS member, with the lab CA and the client certificate and key. */
+    public String tlsTarget() {
+        Path c = dir.resolve("certs");
+        return "etcds://127.0.0.1:" + tlsPort + "?ca-file=" + dir.resolve("certs").resolve("lab-ca.pem") + "&cert-file="
+                + c.resolve("member.pem") + "&key-file=" + c.resolve("member.key");
+    }
+
+    private static Path mkdirs(Path p) {
+        try {
+            return Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The backup files' glob, for k8s-etcd-backup's {@code path}. */
@@ -336,6 +372,9 @@ public final class EtcdLab implements Lab {
     public synchronized void close() {
         cluster.forEach(LabEtcdMember::kill);
         single.kill();
+        if (tls != null) {
+            tls.kill();
+        }
         LabFiles.deleteRecursively(dir);
     }
 }

@@ -39,6 +39,9 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
         return List.of(
                 cluster("etcd-cluster-healthy", "three members, one leader, a nearly empty backend")
                         .healthy().metrics("etcd_members", "etcd_has_leader", "etcd_db_quota_used").build(),
+                Scenario.<EtcdLab>of("etcd-tls-healthy", "a member that speaks only TLS and requires a client "
+                                + "certificate (kubeadm's etcd), asked over etcds:// with the CA, certificate and key")
+                        .checks(ETCD).target(EtcdLab::tlsTarget).healthy().metrics("etcd_members", "etcd_alarms").build(),
                 single("etcd-single-healthy", "one member with a 16 MiB quota, nearly empty")
                         .healthy().metrics("etcd_db_size_bytes", "etcd_alarms").build(),
                 cluster("etcd-member-down", "one follower of three was killed: the other two keep a leader")

@@ -31,9 +31,17 @@ final class LabEtcdMember {
     private final int peerPort;
     private final String initialCluster;
     private final List<String> extraArgs;
+    /** Non-zero: the member's advertised client URL is https on this port (its plain port stays for the lab's own calls). */
+    private final int tlsPort;
     private Process process;
 
     LabEtcdMember(String name, Path dir, int clientPort, int peerPort, String initialCluster, List<String> extraArgs) {
+        this(name, dir, clientPort, peerPort, initialCluster, extraArgs, 0);
+    }
+
+    LabEtcdMember(String name, Path dir, int clientPort, int peerPort, String initialCluster, List<String> extraArgs,
+            int tlsPort) {
+        this.tlsPort = tlsPort;
         this.name = name;
         this.dir = dir;
         this.clientPort = clientPort;
@@ -57,8 +65,9 @@ final class LabEtcdMember {
     /** Starts the process (returns at once: {@link #ready()} says when it serves). */
     void start() {
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--name", name, "--data-dir",
-                dir.resolve("data").toString(), "--listen-client-urls", "http://" + address(), "--advertise-client-urls",
-                "http://" + address(), "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
+                dir.resolve("data").toString(), "--listen-client-urls", tlsPort == 0 ? "http://" + address()
+                        : "https://127.0.0.1:" + tlsPort + ",http://" + address(), "--advertise-client-urls",
+                tlsPort == 0 ? "http://" + address() : "https://127.0.0.1:" + tlsPort, "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token", name
                         .replaceAll("\\d+$", ""),
                 // loopback on a busy 2-core machine: a little slower than etcd's 100/1000 ms would be too eager

@@ -102,6 +102,7 @@ final class FaultMatrix {
             // a user makes the check send basic auth (the matrix's password), so the 401 server answers it
             case "prometheus" -> "prometheus://monitor@" + hp;
             case "docker+tcp" -> "docker+tcp://" + hp;
+            case "etcd", "etcds" -> scheme + "://" + hp; // etcds: the JVM's trust store, no client certificate
             case "rabbitmq", "rabbitmqs" -> scheme + "://monitor@" + hp;
             default -> throw new IllegalStateException("the fault matrix has no target template for " + scheme
                     + ":// — add one to FaultMatrix.target");

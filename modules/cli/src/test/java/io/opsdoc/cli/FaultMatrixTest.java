@@ -70,7 +70,7 @@ class FaultMatrixTest {
                 FaultyTcpServer denier = switch (row.scheme()) {
                     case "mysql" -> mysqlDenied;
                     case "redis", "redis-sentinel" -> redisDenied;
-                    case "k8s", "nginx", "haproxy", "prometheus", "rabbitmq" -> apiDenied; // HTTP 401: a status page or API behind basic auth
+                    case "k8s", "nginx", "haproxy", "prometheus", "rabbitmq", "etcd" -> apiDenied; // HTTP 401: a status page or API behind basic auth
                     default -> null; // see AUTH_NOT_RUN
                 };
                 if (denier != null) {
@@ -115,11 +115,11 @@ class FaultMatrixTest {
      */
     static final java.util.Set<String> NO_TCP = java.util.Set.of("local", "file", "docker");
 
-    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s, nginx, haproxy, prometheus and rabbitmq "
+    static final String AUTH_NOT_RUN = "runs for the mysql, redis, redis-sentinel, k8s, nginx, haproxy, prometheus, rabbitmq and etcd "
             + "rows against a fake server that rejects the login byte-exactly (MySQL error 1045, Redis WRONGPASS, HTTP 401). n/a: "
             + "http/https and tls (http-status and tls-endpoint send no credentials); rediss and rabbitmqs (the same AUTH code "
             + "path as redis and rabbitmq, not exercised over TLS here; a wrong RabbitMQ password is AUTH_FAILED against the "
-            + "real cluster in RabbitScenariosTest); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
+            + "real cluster in RabbitScenariosTest); etcds (the same 401 path as etcd, over TLS); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login); "
             + "docker+tcp (the Engine API has no login: a socket proxy's 403 is PERMISSION_DENIED). "

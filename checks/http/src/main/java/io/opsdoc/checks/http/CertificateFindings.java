@@ -1,5 +1,6 @@
 package io.opsdoc.checks.http;
 
+import io.opsdoc.core.CertificateExpiry;
 import io.opsdoc.core.CheckCode;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -20,13 +21,9 @@ import java.util.stream.Stream;
  */
 final class CertificateFindings {
     /** Both checks' parameters for the judgement, so the two stay named and defaulted alike. */
-    static final List<io.opsdoc.core.ParameterSpec> PARAMETERS = List.of(
-            new io.opsdoc.core.ParameterSpec("cert-warning", io.opsdoc.core.ParameterType.DURATION, "30d",
-                    "certificate validity left that warns"),
-            new io.opsdoc.core.ParameterSpec("cert-critical", io.opsdoc.core.ParameterType.DURATION, "7d",
-                    "certificate validity left that is critical"),
-            new io.opsdoc.core.ParameterSpec("ca-file", io.opsdoc.core.ParameterType.STRING, "",
-                    "PEM file of CA certificates to trust in addition to the JVM's trust store (a private CA)"));
+    static final List<io.opsdoc.core.ParameterSpec> PARAMETERS = Stream.concat(CertificateExpiry.PARAMETERS.stream(),
+            Stream.of(new io.opsdoc.core.ParameterSpec("ca-file", io.opsdoc.core.ParameterType.STRING, "",
+                    "PEM file of CA certificates to trust in addition to the JVM's trust store (a private CA)"))).toList();
 
     /** The calling check's code for each of the four certificate problems. */
     record Codes(CheckCode expiring, CheckCode expired, CheckCode untrusted, CheckCode mismatch) {
@@ -43,22 +40,22 @@ final class CertificateFindings {
         long warn = p.duration("cert-warning").toMillis();
         long crit = p.duration("cert-critical").toMillis();
         for (HttpFacts.Tls t : certs) {
-            long leftMs = t.notAfter().toEpochMilli() - observedAt.toEpochMilli();
-            double days = Math.floor(leftMs / 86_400_000.0 * 100) / 100;
+            CertificateExpiry.Verdict v = CertificateExpiry.judge(t.notBefore(), t.notAfter(), observedAt, p);
+            double days = v.daysLeft();
             minDays = minDays == null ? days : Math.min(minDays, days);
             String subject = certs.size() > 1 ? t.host() : null;
             Evidence base = Evidence.of("host", t.host(), "subject", t.subject(), "issuer", t.issuer(),
                     "not_before", t.notBefore().toString(), "not_after", t.notAfter().toString(), "days_left", days,
                     "sha256", t.sha256());
-            if (leftMs < 0) {
+            if (v.state() == CertificateExpiry.State.EXPIRED) {
                 out.finding(codes.expired(), Severity.CRITICAL, "the certificate of " + t.host() + " expired on "
                         + t.notAfter() + " (" + String.format(Locale.ROOT, "%.1f", -days) + " days ago); every client "
                         + "that verifies certificates refuses the connection", base, subject);
-            } else if (observedAt.isBefore(t.notBefore())) {
+            } else if (v.state() == CertificateExpiry.State.NOT_YET_VALID) {
                 out.finding(codes.expired(), Severity.CRITICAL, "the certificate of " + t.host() + " is not valid before "
                         + t.notBefore() + " (a clock on the issuing or serving side is wrong)", base, subject);
-            } else if (leftMs <= warn) {
-                boolean critical = leftMs <= crit;
+            } else if (v.state() != CertificateExpiry.State.VALID) {
+                boolean critical = v.state() == CertificateExpiry.State.EXPIRING_CRITICAL;
                 out.finding(codes.expiring(), critical ? Severity.CRITICAL : Severity.WARNING, "the certificate of "
                         + t.host() + " expires on " + t.notAfter() + ", in " + String.format(Locale.ROOT, "%.1f", days)
                         + " days (" + (critical ? "cert-critical " + p.raw().get("cert-critical")

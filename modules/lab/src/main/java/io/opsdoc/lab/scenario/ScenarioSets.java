@@ -3,6 +3,8 @@ package io.opsdoc.lab.scenario;
 import io.opsdoc.lab.galera.GaleraScenarios;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
+import io.opsdoc.lab.kubernetes.EtcdScenarios;
+import io.opsdoc.lab.kubernetes.KubePkiScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.edge.KeepalivedScenarios;
@@ -30,7 +32,7 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
+                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new, KubePkiScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
                 DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new);
     }

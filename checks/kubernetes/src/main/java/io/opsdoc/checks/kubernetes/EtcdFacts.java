@@ -1,0 +1,39 @@
+package io.opsdoc.checks.kubernetes;
+
+import java.util.List;
+
+/**
+ * What {@code k8s-etcd} reads through etcd's v3 JSON gateway: the member list as one member answered it, each
+ * member's {@code Maintenance.Status} (or why it did not answer), the alarms (null when they could not be read: with
+ * no leader etcd 3.4 does not answer the alarm call), and the backend quota with where it came from.
+ *
+ * @param listedBy     the endpoint that answered the member list
+ * @param quotaBytes   the backend quota in bytes
+ * @param quotaSource  {@code metrics} (etcd_server_quota_backend_bytes), {@code status} (dbSizeQuota, etcd 3.6+),
+ *                     {@code parameter} or {@code default}
+ * @param alarmsError  why the alarms are unknown, when {@code alarms} is null
+ */
+public record EtcdFacts(String listedBy, String clusterId, List<Member> members, List<Alarm> alarms, String alarmsError,
+        long quotaBytes, String quotaSource) {
+
+    /**
+     * One member of the member list and its own status. {@code error} is set when its status could not be read (then
+     * the numbers are 0); {@code leader} is 0 when the member knows no leader.
+     */
+    public record Member(String id, String name, List<String> clientUrls, boolean learner, String error,
+            String version, long dbSize, long dbSizeInUse, String leader, long raftIndex, long raftAppliedIndex,
+            long raftTerm, List<String> errors) {
+
+        public boolean answered() {
+            return error == null;
+        }
+
+        public boolean hasLeader() {
+            return answered() && leader != null && !leader.isEmpty() && !"0".equals(leader);
+        }
+    }
+
+    /** One raised alarm: the member it is on (by id) and its type (NOSPACE, CORRUPT). */
+    public record Alarm(String memberId, String alarm) {
+    }
+}

@@ -1,0 +1,102 @@
+package io.opsdoc.lab.kubernetes;
+
+import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.scenario.Expect.code;
+
+import io.opsdoc.lab.scenario.LabVariant;
+import io.opsdoc.lab.scenario.Scenario;
+import io.opsdoc.lab.scenario.ScenarioSet;
+import java.util.List;
+
+/**
+ * k8s-etcd against real etcd 3.4 members on loopback ({@link EtcdLab}): a 3-member cluster losing one member, then
+ * two, and a single member with a 16 MiB quota that is filled until NOSPACE, or emptied and compacted but not
+ * defragmented; and k8s-etcd-backup on real snapshots of that member (etcdctl snapshot save) made stale, cut off,
+ * changed or deleted.
+ */
+public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
+    private static final String ETCD = "k8s-etcd";
+    private static final String BACKUP = "k8s-etcd-backup";
+
+    @Override
+    public String system() {
+        return "kubernetes-etcd";
+    }
+
+    @Override
+    public String description() {
+        return "a 3-member etcd 3.4 cluster and a single member with a 16 MiB quota on loopback (Debian etcd-server, ~1 s)";
+    }
+
+    @Override
+    public List<LabVariant<EtcdLab>> variants() {
+        return List.of(new LabVariant<>("default", EtcdLab::unavailable, EtcdLab::start, EtcdLab::shared));
+    }
+
+    @Override
+    public List<Scenario<EtcdLab>> scenarios() {
+        return List.of(
+                cluster("etcd-cluster-healthy", "three members, one leader, a nearly empty backend")
+                        .healthy().metrics("etcd_members", "etcd_has_leader", "etcd_db_quota_used").build(),
+                Scenario.<EtcdLab>of("etcd-tls-healthy", "a member that speaks only TLS and requires a client "
+                                + "certificate (kubeadm's etcd), asked over etcds:// with the CA, certificate and key")
+                        .checks(ETCD).target(EtcdLab::tlsTarget).healthy().metrics("etcd_members", "etcd_alarms").build(),
+                single("etcd-single-healthy", "one member with a 16 MiB quota, nearly empty")
+                        .healthy().metrics("etcd_db_size_bytes", "etcd_alarms").build(),
+                cluster("etcd-member-down", "one follower of three was killed: the other two keep a leader")
+                        .breaks(EtcdLab::stopOneMember)
+                        .expect(code("ETCD_MEMBER_DOWN").severity(CRITICAL).evidence("answering", 2)
+                                .evidence("quorum", 2).says("does not answer", "connection refused", "one more failure"))
+                        .absent("ETCD_NO_LEADER", "ETCD_ALARM").build(),
+                cluster("etcd-no-leader", "two of three members were killed: the survivor has no leader")
+                        .breaks(EtcdLab::stopTwoMembers)
+                        .expect(code("ETCD_NO_LEADER").severity(CRITICAL).evidence("answering", 1)
+                                .says("no leader", "takes no writes"))
+                        .expect(code("ETCD_MEMBER_DOWN").severity(CRITICAL)).build(),
+                single("etcd-nospace", "a writer filled the 16 MiB backend quota: etcd raised NOSPACE")
+                        .breaks(EtcdLab::fillToNospace)
+                        .expect(code("ETCD_ALARM").severity(CRITICAL).evidence("alarm", "NOSPACE")
+                                .evidence("quota_bytes", EtcdLab.QUOTA).evidence("quota_source", "metrics")
+                                .positive("db_size_bytes")
+                                .says("NOSPACE", "of quota 16.0 MiB", "1. find", "2. compact", "3. defragment",
+                                        "4. only then disarm"))
+                        .expect(code("ETCD_DB_NEAR_QUOTA")).build(),
+                single("etcd-db-fragmented", "seven 1 MB keys were deleted and compacted, but the file never defragmented")
+                        .param("fragmented-min-size", "4MiB")
+                        .breaks(EtcdLab::fragment)
+                        .expect(code("ETCD_DB_FRAGMENTED").severity(WARNING).says("defragment", "in use"))
+                        .absent("ETCD_ALARM").build(),
+                backup("etcd-backup-fresh", "last night's etcdctl snapshot save, whole, an hour old")
+                        .healthy().metrics("etcd_backup_age_seconds", "etcd_backup_size_bytes").build(),
+                backup("etcd-backup-stale", "the backup job stopped: the newest snapshot is 49 hours old")
+                        .breaks(EtcdLab::backupStale)
+                        .expect(code("ETCD_BACKUP_STALE").severity(WARNING).evidence("max-age", "26h")
+                                .says("etcd-20261204-0300.db", "2d1h ago"))
+                        .absent("ETCD_BACKUP_INVALID", "ETCD_BACKUP_MISSING").build(),
+                backup("etcd-backup-truncated", "the newest snapshot was cut off halfway (disk full during the job)")
+                        .breaks(EtcdLab::backupTruncated)
+                        .expect(code("ETCD_BACKUP_INVALID").severity(CRITICAL).evidence("hash_checked", false)
+                                .says("etcd-20261205-0300.db", "truncated"))
+                        .absent("ETCD_BACKUP_STALE").build(),
+                backup("etcd-backup-corrupt", "one byte of the newest snapshot changed after it was written")
+                        .breaks(EtcdLab::backupCorrupt)
+                        .expect(code("ETCD_BACKUP_INVALID").severity(CRITICAL).evidence("hash_checked", true)
+                                .says("sha256 trailer does not match")).build(),
+                backup("etcd-backup-none", "a cleanup job deleted every snapshot")
+                        .breaks(EtcdLab::backupsGone)
+                        .expect(code("ETCD_BACKUP_MISSING").severity(CRITICAL).evidence("matching", 0)).build());
+    }
+
+    private static Scenario.Builder<EtcdLab> cluster(String id, String story) {
+        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::clusterTarget);
+    }
+
+    private static Scenario.Builder<EtcdLab> backup(String id, String story) {
+        return Scenario.<EtcdLab>of(id, story).checks(BACKUP).target(lab -> "local:").param("path", EtcdLab::backupPattern);
+    }
+
+    private static Scenario.Builder<EtcdLab> single(String id, String story) {
+        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::singleTarget);
+    }
+}

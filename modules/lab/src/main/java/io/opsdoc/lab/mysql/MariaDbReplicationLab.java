@@ -64,6 +64,8 @@ public final class MariaDbReplicationLab implements Lab {
     /** Faults of the server-level scenarios (ServerFaults...) that heal() undoes if their scenario did not. */
     private final List<AutoCloseable> heldFaults = new CopyOnWriteArrayList<>();
     private int nextConflictId = FIRST_CONFLICT_ID;
+    /** Started by the first failover scenario only ({@link FailoverFaults}); healed and stopped with the lab. */
+    private volatile SecondReplica secondReplica;
 
     /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
     public interface AppliedLag extends AutoCloseable {
@@ -178,6 +180,19 @@ public final class MariaDbReplicationLab implements Lab {
     /** A fresh JDBC connection as the admin user, with connect and socket timeouts; the caller closes it. */
     public Connection adminConnection(boolean replica) throws SQLException {
         return Jdbc.connect(HOST, replica ? replicaPort : primaryPort, LabUsers.ADMIN, users.adminPassword());
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** The second replica of the primary, started on first use. */
+    synchronized SecondReplica secondReplica() {
+        ensureOpen();
+        if (secondReplica == null) {
+            secondReplica = SecondReplica.start(workDir, users, primaryPort);
+        }
+        return secondReplica;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -398,6 +413,9 @@ public final class MariaDbReplicationLab implements Lab {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read replication status while healing", e);
         }
+        if (secondReplica != null) {
+            secondReplica.heal();
+        }
         log.debug("healed in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -421,6 +439,9 @@ public final class MariaDbReplicationLab implements Lab {
         try {
             releaseHeldRowLocks();
             releaseHeldFaults(); // stops their client threads; restoring settings on servers about to stop is harmless
+            if (secondReplica != null) {
+                secondReplica.stop();
+            }
             if (servers != null) {
                 servers.stop();
             }

@@ -288,31 +288,12 @@ public final class MariaDbReplicationLab implements Lab {
     }
 
     private void replicateByPosition(int seconds) {
-        if (seconds < 0) {
-            throw new IllegalArgumentException("delay must not be negative: " + seconds);
-        }
         ensureOpen();
         try (Connection onReplica = adminConnection(true)) {
-            Jdbc.execute(onReplica, "STOP SLAVE");
-            Map<String, String> stopped = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
-            String appliedFile = stopped.get("Relay_Master_Log_File");
-            String appliedPosition = stopped.get("Exec_Master_Log_Pos");
-            if (appliedFile == null || appliedFile.isEmpty() || appliedPosition == null) {
-                throw new IllegalStateException("the replica has no applied position to delay from (heal() first?): "
-                        + ReplicaStatus.summary(stopped));
-            }
-            Jdbc.execute(onReplica,
-                    "CHANGE MASTER TO MASTER_DELAY = " + seconds + ", MASTER_USE_GTID = no, MASTER_LOG_FILE = '"
-                            + appliedFile + "', MASTER_LOG_POS = " + appliedPosition,
-                    "START SLAVE");
+            PositionReplication.switchTo(onReplica, seconds, FAULT_DEADLINE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot configure a replication delay on the replica", e);
         }
-        String delay = Integer.toString(seconds);
-        awaitReplicaStatus("SQL_Delay=" + seconds + " and otherwise healthy",
-                s -> is(s, "SQL_Delay", delay) && is(s, "Slave_IO_Running", "Yes")
-                        && is(s, "Slave_SQL_Running", "Yes") && is(s, "Seconds_Behind_Master", "0")
-                        && is(s, "Last_IO_Errno", "0") && is(s, "Last_SQL_Errno", "0") && !applierBehind(s));
     }
 
     /**

@@ -157,4 +157,17 @@ class MysqlFailoverReadinessRecordedFactsTest {
         assertThat(FailoverProbe.binlogStatusStatement("8.4.3")).isEqualTo("SHOW BINARY LOG STATUS");
         assertThat(FailoverProbe.binlogStatusStatement("5.7.44-log")).isEqualTo("SHOW MASTER STATUS");
     }
+
+    @Test
+    void mariadbPositionsCompareByDomainSequence() {
+        ReplicationProgress source = ReplicationProgress.MariadbGtidPos.parse("0-1-1057,1-3-20");
+        ReplicationProgress replica = ReplicationProgress.MariadbGtidPos.parse("0-1-1054,1-3-20");
+        ReplicationProgress.Gap gap = replica.missingFrom(source);
+        assertThat(gap.transactions()).isEqualTo(3);
+        assertThat(gap.missing()).isEqualTo("domain 0 seq_no 1055-1057 (up to 0-1-1057)");
+        assertThat(source.missingFrom(replica).isEmpty()).isTrue();
+        // a domain the replica never saw counts from seq_no 1; garbage is ignored rather than thrown
+        assertThat(ReplicationProgress.MariadbGtidPos.parse("0-1-1057,junk").missingFrom(
+                ReplicationProgress.MariadbGtidPos.parse("0-1-1057,2-5-4")).transactions()).isEqualTo(4);
+    }
 }

@@ -7,7 +7,10 @@ enum GaleraCode implements CheckCode {
     NON_PRIMARY_COMPONENT("the node is in a non-Primary component: it lost quorum and refuses queries"),
     NODE_NOT_READY("the node does not accept queries (wsrep_ready or wsrep_connected OFF)"),
     NODE_NOT_SYNCED("the node is not Synced (joining, donor or desynced)"),
-    CLUSTER_SHRUNK("the cluster has fewer nodes than expected");
+    CLUSTER_SHRUNK("the cluster has fewer nodes than expected"),
+    FLOW_CONTROL_PAUSED("replication was paused by flow control for much of the window"),
+    CERTIFICATION_CONFLICTS("transactions of this node failed certification (conflicting writes on several nodes)"),
+    RECV_QUEUE_HIGH("many write-sets wait to be applied on this node");
 
     private final String title;
 

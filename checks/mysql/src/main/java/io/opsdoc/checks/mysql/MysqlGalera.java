@@ -25,13 +25,22 @@ public final class MysqlGalera extends MysqlServerCheck {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("expected-size", ParameterType.INTEGER, "3",
-                    "nodes the cluster should have; fewer in the Primary component is CLUSTER_SHRUNK"));
+                    "nodes the cluster should have; fewer in the Primary component is CLUSTER_SHRUNK"),
+            window("flow control and certification failures"),
+            new ParameterSpec("flow-control-warning", ParameterType.PERCENT, "10%",
+                    "share of the window replication was paused by flow control at which to warn"),
+            new ParameterSpec("cert-failures", ParameterType.INTEGER, "1",
+                    "certification failures (wsrep_local_cert_failures) during the window at which to warn"),
+            new ParameterSpec("recv-queue-warning", ParameterType.INTEGER, "100",
+                    "write-sets waiting to be applied on this node (wsrep_local_recv_queue) at which to warn"));
 
     private static final Reads READS = new Reads(List.of("wsrep_on", "wsrep_desync", "wsrep_cluster_name"),
             List.of("wsrep_cluster_status", "wsrep_cluster_size", "wsrep_local_state", "wsrep_local_state_comment",
                     "wsrep_ready", "wsrep_connected", "wsrep_cluster_conf_id", "wsrep_flow_control_paused",
-                    "wsrep_local_recv_queue", "wsrep_local_recv_queue_avg", "wsrep_local_cert_failures"),
-            false, false);
+                    "wsrep_local_recv_queue", "wsrep_local_recv_queue_avg", "wsrep_local_cert_failures",
+                    "wsrep_flow_control_paused_ns", "wsrep_flow_control_sent", "wsrep_flow_control_recv",
+                    "wsrep_local_bf_aborts"),
+            true, false);
 
     /** wsrep_local_state numbers as Galera documents them. */
     private static final Map<String, String> STATES = Map.of("1", "Joining", "2", "Donor/Desynced", "3", "Joined",
@@ -53,7 +62,8 @@ public final class MysqlGalera extends MysqlServerCheck {
 
     @Override
     public void evaluate(MysqlFacts facts, Parameters p, Evaluation.Builder out) {
-        Map<String, String> s = facts.status();
+        // states from the last sample: what the node shows now
+        Map<String, String> s = facts.statusAfter() != null ? facts.statusAfter() : facts.status();
         String component = s.get("wsrep_cluster_status");
         Long size = MysqlFacts.number(s.get("wsrep_cluster_size"));
         String state = s.get("wsrep_local_state");
@@ -94,6 +104,7 @@ public final class MysqlGalera extends MysqlServerCheck {
                     ? "; with an even size one more failure or a network split leaves no majority" : ""),
                     Evidence.of("wsrep_cluster_size", size, "expected-size", expected, "wsrep_cluster_status", component));
         }
+        GaleraWindow.evaluate(facts, s, p, out);
     }
 
     private static void metric(Evaluation.Builder out, Map<String, String> s, String name, String metric) {

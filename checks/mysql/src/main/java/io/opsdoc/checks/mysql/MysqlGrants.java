@@ -25,6 +25,21 @@ final class MysqlGrants {
                 with("REPLICATION CLIENT", "MariaDB 10.4 and earlier", "SHOW SLAVE STATUS needs REPLICATION CLIENT."));
     }
 
+    /** The source and every replica of mysql-failover-readiness, with the same user and password on all. */
+    static List<GrantSet> failoverReadiness() {
+        String onAll = "on the source and every replica, with the same password: ";
+        return List.of(
+                with("REPLICATION CLIENT", "MySQL 8.0, 8.4 and 5.7", onAll + "SHOW REPLICA STATUS on the replicas and, "
+                        + "when GTID is off, SHOW BINARY LOG STATUS / SHOW MASTER STATUS on the source need REPLICATION "
+                        + "CLIENT; @@gtid_executed, log_bin and log_replica_updates need none."),
+                with("SLAVE MONITOR", "MariaDB 10.5.9 and later (10.6, 10.11, 11.x)", onAll + "SHOW ALL SLAVES STATUS "
+                        + "on the replicas needs SLAVE MONITOR; on the source the account alone is enough "
+                        + "(@@gtid_binlog_pos is a variable), the grant there is harmless."),
+                with("REPLICATION SLAVE ADMIN", "MariaDB 10.5.0 to 10.5.8", onAll + "these releases put SHOW SLAVE "
+                        + "STATUS under REPLICATION SLAVE ADMIN; upgrade to 10.5.9+ to monitor with SLAVE MONITOR only."),
+                with("REPLICATION CLIENT", "MariaDB 10.4 and earlier", onAll + "SHOW SLAVE STATUS needs REPLICATION CLIENT."));
+    }
+
     /** SHOW GLOBAL STATUS and SHOW GLOBAL VARIABLES only: any account that can log in may run them. */
     static List<GrantSet> loginOnly(String reads) {
         String why = "no GRANT at all: " + reads + " come from SHOW GLOBAL STATUS / SHOW GLOBAL VARIABLES, which every "

@@ -52,6 +52,8 @@ public final class GaleraLab implements Lab {
     private final String monitorPassword = Passwords.random();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Integer> desynced = new ArrayList<>();
+    /** Client loads and settings of the windowed faults (GaleraFaults), undone by heal() if still open. */
+    private final List<AutoCloseable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private GaleraLab(Path dir) {
         this.dir = dir;
@@ -187,6 +189,30 @@ public final class GaleraLab implements Lab {
         awaitNode(index, "Donor/Desynced", s -> "2".equals(s.get("wsrep_local_state")), FAULT_DEADLINE);
     }
 
+    /** Node 2 keeps sending flow control (gcs.fc_limit=1) while node 1 writes: the cluster stalls. */
+    public AutoCloseable flowControl() throws SQLException {
+        return hold(GaleraFaults.flowControl(this));
+    }
+
+    /** The same row updated through node 1 and node 2 at once: certification failures. */
+    public AutoCloseable certificationConflicts() throws SQLException {
+        return hold(GaleraFaults.certificationConflicts(this));
+    }
+
+    /** FLUSH TABLES WITH READ LOCK on node 2 (a backup) while node 1 writes: its receive queue grows. */
+    public AutoCloseable fallingBehind() throws SQLException {
+        return hold(GaleraFaults.fallingBehind(this));
+    }
+
+    private AutoCloseable hold(AutoCloseable fault) {
+        held.add(fault);
+        return () -> {
+            if (held.remove(fault)) {
+                fault.close();
+            }
+        };
+    }
+
     /**
      * Puts the cluster back to three Synced nodes: desync undone; if no running node is in a Primary component, the
      * first running one is bootstrapped (it saw the last writes: the others were killed while it kept running); if
@@ -197,6 +223,14 @@ public final class GaleraLab implements Lab {
         if (closed.get()) {
             throw new IllegalStateException("the Galera lab is closed");
         }
+        for (AutoCloseable fault : held) {
+            try {
+                fault.close();
+            } catch (Exception e) {
+                log.warn("could not undo a held Galera fault", e);
+            }
+        }
+        held.clear();
         for (int index : desynced) {
             if (nodes.get(index - 1).running()) {
                 execute(index, "SET GLOBAL wsrep_desync = OFF");
@@ -248,7 +282,7 @@ public final class GaleraLab implements Lab {
         }
     }
 
-    private void awaitNode(int index, String what, Predicate<Map<String, String>> shows, Duration deadline) {
+    void awaitNode(int index, String what, Predicate<Map<String, String>> shows, Duration deadline) {
         AtomicReference<Map<String, String>> last = new AtomicReference<>(Map.of());
         GaleraNode node = nodes.get(index - 1);
         try {
@@ -280,6 +314,10 @@ public final class GaleraLab implements Lab {
         }
     }
 
+    Map<String, String> statusOf(int index) {
+        return status(index);
+    }
+
     private Map<String, String> status(int index) {
         Map<String, String> out = new HashMap<>();
         try (Connection c = admin(index); Statement s = c.createStatement();
@@ -293,7 +331,7 @@ public final class GaleraLab implements Lab {
         }
     }
 
-    private void execute(int index, String sql) {
+    void execute(int index, String sql) {
         try (Connection c = admin(index); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -301,7 +339,7 @@ public final class GaleraLab implements Lab {
         }
     }
 
-    private Connection admin(int index) throws SQLException {
+    Connection admin(int index) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", ADMIN);
         p.setProperty("password", adminPassword);

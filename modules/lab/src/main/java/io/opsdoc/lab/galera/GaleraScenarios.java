@@ -36,7 +36,8 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
     public List<Scenario<GaleraLab>> scenarios() {
         return List.of(
                 node1("galera-healthy", "three nodes, all Synced in one Primary component").healthy()
-                        .metrics("cluster_size", "flow_control_paused_ratio", "recv_queue").build(),
+                        .metrics("cluster_size", "flow_control_paused_ratio", "recv_queue", "flow_control_paused_percent",
+                                "cert_failures_per_second").build(),
                 node1("galera-node-killed", "one node was killed (SIGKILL): the other two keep quorum")
                         .breaks(lab -> lab.killNode(3))
                         .expect(code("CLUSTER_SHRUNK").severity(WARNING).evidence("wsrep_cluster_size", 2)
@@ -52,6 +53,23 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
                         .breaks(lab -> lab.desync(1))
                         .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2")
                                 .evidence("wsrep_desync", "ON"))
+                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
+                node1("galera-flow-control", "node 2 asks for a pause at every queued write-set (gcs.fc_limit=1) "
+                        + "while four clients write through node 1").holds(GaleraLab::flowControl)
+                        .expect(code("FLOW_CONTROL_PAUSED").severity(WARNING).positive("flow_control_paused_ns_delta")
+                                .says("this node sent none"))
+                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK", "CERTIFICATION_CONFLICTS").build(),
+                node1("galera-cert-conflicts", "clients on node 1 and node 2 update the same row at once")
+                        .holds(GaleraLab::certificationConflicts)
+                        .expect(code("CERTIFICATION_CONFLICTS").severity(WARNING)
+                                .positive("wsrep_local_cert_failures_delta"))
+                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
+                Scenario.<GaleraLab>of("galera-falling-behind", "a backup holds FLUSH TABLES WITH READ LOCK on node 2 "
+                                + "while node 1 keeps writing").checks(CHECK).target(lab -> lab.nodeUri(2))
+                        .password(GaleraLab::monitorPassword).holds(GaleraLab::fallingBehind)
+                        .expect(code("RECV_QUEUE_HIGH").severity(WARNING).positive("wsrep_local_recv_queue")
+                                .says("sends no flow control"))
+                        .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2"))
                         .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build());
     }
 

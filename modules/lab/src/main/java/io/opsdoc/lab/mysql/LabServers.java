@@ -74,6 +74,8 @@ final class LabServers {
         try {
             replica = LabMariaDb.install("replica", binaries, workDir.resolve("replica"), replicaPort, REPLICA_SERVER_ID,
                     initFile, false, List.of("--read-only=ON",
+                            // a failover candidate logs what it applies (mysql-failover-readiness)
+                            "--log-slave-updates=ON",
                             "--innodb-lock-wait-timeout=" + REPLICA_LOCK_WAIT_TIMEOUT_SECONDS));
             replica.start();
         } catch (RuntimeException e) {

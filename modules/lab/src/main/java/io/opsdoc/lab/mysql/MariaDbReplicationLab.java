@@ -64,6 +64,8 @@ public final class MariaDbReplicationLab implements Lab {
     /** Faults of the server-level scenarios (ServerFaults...) that heal() undoes if their scenario did not. */
     private final List<AutoCloseable> heldFaults = new CopyOnWriteArrayList<>();
     private int nextConflictId = FIRST_CONFLICT_ID;
+    /** Started by the first failover scenario only ({@link FailoverFaults}); healed and stopped with the lab. */
+    private volatile SecondReplica secondReplica;
 
     /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
     public interface AppliedLag extends AutoCloseable {
@@ -180,6 +182,19 @@ public final class MariaDbReplicationLab implements Lab {
         return Jdbc.connect(HOST, replica ? replicaPort : primaryPort, LabUsers.ADMIN, users.adminPassword());
     }
 
+    Path workDir() {
+        return workDir;
+    }
+
+    /** The second replica of the primary, started on first use. */
+    synchronized SecondReplica secondReplica() {
+        ensureOpen();
+        if (secondReplica == null) {
+            secondReplica = SecondReplica.start(workDir, users, primaryPort);
+        }
+        return secondReplica;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Fault injectors
 
@@ -273,31 +288,12 @@ public final class MariaDbReplicationLab implements Lab {
     }
 
     private void replicateByPosition(int seconds) {
-        if (seconds < 0) {
-            throw new IllegalArgumentException("delay must not be negative: " + seconds);
-        }
         ensureOpen();
         try (Connection onReplica = adminConnection(true)) {
-            Jdbc.execute(onReplica, "STOP SLAVE");
-            Map<String, String> stopped = Jdbc.firstRow(onReplica, "SHOW SLAVE STATUS");
-            String appliedFile = stopped.get("Relay_Master_Log_File");
-            String appliedPosition = stopped.get("Exec_Master_Log_Pos");
-            if (appliedFile == null || appliedFile.isEmpty() || appliedPosition == null) {
-                throw new IllegalStateException("the replica has no applied position to delay from (heal() first?): "
-                        + ReplicaStatus.summary(stopped));
-            }
-            Jdbc.execute(onReplica,
-                    "CHANGE MASTER TO MASTER_DELAY = " + seconds + ", MASTER_USE_GTID = no, MASTER_LOG_FILE = '"
-                            + appliedFile + "', MASTER_LOG_POS = " + appliedPosition,
-                    "START SLAVE");
+            PositionReplication.switchTo(onReplica, seconds, FAULT_DEADLINE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot configure a replication delay on the replica", e);
         }
-        String delay = Integer.toString(seconds);
-        awaitReplicaStatus("SQL_Delay=" + seconds + " and otherwise healthy",
-                s -> is(s, "SQL_Delay", delay) && is(s, "Slave_IO_Running", "Yes")
-                        && is(s, "Slave_SQL_Running", "Yes") && is(s, "Seconds_Behind_Master", "0")
-                        && is(s, "Last_IO_Errno", "0") && is(s, "Last_SQL_Errno", "0") && !applierBehind(s));
     }
 
     /**
@@ -398,6 +394,9 @@ public final class MariaDbReplicationLab implements Lab {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read replication status while healing", e);
         }
+        if (secondReplica != null) {
+            secondReplica.heal();
+        }
         log.debug("healed in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -421,6 +420,9 @@ public final class MariaDbReplicationLab implements Lab {
         try {
             releaseHeldRowLocks();
             releaseHeldFaults(); // stops their client threads; restoring settings on servers about to stop is harmless
+            if (secondReplica != null) {
+                secondReplica.stop();
+            }
             if (servers != null) {
                 servers.stop();
             }

@@ -46,6 +46,8 @@ public final class MysqlScenarios implements ScenarioSet<MariaDbReplicationLab> 
     public List<Scenario<MariaDbReplicationLab>> scenarios() {
         List<Scenario<MariaDbReplicationLab>> all = new ArrayList<>(replication());
         all.addAll(ServerScenarios.all());
+        all.addAll(BackupScenarios.all());
+        all.addAll(FailoverScenarios.all()); // last: they start a second replica
         return all;
     }
 

@@ -1,0 +1,51 @@
+package io.opsdoc.lab.mysql;
+
+import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.WARNING;
+import static io.opsdoc.lab.scenario.Expect.code;
+
+import io.opsdoc.lab.scenario.Fault;
+import io.opsdoc.lab.scenario.Scenario;
+import java.util.List;
+
+/**
+ * mysql-backup-freshness on local: against real dumps of the lab's primary ({@code mariadb-dump | gzip}) in the lab's
+ * backup directory. No database user: the check reads files only.
+ */
+final class BackupScenarios {
+    private static final String CHECK = "mysql-backup-freshness";
+
+    private BackupScenarios() {
+    }
+
+    static List<Scenario<MariaDbReplicationLab>> all() {
+        return List.of(
+                backup("backup-fresh", "last night's and tonight's dumps, both complete", BackupFaults::fresh)
+                        .healthy().metrics("backup_age_seconds", "backup_bytes").build(),
+                backup("backup-stale", "tonight's job did not run: the newest dump is 30 h old", BackupFaults::stale)
+                        .expect(code("BACKUP_STALE").severity(WARNING).positive("age_seconds"))
+                        .absent("BACKUP_EMPTY", "BACKUP_CORRUPT").build(),
+                backup("backup-failed-dump", "tonight's mariadb-dump failed at login; gzip still wrote its file",
+                        BackupFaults::failedDump)
+                        .expect(code("BACKUP_EMPTY").severity(CRITICAL).evidence("uncompressed_bytes", 0))
+                        .absent("BACKUP_CORRUPT", "BACKUP_STALE").build(),
+                backup("backup-truncated", "tonight's dump was cut off at half its size while being copied",
+                        BackupFaults::truncated)
+                        .expect(code("BACKUP_CORRUPT").severity(CRITICAL).evidence("gzip_error", "unexpected end of file"))
+                        .absent("BACKUP_EMPTY").build(),
+                backup("backup-shrunk", "tonight's dump lacks the mysql schema that last night's had",
+                        BackupFaults::shrunk)
+                        .expect(code("BACKUP_SHRUNK").severity(WARNING).positive("previous_bytes"))
+                        .absent("BACKUP_CORRUPT", "BACKUP_EMPTY").build(),
+                Scenario.<MariaDbReplicationLab>of("backup-none", "the job writes elsewhere: nothing matches the glob")
+                        .checks(CHECK).target(lab -> "local:").holds(Fault.of(BackupFaults::fresh))
+                        .param("files", lab -> BackupFaults.dir(lab).resolve("nightly-*.sql.gz").toString())
+                        .expect(code("NO_BACKUP").severity(CRITICAL)).build());
+    }
+
+    private static Scenario.Builder<MariaDbReplicationLab> backup(String id, String story,
+            Fault.ThrowingConsumer<MariaDbReplicationLab> state) {
+        return Scenario.<MariaDbReplicationLab>of(id, story).checks(CHECK).target(lab -> "local:")
+                .param("files", BackupFaults::files).holds(Fault.of(state));
+    }
+}

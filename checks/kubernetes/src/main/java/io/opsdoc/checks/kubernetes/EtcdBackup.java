@@ -3,6 +3,7 @@ package io.opsdoc.checks.kubernetes;
 import static io.opsdoc.checks.kubernetes.BackupCode.*;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -18,11 +19,7 @@ import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,55 +62,23 @@ public final class EtcdBackup extends DescribedCheck<BackupFacts> {
     @Override
     public void validate(Target target, Parameters p) {
         validate(target);
-        pattern(p.string("path"));
+        FileGlob.parse("path", p.string("path"));
         if (p.duration("max-age").compareTo(p.duration("max-age-critical")) > 0) {
             throw new UsageException("max-age (" + p.raw().get("max-age") + ") must not exceed max-age-critical ("
                     + p.raw().get("max-age-critical") + ")");
         }
     }
 
-    /** The directory and the file-name glob of {@code path}. */
-    static Path[] pattern(String path) {
-        Path p = Path.of(path);
-        if (!p.isAbsolute() || p.getFileName() == null) {
-            throw new UsageException("parameter path: give an absolute path such as /var/backups/etcd/*.db, not '" + path + "'");
-        }
-        Path dir = p.getParent();
-        if (dir.toString().matches(".*[*?\\[{].*")) {
-            throw new UsageException("parameter path: only the file name may hold a glob, not the directory ('" + dir + "')");
-        }
-        return new Path[] {dir, p.getFileName()};
-    }
-
     @Override
     public BackupFacts collect(CheckContext context) throws Exception {
         String path = context.parameters().string("path");
-        Path[] pd = pattern(path);
-        PathMatcher glob = pd[0].getFileSystem().getPathMatcher("glob:" + pd[1]);
-        Path newest = null;
-        Instant newestTime = null;
-        int matching = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pd[0])) {
-            for (Path f : files) {
-                if (!glob.matches(f.getFileName()) || !Files.isRegularFile(f)) {
-                    continue;
-                }
-                matching++;
-                Instant t = Files.getLastModifiedTime(f).toInstant();
-                if (newestTime == null || t.isAfter(newestTime)) {
-                    newest = f;
-                    newestTime = t;
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return new BackupFacts(path, Instant.now(), 0, null);
-        } catch (AccessDeniedException e) {
-            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, "cannot list " + pd[0] + ": permission denied "
-                    + "(run as a user in the group that owns the backups)");
-        }
-        if (newest == null) {
+        List<FileGlob.Match> files = FileGlob.parse("path", path)
+                .newestFirst("run as a user in the group that owns the backups");
+        if (files.isEmpty()) {
             return new BackupFacts(path, Instant.now(), 0, null);
         }
+        Path newest = files.get(0).path();
+        int matching = files.size();
         try {
             return new BackupFacts(path, Instant.now(), matching, SnapshotFile.read(newest, context));
         } catch (AccessDeniedException e) {

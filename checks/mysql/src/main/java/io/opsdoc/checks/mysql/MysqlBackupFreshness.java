@@ -3,6 +3,8 @@ package io.opsdoc.checks.mysql;
 import static io.opsdoc.checks.mysql.BackupCode.*;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FileGlob;
+import io.opsdoc.core.Parameters;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
@@ -54,6 +56,12 @@ public final class MysqlBackupFreshness extends DescribedCheck<BackupFacts> {
             throw new UsageException("mysql-backup-freshness reads this machine: write the target as local: and give "
                     + "the files with --set files='/data/backup/*.sql.gz'");
         }
+    }
+
+    @Override
+    public void validate(Target target, Parameters parameters) {
+        validate(target);
+        FileGlob.parse("files", parameters.string("files"));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.docker.DockerScenarios;
+import io.opsdoc.lab.flume.FlumeScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.memcached.MemcachedScenarios;
 import io.opsdoc.lab.prometheus.PrometheusScenarios;
@@ -31,6 +32,6 @@ public final class ScenarioSets {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
                 KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
-                DockerScenarios::new, GaleraScenarios::new);
+                DockerScenarios::new, GaleraScenarios::new, FlumeScenarios::new);
     }
 }

@@ -212,8 +212,8 @@ public final class FlumeChannel extends DescribedCheck<FlumeFacts> {
         // most sources count EventReceivedCount; some (the sequence generator) only EventAcceptedCount
         double received = delta(now, before, "EventReceivedCount");
         double accepted = delta(now, before, "EventAcceptedCount");
-        if (Double.isNaN(received) && Double.isNaN(accepted)) {
-            return;
+        if (Double.isNaN(received) && Double.isNaN(accepted) || received < 0 || accepted < 0) {
+            return; // not a counting source, or the agent restarted between the readings
         }
         double events = Math.max(Double.isNaN(received) ? 0 : received, Double.isNaN(accepted) ? 0 : accepted);
         out.metric(new Metric("flume_source_events_per_second", round(events / secs), "1/s", Map.of("source", name),

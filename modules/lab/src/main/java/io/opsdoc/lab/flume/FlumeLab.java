@@ -126,9 +126,12 @@ public final class FlumeLab implements Lab {
      */
     public void channelFull() {
         nextHopDown();
-        await("the channel full", () -> {
-            int status = agent.post(LabFlumeAgent.TRANSACTION);
-            return status == 503 && agent.counter("CHANNEL.c1", "ChannelSize") >= LabFlumeAgent.CAPACITY;
+        AtomicBoolean refused = new AtomicBoolean();
+        await("the channel full and the http source refusing", () -> {
+            if (agent.post(LabFlumeAgent.TRANSACTION) == 503) {
+                refused.set(true);
+            }
+            return refused.get() && agent.counter("CHANNEL.c1", "ChannelSize") >= LabFlumeAgent.CAPACITY;
         });
     }
 

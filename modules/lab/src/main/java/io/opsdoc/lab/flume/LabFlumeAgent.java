@@ -63,6 +63,8 @@ final class LabFlumeAgent implements AutoCloseable {
                 "a1.channels.c1.type = memory",
                 "a1.channels.c1.capacity = " + CAPACITY,
                 "a1.channels.c1.transactionCapacity = " + TRANSACTION,
+                // a put into a full channel waits keep-alive seconds (3 by default) before the source gives up
+                "a1.channels.c1.keep-alive = 1",
                 "a1.sinks.k1.type = avro",
                 "a1.sinks.k1.channel = c1",
                 "a1.sinks.k1.hostname = 127.0.0.1",
@@ -162,7 +164,7 @@ final class LabFlumeAgent implements AutoCloseable {
         }
         body.append(']');
         try {
-            return HTTP.send(HttpRequest.newBuilder(sourceUri()).timeout(Duration.ofSeconds(3))
+            return HTTP.send(HttpRequest.newBuilder(sourceUri()).timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

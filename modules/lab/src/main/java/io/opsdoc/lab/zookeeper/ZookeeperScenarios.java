@@ -41,7 +41,8 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
         return List.of(
                 ensemble("zk-healthy", "three members: one leader, two followers, everything answering")
                         .checks(QUORUM).healthy()
-                        .metrics("zookeeper_members_serving", "zookeeper_leaders", "zookeeper_quorum_size").build(),
+                        .metrics("zookeeper_members_serving", "zookeeper_leaders", "zookeeper_quorum_size",
+                                "zookeeper_member_zxid_lag", "zookeeper_synced_followers").build(),
                 ensemble("zk-health-healthy", "three idle members: low latency, nothing queued, few descriptors")
                         .checks(HEALTH).healthy()
                         .metrics("zookeeper_members_measured", "zookeeper_avg_latency_ms",

@@ -23,6 +23,8 @@ final class NextHop implements AutoCloseable {
     private final List<Socket> open = new ArrayList<>();
     private ServerSocket listener;
     private Socket placeholder;
+    /** True while refusing by resetting every connection (the port could not be held without listening). */
+    private boolean resetting;
     private boolean closed;
 
     /** Binds a loopback port now, before any external process picks its own ports; relays once told where to. */
@@ -52,32 +54,79 @@ final class NextHop implements AutoCloseable {
     }
 
     synchronized boolean refusing() {
-        return listener == null;
+        return listener == null || resetting;
     }
 
-    /** Cuts every open connection and refuses new ones until {@link #accept()}. */
+    /**
+     * Cuts every open connection and refuses new ones until {@link #accept()}. The port is held by a bound socket
+     * that does not listen (connects get a TCP reset: "connection refused"); if the kernel will not let it bind at
+     * once (the cut connections are still closing), it is retried for a few seconds, and should another process have
+     * taken the port meanwhile, the relay keeps listening and resets every connection instead.
+     */
     synchronized void refuse() {
-        if (listener == null) {
+        if (listener == null || resetting) {
             return;
         }
-        closeQuietly(listener);
+        ServerSocket old = listener;
         listener = null;
+        closeQuietly(old);
         open.forEach(NextHop::closeQuietly);
         open.clear();
-        try {
+        IOException last = null;
+        long until = System.nanoTime() + 3_000_000_000L;
+        do {
             Socket s = new Socket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(loopback(), port));
+                placeholder = s;
+                return;
+            } catch (IOException e) {
+                closeQuietly(s);
+                last = e;
+            }
+            try {
+                Thread.sleep(100); // waiting for the kernel to release the port: nothing to await but a retry
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < until);
+        try {
+            ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(loopback(), port));
-            placeholder = s;
+            s.bind(new InetSocketAddress(loopback(), port), 50);
+            resetting = true;
+            listener = s;
+            Thread t = new Thread(() -> resetLoop(s), "flume-lab-next-hop-reset");
+            t.setDaemon(true);
+            t.start();
         } catch (IOException e) {
+            e.addSuppressed(last);
             throw new UncheckedIOException("cannot hold the next hop's port " + port + " while refusing", e);
+        }
+    }
+
+    /** Every connection is reset at once (SO_LINGER 0): the sink's deliveries fail as they would on a refusal. */
+    private static void resetLoop(ServerSocket s) {
+        while (!s.isClosed()) {
+            try (Socket in = s.accept()) {
+                in.setSoLinger(true, 0);
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 
     /** Relays again, on the same port. */
     synchronized void accept() {
-        if (listener != null || closed) {
+        if (listener != null && !resetting || closed) {
             return;
+        }
+        if (resetting) {
+            closeQuietly(listener);
+            listener = null;
+            resetting = false;
         }
         closeQuietly(placeholder);
         placeholder = null;

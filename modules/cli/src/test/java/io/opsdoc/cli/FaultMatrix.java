@@ -90,6 +90,7 @@ final class FaultMatrix {
         return switch (scheme) {
             case "mysql" -> "mysql://monitor@" + hp;
             case "redis", "rediss", "kafka", "memcached" -> scheme + "://" + hp;
+            case "flume" -> "flume://" + hp; // the agent's HTTP monitoring server: GET /metrics
             case "zk" -> "zk://" + hp; // every member is asked; one faulty member is the whole list here
             case "redis-sentinel" -> "redis-sentinel://" + hp + "/mymaster";
             case "http", "https" -> scheme + "://" + hp + "/health";

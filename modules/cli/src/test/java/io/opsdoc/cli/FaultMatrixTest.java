@@ -122,6 +122,7 @@ class FaultMatrixTest {
             + "real cluster in RabbitScenariosTest); etcds (the same 401 path as etcd, over TLS); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login); "
+            + "flume (an agent's HTTP monitoring server has no login); "
             + "docker+tcp (the Engine API has no login: a socket proxy's 403 is PERMISSION_DENIED). "
             + "Rows: every scheme but local:, file: and docker: (unix socket), which open no TCP connection";
 

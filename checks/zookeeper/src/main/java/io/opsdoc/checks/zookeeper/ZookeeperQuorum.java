@@ -112,6 +112,7 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
             out.metric(new Metric("zookeeper_member_serving", serving.contains(m.member()) ? 1 : 0, "",
                     Map.of("member", m.member(), "mode", mode), null, null));
         }
+        long syncedFollowers = leaders.size() == 1 ? zxidSpread(members, leaders.get(0), serving, out) : -1;
         if (lost) {
             out.finding(QUORUM_LOST, Severity.CRITICAL, "no member of " + members.size() + " serves requests: the "
                     + "ensemble has no leader and no quorum (" + majority + " of " + quorumSize + " voters must be up "
@@ -136,7 +137,9 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
                         + (down.size() + notServing.size() >= tolerated ? "so one more failure loses the quorum"
                         : "more failures are still tolerated")),
                         Evidence.of("member", m.member(), "error_code", m.errorCode(), "error", m.error(),
-                                "members_down", down.size(), "quorum_size", quorumSize), m.member());
+                                "members_down", down.size(), "quorum_size", quorumSize)
+                                .putIfPresent("leader_zk_synced_followers", syncedFollowers < 0 ? null : syncedFollowers),
+                        m.member());
             } else if (m.notServing()) {
                 out.finding(MEMBER_NOT_SERVING, lost ? Severity.CRITICAL : Severity.WARNING, m.member() + " answers '"
                         + FourLetterWord.NOT_SERVING + "': it is "
@@ -153,6 +156,47 @@ public final class ZookeeperQuorum extends DescribedCheck<EnsembleFacts> {
                     : "it tolerates " + tolerated + " down, no more than " + (quorumSize - 1) + " voters would; "
                             + "an even size adds a server to every write's majority without adding tolerance"),
                     Evidence.of("quorum_size", quorumSize, "standalone", standalone, "tolerated_failures", tolerated));
+        }
+    }
+
+    /**
+     * How far each serving member's last zxid is behind the leader's, as metrics (transactions, within the leader's
+     * epoch), and the leader's count of synced followers; returns that count, or -1 when the leader's mntr has none.
+     * A follower that stops acknowledging for syncLimit ticks is dropped by the leader and stops serving, so a lag
+     * seen here is momentary (writes in flight between the readings); a member really behind shows as
+     * MEMBER_NOT_SERVING while it synchronises, or as MEMBER_DOWN when it hangs.
+     */
+    private static long zxidSpread(List<MemberReply> members, String leader, List<String> serving, Evaluation.Builder out) {
+        MemberReply lead = members.stream().filter(m -> m.member().equals(leader)).findFirst().orElseThrow();
+        long leaderZxid = zxid(lead);
+        if (leaderZxid >= 0) {
+            out.metric(Metric.of("zookeeper_leader_epoch", leaderZxid >>> 32, ""));
+            for (MemberReply m : members) {
+                long z = zxid(m);
+                if (z >= 0 && serving.contains(m.member()) && (z >>> 32) == (leaderZxid >>> 32)) {
+                    out.metric(new Metric("zookeeper_member_zxid_lag", Math.max(0, (leaderZxid & 0xffffffffL)
+                            - (z & 0xffffffffL)), "", Map.of("member", m.member()), null, null));
+                }
+            }
+        }
+        Mntr mntr = Mntr.parse(lead.mntr());
+        long synced = mntr == null ? -1 : (long) mntr.number("zk_synced_followers");
+        if (synced >= 0) {
+            out.metric(Metric.of("zookeeper_synced_followers", synced, ""));
+        }
+        return synced;
+    }
+
+    /** srvr's {@code Zxid: 0x500000012} as a number (epoch in the high 32 bits), or -1. */
+    static long zxid(MemberReply m) {
+        String z = m.srvrField("Zxid");
+        if (z == null || !z.startsWith("0x")) {
+            return -1;
+        }
+        try {
+            return Long.parseUnsignedLong(z.substring(2), 16);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -11,6 +11,7 @@ import io.opsdoc.lab.edge.KeepalivedScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.docker.DockerScenarios;
+import io.opsdoc.lab.flume.FlumeScenarios;
 import io.opsdoc.lab.host.HostScenarios;
 import io.opsdoc.lab.memcached.MemcachedScenarios;
 import io.opsdoc.lab.prometheus.PrometheusScenarios;
@@ -32,8 +33,9 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new, KubePkiScenarios::new, TlsScenarios::new,
+                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new,
+                KubePkiScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
-                DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new);
+                DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new, FlumeScenarios::new);
     }
 }

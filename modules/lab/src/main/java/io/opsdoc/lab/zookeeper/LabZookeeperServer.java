@@ -29,6 +29,7 @@ final class LabZookeeperServer {
     /** 0 for none: the member starts with ulimit -n of this many files (a unit with a low LimitNOFILE). */
     private final int openFilesLimit;
     private Process process;
+    private volatile boolean paused;
     private String whitelist = FULL_WHITELIST;
 
     /**
@@ -112,12 +113,48 @@ final class LabZookeeperServer {
         }
     }
 
+    /** SIGSTOP: the JVM hangs as in a long GC pause or a stuck host; its sockets stay open, nothing answers. */
+    synchronized void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    synchronized void resume() {
+        if (paused) {
+            signal("CONT");
+            paused = false;
+        }
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException(this.name + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + this.name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + this.name, e);
+        }
+    }
+
     /** SIGKILL, as a crashed host or an OOM kill would: no goodbye to the ensemble. */
     synchronized void kill() {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
+        process.destroyForcibly(); // SIGKILL ends a stopped process too
+        paused = false;
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

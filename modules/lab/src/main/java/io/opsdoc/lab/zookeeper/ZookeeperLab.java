@@ -127,6 +127,20 @@ public final class ZookeeperLab implements Lab {
         return f.address();
     }
 
+    /**
+     * SIGSTOPs one follower (a hung JVM: a long GC pause, a stuck disk); returns once the leader has dropped it from
+     * its synced followers (after syncLimit ticks without an acknowledgement).
+     */
+    public void pauseFollower() {
+        LabZookeeperServer f = members.stream().filter(m -> "follower".equals(m.mode())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no follower: " + modes()));
+        LabZookeeperServer leader = members.stream().filter(m -> "leader".equals(m.mode())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no leader: " + modes()));
+        f.pause();
+        await("the leader counting one synced follower after " + f.name() + " was stopped",
+                () -> leader.mntr("zk_synced_followers") == 1);
+    }
+
     /** SIGKILLs two of the three members; returns once the survivor says it is not serving. */
     public void killTwo() {
         members.get(0).kill();
@@ -181,6 +195,8 @@ public final class ZookeeperLab implements Lab {
             }
         }
         held.clear();
+        boolean wasPaused = members.stream().anyMatch(LabZookeeperServer::paused);
+        members.forEach(LabZookeeperServer::resume);
         for (LabZookeeperServer m : members) {
             if (!LabZookeeperServer.FULL_WHITELIST.equals(m.whitelist())) {
                 m.kill();
@@ -190,6 +206,12 @@ public final class ZookeeperLab implements Lab {
             }
         }
         awaitFormed();
+        if (wasPaused) {
+            // a resumed follower still says "follower" until it notices that the leader dropped it: wait until the
+            // leader counts it again
+            await("the leader counting two synced followers again", () -> members.stream()
+                    .filter(m -> "leader".equals(m.mode())).anyMatch(m -> m.mntr("zk_synced_followers") == 2));
+        }
         if (pair.stream().anyMatch(p -> !p.alive())) {
             pair.forEach(p -> {
                 if (!p.alive()) {
@@ -244,7 +266,8 @@ public final class ZookeeperLab implements Lab {
     }
 
     private String modes() {
-        return String.join(", ", members.stream().map(m -> m.name() + "=" + (m.alive() ? m.mode() : "killed")).toList());
+        return String.join(", ", members.stream().map(m -> m.name() + "=" + (!m.alive() ? "killed"
+                : m.paused() ? "stopped" : m.mode())).toList());
     }
 
     @Override

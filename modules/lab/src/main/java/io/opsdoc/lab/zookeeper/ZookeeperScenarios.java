@@ -41,7 +41,8 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
         return List.of(
                 ensemble("zk-healthy", "three members: one leader, two followers, everything answering")
                         .checks(QUORUM).healthy()
-                        .metrics("zookeeper_members_serving", "zookeeper_leaders", "zookeeper_quorum_size").build(),
+                        .metrics("zookeeper_members_serving", "zookeeper_leaders", "zookeeper_quorum_size",
+                                "zookeeper_member_zxid_lag", "zookeeper_synced_followers").build(),
                 ensemble("zk-health-healthy", "three idle members: low latency, nothing queued, few descriptors")
                         .checks(HEALTH).healthy()
                         .metrics("zookeeper_members_measured", "zookeeper_avg_latency_ms",
@@ -52,6 +53,12 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
                                 .says("one more failure loses the quorum"))
                         .expect(code(HEALTH, "MEMBER_NOT_MEASURED").severity(INFO))
                         .absent("QUORUM_LOST", "MEMBER_NOT_SERVING").build(),
+                ensemble("zk-follower-paused", "one follower's JVM was stopped with SIGSTOP (a long GC pause, a hung "
+                        + "host): it holds its ports but answers nothing, and the leader dropped it").checks(QUORUM)
+                        .breaks(ZookeeperLab::pauseFollower)
+                        .expect(code("MEMBER_DOWN").severity(WARNING).evidence("error_code", "TIMEOUT")
+                                .evidence("leader_zk_synced_followers", 1).says("one more failure loses the quorum"))
+                        .absent("QUORUM_LOST", "MEMBER_NOT_SERVING").timeout(Duration.ofSeconds(6)).build(),
                 ensemble("zk-quorum-lost", "two of the three members were SIGKILLed; the survivor is alone")
                         .checks(QUORUM).breaks(ZookeeperLab::killTwo)
                         .expect(code("QUORUM_LOST").severity(CRITICAL).says("every read and write is refused"))

@@ -190,6 +190,36 @@ public final class HostLab implements Lab {
         return held(netns.mtuDrops());
     }
 
+    /** tcp:// to the service of the peer host in the lab's namespace, across the veth pair. */
+    public String tcpPortTarget() {
+        return "tcp://" + peer().address() + ":" + NetnsPeer.PORT;
+    }
+
+    private synchronized NetnsPeer peer() {
+        netInterface();
+        return netns.peer();
+    }
+
+    /** The peer's service stops (its port refuses), until heal(). */
+    public void peerServiceStopped() {
+        held(peer().stopService());
+    }
+
+    /** A DROP rule for the peer's port, inside the namespace, until heal(). */
+    public void peerPortFirewalled() {
+        held(peer().firewallDrop());
+    }
+
+    /** Every other SYN to the peer's port is dropped, until heal(). */
+    public void peerLosesSyns() {
+        held(peer().loseEveryOtherSyn());
+    }
+
+    /** The peer's address leaves the link (the host is down), until heal(). */
+    public void peerGone() {
+        held(peer().addressGone());
+    }
+
     /** Fills the tmpfs to {@code percent} of its size. */
     public void fillDisk(double percent) {
         tmpfs.fillTo(percent);

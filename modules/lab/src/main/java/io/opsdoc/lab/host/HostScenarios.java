@@ -104,6 +104,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                                 .evidence("open", 52).says("(sleep)", "Too many open files"))
                         .absent("SYSTEM_FD_HIGH").onlyOn(HostLab.LOCAL).build()));
         all.addAll(NetworkScenarios.scenarios());
+        all.addAll(PeerScenarios.scenarios());
         all.add(transport("ssh-host-key-changed", "the host's key is not the one pinned in known_hosts",
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,

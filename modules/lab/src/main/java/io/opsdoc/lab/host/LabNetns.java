@@ -53,6 +53,15 @@ final class LabNetns implements AutoCloseable {
     }
 
     private Process sshd;
+    private NetnsPeer peer;
+
+    /** The namespace's peer host with a TCP service (created once). */
+    synchronized NetnsPeer peer() {
+        if (peer == null) {
+            peer = new NetnsPeer(ns, nsIf, subnet + "3");
+        }
+        return peer;
+    }
 
     /** The namespace's address, where {@link #startSshd} listens. */
     String nsAddress() {
@@ -134,6 +143,9 @@ final class LabNetns implements AutoCloseable {
 
     @Override
     public void close() {
+        if (peer != null) {
+            peer.close();
+        }
         if (sshd != null) {
             sshd.destroyForcibly();
             try {

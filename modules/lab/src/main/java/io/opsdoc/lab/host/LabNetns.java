@@ -54,6 +54,45 @@ final class LabNetns implements AutoCloseable {
 
     private Process sshd;
     private NetnsPeer peer;
+    private LabDnsmasq dnsmasq;
+
+    /** The namespace's resolver on its own address, port 53 (started once; its files in {@code dir}). */
+    synchronized LabDnsmasq dnsmasq(Path dir) {
+        if (dnsmasq == null) {
+            dnsmasq = new LabDnsmasq(ns, nsAddress(), dir);
+        }
+        return dnsmasq;
+    }
+
+    /** An iptables rule at the top of the namespace's INPUT chain, deleted by the handle; the host's rules stay untouched. */
+    static AutoCloseable inputRule(String ns, String... match) {
+        Commands.run(iptables(ns, "-I", match));
+        return () -> Commands.run(iptables(ns, "-D", match));
+    }
+
+    private static String[] iptables(String ns, String op, String... match) {
+        String[] argv = new String[match.length + 7];
+        String[] head = {"ip", "netns", "exec", ns, "iptables", op, "INPUT"};
+        System.arraycopy(head, 0, argv, 0, head.length);
+        System.arraycopy(match, 0, argv, head.length, match.length);
+        return argv;
+    }
+
+    /** Every DNS query to the namespace is dropped (UDP and TCP port 53): a resolver behind a black hole. */
+    AutoCloseable dropDns() {
+        AutoCloseable udp = inputRule(ns, "-p", "udp", "--dport", "53", "-j", "DROP");
+        AutoCloseable tcp = inputRule(ns, "-p", "tcp", "--dport", "53", "-j", "DROP");
+        return () -> {
+            udp.close();
+            tcp.close();
+        };
+    }
+
+    /** Every other UDP query to the namespace's port 53 is lost: each lookup is answered only at its second try. */
+    AutoCloseable loseEveryOtherDnsQuery() {
+        return inputRule(ns, "-p", "udp", "--dport", "53", "-m", "statistic", "--mode", "nth", "--every", "2",
+                "--packet", "0", "-j", "DROP");
+    }
 
     /** The namespace's peer host with a TCP service (created once). */
     synchronized NetnsPeer peer() {
@@ -143,6 +182,9 @@ final class LabNetns implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dnsmasq != null) {
+            dnsmasq.close();
+        }
         if (peer != null) {
             peer.close();
         }

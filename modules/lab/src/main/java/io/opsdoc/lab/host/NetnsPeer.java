@@ -96,16 +96,7 @@ final class NetnsPeer implements AutoCloseable {
     }
 
     private AutoCloseable rule(String... match) {
-        iptables("-I", match);
-        return () -> iptables("-D", match);
-    }
-
-    private void iptables(String op, String... match) {
-        String[] argv = new String[match.length + 7];
-        String[] head = {"ip", "netns", "exec", ns, "iptables", op, "INPUT"};
-        System.arraycopy(head, 0, argv, 0, head.length);
-        System.arraycopy(match, 0, argv, head.length, match.length);
-        Commands.run(argv);
+        return LabNetns.inputRule(ns, match);
     }
 
     private void awaitConnect(boolean open) {

@@ -38,7 +38,47 @@ final class PeerScenarios {
                 port("tcp-port-no-route", "the peer went down: its address left the link, so ARP for it goes "
                         + "unanswered").breaks(HostLab::peerGone)
                         .expect(code("NO_ROUTE").severity(CRITICAL).evidence("outcome", "NO_ROUTE").says("ARP"))
-                        .absent("PORT_FILTERED").build());
+                        .absent("PORT_FILTERED").build(),
+                dns("dns-healthy", "the host's resolver (dnsmasq in the lab's namespace) answers db1.lab.test with "
+                        + "its address at once").healthy().metrics("dns_lookup_seconds", "dns_nameservers").build(),
+                dns("dns-name-removed", "db1.lab.test was deleted from the zone (the hosts file dnsmasq serves, "
+                        + "reloaded with SIGHUP)").breaks(HostLab::dnsNameRemoved)
+                        .expect(code("NAME_NOT_FOUND").severity(CRITICAL).evidence("rcode", "NXDOMAIN")
+                                .says("does not exist")).absent("ADDRESS_MISMATCH").build(),
+                dns("dns-wrong-address", "db1.lab.test now points at 10.9.9.9, a stale record after a move")
+                        .breaks(HostLab::dnsWrongAddress)
+                        .expect(code("ADDRESS_MISMATCH").severity(CRITICAL).says("[10.9.9.9]", "not the expected"))
+                        .absent("NAME_NOT_FOUND").build(),
+                dns("dns-refused", "a name outside the resolver's own zone, and the resolver (a forwarder) has no "
+                        + "upstream server configured").param("names", "www.example.org")
+                        .expect(code("RESOLVER_ERROR").severity(CRITICAL).evidence("rcode", "REFUSED")
+                                .says("no upstream")).build(),
+                dns("dns-resolver-firewalled", "a firewall drops every DNS query to the host's only nameserver")
+                        .breaks(HostLab::dnsFirewalled)
+                        .expect(code("NAMESERVER_DOWN").severity(CRITICAL).evidence("failure", "TIMEOUT")
+                                .says("no nameserver answered")).build(),
+                dns("dns-first-nameserver-dead", "resolv.conf names first an address where no DNS server runs, then "
+                        + "the working resolver").breaks(HostLab::resolvConfFirstServerDead)
+                        .expect(code("NAMESERVER_DOWN").severity(WARNING).says("the next nameserver answered"))
+                        .absent("NAME_NOT_FOUND", "ADDRESS_MISMATCH").build(),
+                dns("dns-slow", "every other query to the resolver is lost: each lookup is answered at its second "
+                        + "try, after options timeout:1").breaks(HostLab::dnsLosesQueries)
+                        .expect(code("RESOLVER_SLOW").severity(WARNING).evidence("tries", 2).says("at try 2"))
+                        .absent("NAMESERVER_DOWN").build(),
+                dns("resolv-conf-no-nameserver", "resolv.conf keeps a search domain but lost its nameserver lines")
+                        .param("names", "").breaks(HostLab::resolvConfWithoutNameserver)
+                        .expect(code("NO_NAMESERVER").severity(WARNING).says("names no nameserver", "127.0.0.1"))
+                        .build(),
+                dns("resolv-conf-four-nameservers", "resolv.conf lists four nameservers").param("names", "")
+                        .breaks(HostLab::resolvConfFourNameservers)
+                        .expect(code("NAMESERVERS_IGNORED").severity(WARNING).says("10.214.0.53", "only the first three"))
+                        .build());
+    }
+
+    /** dns-resolution through the host transport, reading the lab's resolv.conf; the queries go from the test JVM. */
+    private static Scenario.Builder<HostLab> dns(String id, String story) {
+        return HostScenarios.host(id, story).checks("dns-resolution").param("resolv-conf", HostLab::resolvConf)
+                .param("names", HostLab::dnsNames);
     }
 
     private static Scenario.Builder<HostLab> port(String id, String story) {

@@ -25,7 +25,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
             "linux-swap", "linux-fd-usage", "linux-zombies", "linux-cpu", "linux-tcp-states", "linux-tcp-queues",
             "linux-conntrack", "linux-process-threads", "linux-net-traffic", "linux-ip-forward",
-            "tcp-keepalive-config");
+            "tcp-keepalive-config", "dns-resolution");
     private static final long MIB = 1024 * 1024;
 
     @Override

@@ -218,6 +218,16 @@ public final class HostLab implements Lab {
         held(peer().loseEveryOtherSyn());
     }
 
+    /** Connects to the peer: the host's neighbour entry for it is complete (after an earlier fault left it FAILED). */
+    public void reachPeer() {
+        peer().reach();
+    }
+
+    /** The peer is gone while the host keeps sending to it: an unanswered ARP entry, until heal(). */
+    public AutoCloseable unansweredNeighbour() throws IOException {
+        return held(peer().unansweredNeighbour(netInterface()));
+    }
+
     /** The peer's address leaves the link (the host is down), until heal(). */
     public void peerGone() {
         held(peer().addressGone());

@@ -95,8 +95,66 @@ final class NetnsPeer implements AutoCloseable {
         return () -> Commands.run("ip", "-n", ns, "addr", "add", address + "/24", "dev", nsIf);
     }
 
+    /**
+     * The peer is gone while a client on the host keeps sending to it (a UDP datagram every 200 ms): the host's
+     * neighbour entry for it stays unanswered (flags 0x0 in /proc/net/arp) until the handle stops the sender and
+     * gives the address back.
+     */
+    AutoCloseable unansweredNeighbour(String hostIf) throws IOException {
+        AutoCloseable gone = addressGone();
+        // a still-REACHABLE entry from earlier traffic would take its reachable time (up to ~45 s) to be doubted
+        Commands.quietly("ip", "neigh", "flush", "to", address, "dev", hostIf);
+        java.net.DatagramSocket socket = new java.net.DatagramSocket();
+        java.net.InetAddress peer = java.net.InetAddress.getByName(address);
+        Thread sender = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    socket.send(new java.net.DatagramPacket(new byte[1], 1, peer, 9));
+                } catch (IOException e) {
+                    // EHOSTUNREACH once ARP failed: the point of the fault; keep asking
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "lab-unanswered-arp");
+        sender.setDaemon(true);
+        sender.start();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        AutoCloseable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                socket.close();
+                sender.interrupt();
+                sender.join(5000);
+                gone.close();
+            }
+        };
+        try {
+            Awaitility.await("an unanswered ARP entry for " + address).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> java.nio.file.Files.readAllLines(
+                            java.nio.file.Path.of("/proc/net/arp")).stream().map(l -> l.trim().split("\\s+"))
+                            .anyMatch(f -> f.length >= 6 && f[0].equals(address) && f[2].equals("0x0")
+                                    && f[5].equals(hostIf)));
+        } catch (RuntimeException e) {
+            try {
+                stop.close();
+            } catch (Exception ignored) {
+                // the wait's failure is what matters
+            }
+            throw e;
+        }
+        return stop;
+    }
+
     private AutoCloseable rule(String... match) {
         return LabNetns.inputRule(ns, match);
+    }
+
+    /** Connects to the peer until it accepts: its neighbour entry on the host is then complete again. */
+    void reach() {
+        awaitConnect(true);
     }
 
     private void awaitConnect(boolean open) {

@@ -39,6 +39,13 @@ final class PeerScenarios {
                         + "unanswered").breaks(HostLab::peerGone)
                         .expect(code("NO_ROUTE").severity(CRITICAL).evidence("outcome", "NO_ROUTE").says("ARP"))
                         .absent("PORT_FILTERED").build(),
+                arp("arp-healthy", "the peer on the lab's veth pair answers ARP (a connect to it made its entry "
+                        + "complete)").breaks(HostLab::reachPeer).healthy()
+                        .metrics("arp_entries", "arp_unanswered_entries").build(),
+                arp("arp-incomplete", "the peer went down while a client on this host keeps sending to it")
+                        .holds(HostLab::unansweredNeighbour)
+                        .expect(code("ARP_INCOMPLETE").severity(WARNING).positive("unanswered")
+                                .says("did not answer ARP", "no route to host")).build(),
                 dns("dns-healthy", "the host's resolver (dnsmasq in the lab's namespace) answers db1.lab.test with "
                         + "its address at once").healthy().metrics("dns_lookup_seconds", "dns_nameservers").build(),
                 dns("dns-name-removed", "db1.lab.test was deleted from the zone (the hosts file dnsmasq serves, "
@@ -73,6 +80,11 @@ final class PeerScenarios {
                         .breaks(HostLab::resolvConfFourNameservers)
                         .expect(code("NAMESERVERS_IGNORED").severity(WARNING).says("10.214.0.53", "only the first three"))
                         .build());
+    }
+
+    /** linux-arp on the host's neighbour table, judged on the lab's veth pair only. */
+    private static Scenario.Builder<HostLab> arp(String id, String story) {
+        return HostScenarios.host(id, story).checks("linux-arp").param("interfaces", HostLab::netInterface);
     }
 
     /** dns-resolution through the host transport, reading the lab's resolv.conf; the queries go from the test JVM. */

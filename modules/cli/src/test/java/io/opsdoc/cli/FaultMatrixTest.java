@@ -120,7 +120,9 @@ class FaultMatrixTest {
             + "http/https and tls (http-status and tls-endpoint send no credentials); rediss and rabbitmqs (the same AUTH code "
             + "path as redis and rabbitmq, not exercised over TLS here; a wrong RabbitMQ password is AUTH_FAILED against the "
             + "real cluster in RabbitScenariosTest); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
-            + "KafkaProbeErrorsTest); ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
+            + "KafkaProbeErrorsTest); tcp (tcp-port sends no byte: its refused and no-route cells are judged as its own CRITICAL "
+            + "PORT_CLOSED and NO_ROUTE, and a port that accepts, whatever follows, as open, exit 0; see FaultMatrix.expected); "
+            + "ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login); "
             + "docker+tcp (the Engine API has no login: a socket proxy's 403 is PERMISSION_DENIED). "
             + "Rows: every scheme but local:, file: and docker: (unix socket), which open no TCP connection";

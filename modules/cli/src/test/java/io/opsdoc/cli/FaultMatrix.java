@@ -103,6 +103,7 @@ final class FaultMatrix {
             case "prometheus" -> "prometheus://monitor@" + hp;
             case "docker+tcp" -> "docker+tcp://" + hp;
             case "tcp" -> "tcp://" + hp;
+            case "icmp" -> "icmp://" + host; // no port: the faults' servers are all on 127.0.0.1, which answers
             case "rabbitmq", "rabbitmqs" -> scheme + "://monitor@" + hp;
             default -> throw new IllegalStateException("the fault matrix has no target template for " + scheme
                     + ":// — add one to FaultMatrix.target");
@@ -184,6 +185,11 @@ final class FaultMatrix {
                 case BLACK_HOLE, GARBAGE, RESET -> new Expected(0, null, null);
                 case AUTH -> throw new IllegalStateException("tcp-port sends no credentials");
             };
+        }
+        if (row.check().equals("host-reachability")) {
+            // echo requests to 127.0.0.1 are answered whatever listens on the fault's port; with no route, none is
+            return fault == Fault.UNREACHABLE ? new Expected(2, "HOST_UNREACHABLE", "answered none")
+                    : new Expected(0, null, null);
         }
         return new Expected(3, fault.code, fault.word);
     }

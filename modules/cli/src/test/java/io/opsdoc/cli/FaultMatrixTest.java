@@ -122,6 +122,8 @@ class FaultMatrixTest {
             + "real cluster in RabbitScenariosTest); kafka (no SASL listener in the lab: the SASL error translation is unit-tested in "
             + "KafkaProbeErrorsTest); tcp (tcp-port sends no byte: its refused and no-route cells are judged as its own CRITICAL "
             + "PORT_CLOSED and NO_ROUTE, and a port that accepts, whatever follows, as open, exit 0; see FaultMatrix.expected); "
+            + "icmp (host-reachability sends echo requests to 127.0.0.1, answered in every column but no route, which is "
+            + "its CRITICAL HOST_UNREACHABLE); "
             + "ssh (key login: a wrong key or passphrase is AUTH_FAILED in HostSshLabTest against "
             + "the lab's real sshd); zk and memcached (four-letter words and the text protocol's stats have no login); "
             + "docker+tcp (the Engine API has no login: a socket proxy's 403 is PERMISSION_DENIED). "

@@ -228,6 +228,16 @@ public final class HostLab implements Lab {
         return held(peer().unansweredNeighbour(netInterface()));
     }
 
+    /** icmp:// to the peer host in the lab's namespace. */
+    public String icmpTarget() {
+        return "icmp://" + peer().address();
+    }
+
+    /** Every other ping to the peer is dropped, until heal(). */
+    public void peerLosesPings() {
+        held(peer().loseEveryOtherPing());
+    }
+
     /** The peer's address leaves the link (the host is down), until heal(). */
     public void peerGone() {
         held(peer().addressGone());

@@ -89,6 +89,12 @@ final class NetnsPeer implements AutoCloseable {
                 "--every", "2", "--packet", "0", "-j", "DROP");
     }
 
+    /** Every other ICMP echo request to the peer is dropped: half the pings are lost. */
+    AutoCloseable loseEveryOtherPing() {
+        return rule("-p", "icmp", "--icmp-type", "echo-request", "-m", "statistic", "--mode", "nth", "--every", "2",
+                "--packet", "0", "-j", "DROP");
+    }
+
     /** The peer goes away: its address leaves the link, so ARP for it gets no answer and the kernel says no route. */
     AutoCloseable addressGone() {
         Commands.run("ip", "-n", ns, "addr", "del", address + "/24", "dev", nsIf);

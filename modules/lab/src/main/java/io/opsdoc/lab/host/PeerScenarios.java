@@ -39,6 +39,16 @@ final class PeerScenarios {
                         + "unanswered").breaks(HostLab::peerGone)
                         .expect(code("NO_ROUTE").severity(CRITICAL).evidence("outcome", "NO_ROUTE").says("ARP"))
                         .absent("PORT_FILTERED").build(),
+                reach("reach-healthy", "the peer host answers every echo request").healthy()
+                        .metrics("probe_loss_percent", "probe_rtt_seconds").build(),
+                reach("reach-packet-loss", "a rule on the peer drops every other echo request (a lossy link)")
+                        .breaks(HostLab::peerLosesPings)
+                        .expect(code("PACKET_LOSS").severity(WARNING).positive("loss_percent").says("lost"))
+                        .absent("HOST_UNREACHABLE").build(),
+                reach("reach-host-down", "the peer went down: its address left the link").param("count", "2")
+                        .breaks(HostLab::peerGone)
+                        .expect(code("HOST_UNREACHABLE").severity(CRITICAL).evidence("answered", 0L)
+                                .says("answered none of 2")).build(),
                 arp("arp-healthy", "the peer on the lab's veth pair answers ARP (a connect to it made its entry "
                         + "complete)").breaks(HostLab::reachPeer).healthy()
                         .metrics("arp_entries", "arp_unanswered_entries").build(),
@@ -80,6 +90,11 @@ final class PeerScenarios {
                         .breaks(HostLab::resolvConfFourNameservers)
                         .expect(code("NAMESERVERS_IGNORED").severity(WARNING).says("10.214.0.53", "only the first three"))
                         .build());
+    }
+
+    private static Scenario.Builder<HostLab> reach(String id, String story) {
+        return Scenario.<HostLab>of(id, story).checks("host-reachability").target(HostLab::icmpTarget)
+                .timeout(Duration.ofSeconds(15)).onlyOn(HostLab.LOCAL);
     }
 
     /** linux-arp on the host's neighbour table, judged on the lab's veth pair only. */

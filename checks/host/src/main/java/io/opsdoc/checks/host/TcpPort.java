@@ -157,6 +157,11 @@ public final class TcpPort extends DescribedCheck<TcpPortFacts> {
             if (noRoute(e)) {
                 return result(hp, address, Outcome.NO_ROUTE, start, e.getMessage());
             }
+            if (FailureClassifier.reset(e)) {
+                // ECONNRESET, not ECONNREFUSED: the handshake completed and the server reset the connection before
+                // the connect returned: the port accepts; what the service does next is its own check's business
+                return result(hp, address, Outcome.OPEN, start, "reset by the server right after the handshake");
+            }
             FailureClassifier.Failure f = FailureClassifier.network(e, hp.toString(), hp.host());
             throw new ProbeException(f != null ? f.code() : ProbeErrors.PROBE_FAILED,
                     f != null ? f.reason() : "connect to " + hp + ": " + FailureClassifier.oneLine(e));

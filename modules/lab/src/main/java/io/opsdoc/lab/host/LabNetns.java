@@ -29,8 +29,12 @@ final class LabNetns implements AutoCloseable {
     }
 
     static String unavailable() {
-        return Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")) ? null
-                : "ip is not installed (Debian package iproute2)";
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))) {
+            return "ip is not installed (Debian package iproute2)";
+        }
+        // the peer's firewall faults (tcp-port, host-reachability, dns-resolution) run iptables inside the namespace
+        return Files.isExecutable(Path.of("/usr/sbin/iptables")) || Files.isExecutable(Path.of("/sbin/iptables")) ? null
+                : "iptables is not installed (Debian package iptables)";
     }
 
     static LabNetns create() {

@@ -104,6 +104,8 @@ final class FaultMatrix {
             case "prometheus" -> "prometheus://monitor@" + hp;
             case "docker+tcp" -> "docker+tcp://" + hp;
             case "etcd", "etcds" -> scheme + "://" + hp; // etcds: the JVM's trust store, no client certificate
+            case "tcp" -> "tcp://" + hp;
+            case "icmp" -> "icmp://" + host; // no port: the faults' servers are all on 127.0.0.1, which answers
             case "rabbitmq", "rabbitmqs" -> scheme + "://monitor@" + hp;
             default -> throw new IllegalStateException("the fault matrix has no target template for " + scheme
                     + ":// — add one to FaultMatrix.target");
@@ -168,6 +170,32 @@ final class FaultMatrix {
                 target(r.scheme(), "127.0.0.1", io.opsdoc.lab.Ports.closedPort(), dir), "--timeout", "5s", "--format", "json"));
     }
 
+    /** What a cell must produce: the exit code, the first finding's code (null: none) and a word of its summary. */
+    record Expected(int exit, String code, String word) {
+    }
+
+    /**
+     * tcp-port's findings are these faults: a refused port or no route is its CRITICAL verdict, not an UNKNOWN, and
+     * a port that accepts the connect is open whatever the service then does (black hole, garbage, reset are for the
+     * checks that speak the service's protocol). Every other check must not decide: UNKNOWN with the fault's code.
+     */
+    static Expected expected(Row row, Fault fault) {
+        if (row.check().equals("tcp-port")) {
+            return switch (fault) {
+                case REFUSED -> new Expected(2, "PORT_CLOSED", "refused");
+                case UNREACHABLE -> new Expected(2, "NO_ROUTE", "no route");
+                case BLACK_HOLE, GARBAGE, RESET -> new Expected(0, null, null);
+                case AUTH -> throw new IllegalStateException("tcp-port sends no credentials");
+            };
+        }
+        if (row.check().equals("host-reachability")) {
+            // echo requests to 127.0.0.1 are answered whatever listens on the fault's port; with no route, none is
+            return fault == Fault.UNREACHABLE ? new Expected(2, "HOST_UNREACHABLE", "answered none")
+                    : new Expected(0, null, null);
+        }
+        return new Expected(3, fault.code, fault.word);
+    }
+
     /** Runs one cell in this JVM and judges it. */
     static Result run(Row row, Fault fault, String target) {
         Cli c = Cli.run(Map.of("OPSDOC_PASSWORD", PASSWORD), "check", row.check(), target,
@@ -182,14 +210,15 @@ final class FaultMatrix {
             // judged below: no parsable report is itself the failure
         }
         List<String> problems = new ArrayList<>();
-        if (c.exit() != 3) {
-            problems.add("exit " + c.exit() + " (want 3, UNKNOWN)");
+        Expected want = expected(row, fault);
+        if (c.exit() != want.exit()) {
+            problems.add("exit " + c.exit() + " (want " + want.exit() + ")");
         }
-        if (!fault.code.equals(code)) {
-            problems.add("code " + code + " (want " + fault.code + ")");
+        if (!java.util.Objects.equals(want.code(), code)) {
+            problems.add("code " + code + " (want " + want.code() + ")");
         }
-        if (fault.word != null && !summary.toLowerCase().contains(fault.word)) {
-            problems.add("summary does not say '" + fault.word + "'");
+        if (want.word() != null && !summary.toLowerCase().contains(want.word())) {
+            problems.add("summary does not say '" + want.word() + "'");
         }
         if (c.millis() > BUDGET_MS) {
             problems.add(c.millis() + " ms (budget " + BUDGET_MS + " ms)");

@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
  */
 final class HostCommands {
     private static final Pattern READABLE = Pattern.compile("/(proc|sys)/[A-Za-z0-9_.@:/-]+");
+    /** dns-resolution's resolver configuration: a file named resolv.conf anywhere (/etc, /run/systemd/resolve). */
+    private static final Pattern RESOLV_CONF = Pattern.compile("/([A-Za-z0-9_.@:-]+/)*resolv\\.conf");
 
     private HostCommands() {
     }
 
     static void requireReadable(String path) {
-        if (!READABLE.matcher(path).matches() || path.contains("..")) {
-            throw new IllegalArgumentException("not a /proc or /sys file a host check reads: " + path);
+        if (!READABLE.matcher(path).matches() && !RESOLV_CONF.matcher(path).matches() || path.contains("..")) {
+            throw new IllegalArgumentException("not a /proc or /sys file or a resolv.conf a host check reads: " + path);
         }
     }
 

@@ -51,6 +51,9 @@ public final class HostLab implements Lab {
         if (LabNetns.unavailable() != null) {
             return LabNetns.unavailable();
         }
+        if (LabDnsmasq.unavailable() != null) {
+            return LabDnsmasq.unavailable();
+        }
         return SSH.equals(variant) ? LabSshd.unavailable() : null;
     }
 
@@ -190,6 +193,132 @@ public final class HostLab implements Lab {
         return held(netns.mtuDrops());
     }
 
+    /** tcp:// to the service of the peer host in the lab's namespace, across the veth pair. */
+    public String tcpPortTarget() {
+        return "tcp://" + peer().address() + ":" + NetnsPeer.PORT;
+    }
+
+    private synchronized NetnsPeer peer() {
+        netInterface();
+        return netns.peer();
+    }
+
+    /** The peer's service stops (its port refuses), until heal(). */
+    public void peerServiceStopped() {
+        held(peer().stopService());
+    }
+
+    /** A DROP rule for the peer's port, inside the namespace, until heal(). */
+    public void peerPortFirewalled() {
+        held(peer().firewallDrop());
+    }
+
+    /** Every other SYN to the peer's port is dropped, until heal(). */
+    public void peerLosesSyns() {
+        held(peer().loseEveryOtherSyn());
+    }
+
+    /** Connects to the peer: the host's neighbour entry for it is complete (after an earlier fault left it FAILED). */
+    public void reachPeer() {
+        peer().reach();
+    }
+
+    /** The peer is gone while the host keeps sending to it: an unanswered ARP entry, until heal(). */
+    public AutoCloseable unansweredNeighbour() throws IOException {
+        return held(peer().unansweredNeighbour(netInterface()));
+    }
+
+    /** icmp:// to the peer host in the lab's namespace. */
+    public String icmpTarget() {
+        return "icmp://" + peer().address();
+    }
+
+    /** Every other ping to the peer is dropped, until heal(). */
+    public void peerLosesPings() {
+        held(peer().loseEveryOtherPing());
+    }
+
+    /** The peer's address leaves the link (the host is down), until heal(). */
+    public void peerGone() {
+        held(peer().addressGone());
+    }
+
+    /**
+     * The lab's own resolv.conf (what dns-resolution reads with {@code resolv-conf=}, through either transport): by
+     * default the namespace's dnsmasq alone, with one-second tries, so that a lost query costs 1 s, not glibc's 5.
+     */
+    public synchronized String resolvConf() {
+        Path file = dir.resolve("resolv.conf");
+        if (!Files.exists(file)) {
+            writeResolvConf(defaultResolvConf());
+        }
+        return file.toString();
+    }
+
+    private String defaultResolvConf() {
+        return "# the opsdoc host lab's resolver\nnameserver " + dns().address() + "\noptions timeout:1 attempts:2\n";
+    }
+
+    private synchronized LabDnsmasq dns() {
+        netInterface();
+        return netns.dnsmasq(dir);
+    }
+
+    private void writeResolvConf(String content) {
+        try {
+            Path file = dir.resolve("resolv.conf");
+            Files.writeString(file, content);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The name dns-resolution resolves, with the address it must have: {@code db1.lab.test=10.1.2.3}. */
+    public String dnsNames() {
+        dns();
+        return LabDnsmasq.NAME + "=" + LabDnsmasq.ADDRESS;
+    }
+
+    /** The name now resolves to 10.9.9.9 (a stale record after a move), until heal(). */
+    public void dnsWrongAddress() {
+        held(dns().wrongAddress("10.9.9.9"));
+    }
+
+    /** The name was deleted from the zone, until heal(). */
+    public void dnsNameRemoved() {
+        held(dns().nameRemoved());
+    }
+
+    /** Every DNS query to the resolver is dropped by a firewall, until heal(). */
+    public void dnsFirewalled() {
+        dns();
+        held(netns.dropDns());
+    }
+
+    /** Every other DNS query to the resolver is lost, until heal(). */
+    public void dnsLosesQueries() {
+        dns();
+        held(netns.loseEveryOtherDnsQuery());
+    }
+
+    /** resolv.conf lists first an address where no DNS server runs (the peer host), then the real resolver. */
+    public void resolvConfFirstServerDead() {
+        writeResolvConf("nameserver " + peer().address() + "\nnameserver " + dns().address()
+                + "\noptions timeout:1 attempts:2\n");
+    }
+
+    /** resolv.conf with a search domain and no nameserver line (as a DHCP client that lost its lease leaves it). */
+    public void resolvConfWithoutNameserver() {
+        writeResolvConf("search lab.test\noptions timeout:1 attempts:2\n");
+    }
+
+    /** resolv.conf with four nameservers: the fourth is never asked. */
+    public void resolvConfFourNameservers() {
+        String r = dns().address();
+        writeResolvConf("nameserver " + r + "\nnameserver " + r + "\nnameserver " + r + "\nnameserver 10.214.0.53\n");
+    }
+
     /** Fills the tmpfs to {@code percent} of its size. */
     public void fillDisk(double percent) {
         tmpfs.fillTo(percent);
@@ -319,6 +448,9 @@ public final class HostLab implements Lab {
         }
         held.clear();
         tmpfs.clear();
+        if (Files.exists(dir.resolve("resolv.conf"))) {
+            writeResolvConf(defaultResolvConf());
+        }
         if (sshd != null) {
             knownHosts = sshd.knownHosts();
         }

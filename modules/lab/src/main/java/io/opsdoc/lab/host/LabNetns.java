@@ -29,8 +29,12 @@ public final class LabNetns implements AutoCloseable {
     }
 
     public static String unavailable() {
-        return Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")) ? null
-                : "ip is not installed (Debian package iproute2)";
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))) {
+            return "ip is not installed (Debian package iproute2)";
+        }
+        // the peer's firewall faults (tcp-port, host-reachability, dns-resolution) run iptables inside the namespace
+        return Files.isExecutable(Path.of("/usr/sbin/iptables")) || Files.isExecutable(Path.of("/sbin/iptables")) ? null
+                : "iptables is not installed (Debian package iptables)";
     }
 
     public static LabNetns create() {
@@ -53,6 +57,54 @@ public final class LabNetns implements AutoCloseable {
     }
 
     private Process sshd;
+    private NetnsPeer peer;
+    private LabDnsmasq dnsmasq;
+
+    /** The namespace's resolver on its own address, port 53 (started once; its files in {@code dir}). */
+    synchronized LabDnsmasq dnsmasq(Path dir) {
+        if (dnsmasq == null) {
+            dnsmasq = new LabDnsmasq(ns, nsAddress(), dir);
+        }
+        return dnsmasq;
+    }
+
+    /** An iptables rule at the top of the namespace's INPUT chain, deleted by the handle; the host's rules stay untouched. */
+    static AutoCloseable inputRule(String ns, String... match) {
+        Commands.run(iptables(ns, "-I", match));
+        return () -> Commands.run(iptables(ns, "-D", match));
+    }
+
+    private static String[] iptables(String ns, String op, String... match) {
+        String[] argv = new String[match.length + 7];
+        String[] head = {"ip", "netns", "exec", ns, "iptables", op, "INPUT"};
+        System.arraycopy(head, 0, argv, 0, head.length);
+        System.arraycopy(match, 0, argv, head.length, match.length);
+        return argv;
+    }
+
+    /** Every DNS query to the namespace is dropped (UDP and TCP port 53): a resolver behind a black hole. */
+    AutoCloseable dropDns() {
+        AutoCloseable udp = inputRule(ns, "-p", "udp", "--dport", "53", "-j", "DROP");
+        AutoCloseable tcp = inputRule(ns, "-p", "tcp", "--dport", "53", "-j", "DROP");
+        return () -> {
+            udp.close();
+            tcp.close();
+        };
+    }
+
+    /** Every other UDP query to the namespace's port 53 is lost: each lookup is answered only at its second try. */
+    AutoCloseable loseEveryOtherDnsQuery() {
+        return inputRule(ns, "-p", "udp", "--dport", "53", "-m", "statistic", "--mode", "nth", "--every", "2",
+                "--packet", "0", "-j", "DROP");
+    }
+
+    /** The namespace's peer host with a TCP service (created once). */
+    synchronized NetnsPeer peer() {
+        if (peer == null) {
+            peer = new NetnsPeer(ns, nsIf, subnet + "3");
+        }
+        return peer;
+    }
 
     /** The namespace's address, where {@link #startSshd} listens. */
     public String nsAddress() {
@@ -139,6 +191,12 @@ public final class LabNetns implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dnsmasq != null) {
+            dnsmasq.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
         if (sshd != null) {
             sshd.destroyForcibly();
             try {

@@ -39,17 +39,29 @@ final class PrometheusRuleFile {
     record Alert(String name, String group, Doc doc, String pointer, int line, JsonNode rule, String runbookUrl) {
     }
 
+    /**
+     * Any rule's expression, for the PromQL checks.
+     *
+     * @param groupIndex the group's position in its document, {@code ruleIndex} the rule's in its group (both 0-based)
+     * @param line       the line of its {@code expr:} key (of the rule when it has none)
+     */
+    record Expr(String rule, String group, Doc doc, int groupIndex, int ruleIndex, int line, String expr) {
+    }
+
     final Path path;
     final String text;
     final List<Doc> docs;
     final List<Alert> alerts;
+    final List<Expr> exprs;
     final int recordingRules;
 
-    private PrometheusRuleFile(Path path, String text, List<Doc> docs, List<Alert> alerts, int recordingRules) {
+    private PrometheusRuleFile(Path path, String text, List<Doc> docs, List<Alert> alerts, List<Expr> exprs,
+            int recordingRules) {
         this.path = path;
         this.text = text;
         this.docs = docs;
         this.alerts = alerts;
+        this.exprs = exprs;
         this.recordingRules = recordingRules;
     }
 
@@ -82,6 +94,7 @@ final class PrometheusRuleFile {
         ranges.add(new int[] {start, lines.length});
         List<Doc> docs = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
+        List<Expr> exprs = new ArrayList<>();
         int recording = 0;
         boolean sawGroups = false;
         for (int[] r : ranges) {
@@ -163,6 +176,12 @@ final class PrometheusRuleFile {
                     if (!rule.isObject()) {
                         throw error(path, doc, rp, "group '" + groupName + "': a rule must be a mapping with alert or record");
                     }
+                    if (rule.path("expr").isValueNode()) {
+                        int exprLine = locations.position(rp + "/expr").or(() -> locations.position(rp))
+                                .map(YamlLocations.Position::line).orElse(1);
+                        String name = rule.path(rule.has("record") ? "record" : "alert").asText("");
+                        exprs.add(new Expr(name, groupName, doc, g, i, exprLine, rule.path("expr").asText()));
+                    }
                     if (rule.has("record")) {
                         recording++;
                         continue;
@@ -194,7 +213,7 @@ final class PrometheusRuleFile {
         if (!sawGroups) {
             throw new UsageException(path + ": no rule groups: expected 'groups:' (a Prometheus rule file) or a PrometheusRule object (spec.groups)");
         }
-        return new PrometheusRuleFile(path, text, List.copyOf(docs), List.copyOf(alerts), recording);
+        return new PrometheusRuleFile(path, text, List.copyOf(docs), List.copyOf(alerts), List.copyOf(exprs), recording);
     }
 
     /** SnakeYAML's problem in one line ("expected <block end>, but found ... (in the block mapping from line 2)"). */

@@ -58,8 +58,10 @@ final class RulesLintCommand implements Callable<Integer> {
             read.add(PrometheusRuleFile.read(f)); // every file first: a malformed one fails the run before any output
         }
         List<RulesLint.Finding> findings = new ArrayList<>();
+        PromqlLint promql = new PromqlLint(PromqlLint.findPromtool(rules.parent.env));
         int alerts = 0;
         for (PrometheusRuleFile f : read) {
+            findings.addAll(promql.lint(f));
             findings.addAll(lint.lint(f));
             alerts += f.alerts.size();
         }
@@ -83,9 +85,10 @@ final class RulesLintCommand implements Callable<Integer> {
         int recording = read.stream().mapToInt(f -> f.recordingRules).sum();
         out.println("RULES " + (worst == Severity.INFO ? "OK" : worst.name()) + " - " + alerts + " alert" + (alerts == 1 ? "" : "s")
                 + " in " + read.size() + " file" + (read.size() == 1 ? "" : "s") + " (" + recording + " recording rule"
-                + (recording == 1 ? "" : "s") + " skipped): " + summary(counts));
+                + (recording == 1 ? "" : "s") + ": PromQL only): " + summary(counts));
         for (RulesLint.Finding f : findings) {
-            out.println(f.file() + ":" + f.line() + ": " + f.severity() + " " + f.code() + " " + f.alert() + ": " + f.message());
+            out.println(f.file() + ":" + f.line() + ": " + f.severity() + " " + f.code()
+                    + (f.alert() == null || f.alert().isEmpty() ? "" : " " + f.alert()) + ": " + f.message());
         }
     }
 

@@ -96,11 +96,51 @@ class RulesCommandTest {
     }
 
     @Test
+    void promqlThatPrometheusCannotParseIsCriticalAtItsExprLineAndTheTimeZoneMisuseIsNamed() throws Exception {
+        ExternalTool.require("promtool");
+        Path f = Files.writeString(tmp.resolve("bad.rules.yml"), """
+                groups:
+                  - name: demo
+                    rules:
+                      - alert: Good
+                        expr: up == 0
+                      - alert: Unclosed
+                        expr: rate(http_requests_total[5m] offset 8h
+                      - record: job:requests:tz
+                        expr: sum by (job) (rate(x[5m]) offset UTC+8)
+                      - alert: BusinessHours
+                        expr: hour() offset 8h >= 9 and on() up == 0
+                      - alert: Piped
+                        expr: 'my_metric | timezone(offset: 8h)'
+                """);
+        Cli c = Cli.run("rules", "lint", f.toString());
+        assertThat(c.exit()).as(c.all()).isEqualTo(2);
+        assertThat(c.out()).contains(f + ":7: CRITICAL INVALID_PROMQL Unclosed: Prometheus cannot parse this expression: "
+                        + "1:39: parse error: unclosed left parenthesis")
+                .contains(f + ":9: CRITICAL INVALID_PROMQL job:requests:tz: Prometheus cannot parse this expression: ")
+                .contains("in offset, expected duration (PromQL has no pipe and no timezone()")
+                .contains(f + ":13: CRITICAL INVALID_PROMQL Piped:")
+                .contains(f + ":11: WARNING OFFSET_USED_AS_TIMEZONE BusinessHours: 'offset' with a time-of-day function")
+                .doesNotContain("INVALID_PROMQL Good").doesNotContain("OFFSET_USED_AS_TIMEZONE Unclosed")
+                .doesNotContain("opsdoc-rules-");
+        JsonNode invalid = finding(Cli.run("rules", "lint", f.toString(), "--format", "json"), "Unclosed", "INVALID_PROMQL");
+        assertThat(invalid.get("note").asText()).isEqualTo("prometheus/promql-time-zones#invalid-promql");
+        assertThat(invalid.get("line").asInt()).isEqualTo(7);
+        assertThat(Cli.run("explain", "prometheus/promql-time-zones#offset-used-as-timezone").exit()).isZero();
+    }
+
+    @Test
+    void withoutPromtoolTheLintSaysThePromqlWasNotParsed() {
+        Cli c = Cli.run(Map.of("OPSDOC_PROMTOOL", "/nonexistent/promtool"), "rules", "lint", UPSTREAM.toString());
+        assertThat(c.out()).contains(UPSTREAM + ":1: INFO PROMQL_NOT_CHECKED: promtool was not found");
+    }
+
+    @Test
     void textOutputHasAVerdictThenFileLineFindings() {
         Cli c = Cli.run("rules", "lint", UPSTREAM.toString());
         assertThat(c.exit()).isEqualTo(2);
         assertThat(c.out().lines().findFirst().orElseThrow())
-                .isEqualTo("RULES CRITICAL - 11 alerts in 1 file (1 recording rule skipped): 2 CRITICAL, 6 WARNING, 6 INFO");
+                .isEqualTo("RULES CRITICAL - 11 alerts in 1 file (1 recording rule: PromQL only): 2 CRITICAL, 6 WARNING, 6 INFO");
         assertThat(c.out()).contains(UPSTREAM + ":7: WARNING NO_RUNBOOK_URL KubeNodeNotReady: no runbook_url; opsdoc's note "
                         + "kubernetes/node-notready answers it: 'opsdoc rules annotate' would add <base-url>/en/kubernetes/node-notready")
                 .contains(UPSTREAM + ":51: CRITICAL RUNBOOK_URL_BROKEN MySQLReplicationNotRunning:");
@@ -142,7 +182,7 @@ class RulesCommandTest {
         // an empty group list is no finding at all
         Path empty = tmp.resolve("empty.yaml");
         Files.writeString(empty, "groups: []\n");
-        assertThat(Cli.run("rules", "lint", empty.toString()).out()).startsWith("RULES OK - 0 alerts in 1 file (0 recording rules skipped): no findings");
+        assertThat(Cli.run("rules", "lint", empty.toString()).out()).startsWith("RULES OK - 0 alerts in 1 file (0 recording rules: PromQL only): no findings");
     }
 
     @Test

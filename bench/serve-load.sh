@@ -32,7 +32,7 @@ need /usr/sbin/nginx nginx
 need prometheus-blackbox-exporter prometheus-blackbox-exporter
 need python3 python3
 need java openjdk-17-jdk-headless
-OPSDOC=modules/cli/target/opsdoc/bin/opsdoc
+OPSDOC=${OPSDOC:-modules/cli/target/opsdoc/bin/opsdoc}   # or another build, e.g. to compare JVM options
 [ -x "$OPSDOC" ] || ./mvnw -B -q -pl modules/cli -am package -DskipTests
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 

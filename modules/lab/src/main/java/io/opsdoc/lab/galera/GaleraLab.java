@@ -189,16 +189,6 @@ public final class GaleraLab implements Lab {
         awaitNode(index, "Donor/Desynced", s -> "2".equals(s.get("wsrep_local_state")), FAULT_DEADLINE);
     }
 
-    /** Node 2 keeps sending flow control (gcs.fc_limit=1) while node 1 writes: the cluster stalls. */
-    public AutoCloseable flowControl() throws SQLException {
-        return hold(GaleraFaults.flowControl(this));
-    }
-
-    /** The same row updated through node 1 and node 2 at once: certification failures. */
-    public AutoCloseable certificationConflicts() throws SQLException {
-        return hold(GaleraFaults.certificationConflicts(this));
-    }
-
     /** FLUSH TABLES WITH READ LOCK on node 2 (a backup) while node 1 writes: its receive queue grows. */
     public AutoCloseable fallingBehind() throws SQLException {
         return hold(GaleraFaults.fallingBehind(this));

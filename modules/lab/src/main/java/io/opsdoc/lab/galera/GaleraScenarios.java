@@ -8,6 +8,7 @@ import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * mysql-galera against a real 3-node MariaDB Galera cluster, read as a user without any privilege (what
@@ -32,6 +33,19 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
         return List.of(new LabVariant<>("default", GaleraLab::unavailable, GaleraLab::start, GaleraLab::shared));
     }
 
+    /**
+     * The two window codes whose lab faults are load-dependent: node 2 with gcs.fc_limit=1 under four writers sent
+     * flow control on a loaded 2-core machine but kept up on a quiet one (a clean-clone CI rehearsal saw OK), and
+     * clients updating one row through two nodes got BF aborts instead of certification failures there. A
+     * deterministic fault (an applier blocked by an explicit table lock on node 2) is the next step.
+     */
+    @Override
+    public Map<String, String> recordedFactsOnly() {
+        String why = "the lab's fault produced it on a loaded machine only (see GaleraScenarios); evaluated on MariaDB "
+                + "10.11 status samples in MysqlGaleraWindowRecordedFactsTest";
+        return Map.of("mysql-galera#FLOW_CONTROL_PAUSED", why, "mysql-galera#CERTIFICATION_CONFLICTS", why);
+    }
+
     @Override
     public List<Scenario<GaleraLab>> scenarios() {
         return List.of(
@@ -53,16 +67,6 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
                         .breaks(lab -> lab.desync(1))
                         .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2")
                                 .evidence("wsrep_desync", "ON"))
-                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
-                node1("galera-flow-control", "node 2 asks for a pause at every queued write-set (gcs.fc_limit=1) "
-                        + "while four clients write through node 1").holds(GaleraLab::flowControl)
-                        .expect(code("FLOW_CONTROL_PAUSED").severity(WARNING).positive("flow_control_paused_ns_delta")
-                                .says("this node sent none"))
-                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK", "CERTIFICATION_CONFLICTS").build(),
-                node1("galera-cert-conflicts", "clients on node 1 and node 2 update the same row at once")
-                        .holds(GaleraLab::certificationConflicts)
-                        .expect(code("CERTIFICATION_CONFLICTS").severity(WARNING)
-                                .positive("wsrep_local_cert_failures_delta"))
                         .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
                 Scenario.<GaleraLab>of("galera-falling-behind", "a backup holds FLUSH TABLES WITH READ LOCK on node 2 "
                                 + "while node 1 keeps writing").checks(CHECK).target(lab -> lab.nodeUri(2))

@@ -130,6 +130,24 @@ class RulesCommandTest {
     }
 
     @Test
+    void aRuleThatParsesButThatPrometheusStillRefusesIsRejected() throws Exception {
+        ExternalTool.require("promtool");
+        Path f = Files.writeString(tmp.resolve("rejected.rules.yml"), """
+                groups:
+                  - name: demo
+                    rules:
+                      - alert: BadLabel
+                        expr: up == 0
+                        labels:
+                          "bad-label": x
+                """);
+        Cli c = Cli.run("rules", "lint", f.toString());
+        assertThat(c.exit()).as(c.all()).isEqualTo(2);
+        assertThat(c.out()).contains(f + ":5: CRITICAL RULE_REJECTED BadLabel: Prometheus refuses this rule: invalid label "
+                + "name: bad-label");
+    }
+
+    @Test
     void withoutPromtoolTheLintSaysThePromqlWasNotParsed() {
         Cli c = Cli.run(Map.of("OPSDOC_PROMTOOL", "/nonexistent/promtool"), "rules", "lint", UPSTREAM.toString());
         assertThat(c.out()).contains(UPSTREAM + ":1: INFO PROMQL_NOT_CHECKED: promtool was not found");

@@ -85,14 +85,17 @@ final class PromqlLint {
     private void parse(PrometheusRuleFile file, PrometheusRuleFile.Doc doc, List<RulesLint.Finding> out) {
         String where = file.path.toString();
         Path tmp = null;
+        Path answerFile = null;
         try {
             tmp = Files.createTempFile("opsdoc-rules-", ".yml");
             ObjectNode groups = Json.mapper().createObjectNode();
             groups.set("groups", doc.root().at(doc.groupsPointer()));
             Files.writeString(tmp, Json.mapper().writeValueAsString(groups)); // JSON is YAML: promtool reads it as is
+            // promtool's answer goes to a file, not a pipe: a long list of errors would fill the pipe and block it
+            answerFile = Files.createTempFile("opsdoc-promtool-", ".txt");
             Process p = new ProcessBuilder(promtool.get().toString(), "check", "rules", tmp.toString())
-                    .redirectErrorStream(true).start();
-            p.getOutputStream().close();
+                    .redirectErrorStream(true).redirectOutput(answerFile.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             byte[] answer;
             if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -100,7 +103,7 @@ final class PromqlLint {
                         + TIMEOUT.toSeconds() + " s, so the expressions were not parsed", null));
                 return;
             }
-            answer = p.getInputStream().readAllBytes();
+            answer = Files.readAllBytes(answerFile);
             if (p.exitValue() == 0) {
                 return;
             }
@@ -131,11 +134,13 @@ final class PromqlLint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // a temporary file in the temp directory
+            for (Path f : new Path[] {tmp, answerFile}) {
+                if (f != null) {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException e) {
+                        // a temporary file in the temp directory
+                    }
                 }
             }
         }

@@ -82,7 +82,7 @@ class DeployTest {
         // every runbook_url is an opsdoc page that exists: lint is clean (the one INFO: probe-errors has no check)
         Cli lint = Cli.run("rules", "lint", RULES.toString());
         assertThat(lint.exit()).as(lint.all()).isZero();
-        assertThat(lint.out()).startsWith("RULES OK - 14 alerts in 1 file (0 recording rules skipped): 1 INFO")
+        assertThat(lint.out()).startsWith("RULES OK - 14 alerts in 1 file (0 recording rules: PromQL only): 1 INFO")
                 .contains("NO_CHECK OpsdocCheckUnknown").doesNotContain("NO_RUNBOOK_URL", "BROKEN", "FOREIGN");
     }
 

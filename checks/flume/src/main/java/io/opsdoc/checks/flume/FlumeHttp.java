@@ -3,19 +3,15 @@ package io.opsdoc.checks.flume;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.FailureClassifier;
 import io.opsdoc.core.Json;
 import io.opsdoc.core.OpsdocVersion;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -98,7 +94,7 @@ final class FlumeHttp {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            throw translate(e.getCause(), url, where, remaining);
+            throw io.opsdoc.core.HttpGetFailures.translate(e.getCause(), url, where, remaining);
         }
         int s = response.statusCode();
         if (s == 401 || s == 403) {
@@ -116,23 +112,5 @@ final class FlumeHttp {
                     + " bytes: not a Flume agent's metrics");
         }
         return new String(body, StandardCharsets.UTF_8);
-    }
-
-    private static ProbeException translate(Throwable t, URI url, String where, Duration remaining) {
-        if (t instanceof HttpConnectTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "no TCP connection to " + where + " within " + Runner.human(remaining), t);
-        }
-        if (t instanceof HttpTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "GET " + url + ": no response within " + Runner.human(remaining), t);
-        }
-        FailureClassifier.Failure network = FailureClassifier.network(t, where, url.getHost());
-        if (network != null) {
-            return new ProbeException(network.code(), network.reason(), t);
-        }
-        if (t instanceof IOException) {
-            return new ProbeException(ProbeErrors.PROTOCOL_ERROR, "GET " + url + ": " + where + " answered, but not with HTTP ("
-                    + FailureClassifier.oneLine(t) + ")", t);
-        }
-        return new ProbeException(ProbeErrors.PROBE_FAILED, "GET " + url + " failed: " + FailureClassifier.oneLine(t), t);
     }
 }

@@ -50,7 +50,8 @@ public final class FailureClassifier {
         List<Throwable> chain = chain(thrown);
         // the most specific first: a timeout or reset is often wrapped in a generic "link failure"
         for (Throwable t : chain) {
-            if (t instanceof UnknownHostException) {
+            // the JDK HttpClient's NIO connect says UnresolvedAddressException where sockets say UnknownHostException
+            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
                 return new Failure(ProbeErrors.UNREACHABLE, "cannot resolve host '" + host + "' (DNS)");
             }
             if (noRoute(t)) {

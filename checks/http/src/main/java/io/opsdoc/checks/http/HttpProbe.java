@@ -2,7 +2,7 @@ package io.opsdoc.checks.http;
 
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.OpsdocVersion;
-import io.opsdoc.core.FailureClassifier;
+import io.opsdoc.core.HttpGetFailures;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
@@ -11,13 +11,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 
 /**
  * The I/O half of {@code http-status}: one GET or HEAD, following redirects by hand (to count and record each hop),
@@ -166,7 +162,8 @@ final class HttpProbe {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            throw translate(e.getCause(), method, url, where, remaining);
+            throw HttpGetFailures.translate(e.getCause(), method + " " + url, where, url.getHost(), remaining,
+                    " (not a certificate problem: those are reported as findings)");
         }
         double seconds = round((System.nanoTime() - t0) / 1e9);
         HttpHeaders h = response.headers();
@@ -180,34 +177,6 @@ final class HttpProbe {
                 h.firstValue("location").orElse(null), h.firstValue("retry-after").orElse(null),
                 h.firstValue("server").orElse(null), h.firstValue("via").orElse(null),
                 response.body() == null ? 0 : response.body(), declared, tls);
-    }
-
-    private static ProbeException translate(Throwable t, String method, URI url, String where, Duration remaining) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return new ProbeException(ProbeErrors.UNREACHABLE, "cannot resolve host '" + url.getHost() + "' (DNS)", t);
-            }
-        }
-        if (t instanceof HttpConnectTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "no TCP connection to " + where + " within " + Runner.human(remaining)
-                    + " (packets dropped: a firewall, or the host is down)", t);
-        }
-        if (t instanceof HttpTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, method + " " + url + ": no response within "
-                    + Runner.human(remaining) + " (the connection was accepted, or never completed, and nothing came back)", t);
-        }
-        FailureClassifier.Failure network = FailureClassifier.network(t, where, url.getHost());
-        if (network != null) {
-            return new ProbeException(network.code(), network.reason(), t);
-        }
-        if (t instanceof SSLException) {
-            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS handshake with " + where + " failed: "
-                    + t.getMessage() + " (not a certificate problem: those are reported as findings)", t);
-        }
-        // the JDK client says "Invalid status line", "Bad response header" and the like: not HTTP on that port
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : FailureClassifier.oneLine(t);
-        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, method + " " + url + ": " + where
-                + " answered, but not with HTTP (" + m + ")", t);
     }
 
     private static double round(double seconds) {

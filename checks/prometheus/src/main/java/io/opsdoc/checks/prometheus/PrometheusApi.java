@@ -2,7 +2,7 @@ package io.opsdoc.checks.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
-import io.opsdoc.core.FailureClassifier;
+import io.opsdoc.core.HttpGetFailures;
 import io.opsdoc.core.Json;
 import io.opsdoc.core.OpsdocVersion;
 import io.opsdoc.core.ProbeErrors;
@@ -13,10 +13,8 @@ import io.opsdoc.core.UsageException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,17 +182,7 @@ final class PrometheusApi {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Throwable t = e.getCause();
-            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
-                throw new ProbeException(ProbeErrors.TIMEOUT, "GET " + path + " on " + where + ": no answer within "
-                        + Runner.human(remaining) + " (packets dropped, or the server accepted and said nothing)", t);
-            }
-            FailureClassifier.Failure f = FailureClassifier.network(t, where, base.getHost());
-            if (f != null) {
-                throw new ProbeException(f.code(), f.reason(), t);
-            }
-            throw new ProbeException(ProbeErrors.PROTOCOL_ERROR, "GET " + path + " on " + where
-                    + ": the answer is not HTTP (" + FailureClassifier.oneLine(t) + ")", t);
+            throw HttpGetFailures.translate(e.getCause(), "GET " + path + " on " + where, where, base.getHost(), remaining, "");
         }
     }
 

@@ -3,6 +3,7 @@ package io.opsdoc.checks.rabbitmq;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.FailureClassifier;
+import io.opsdoc.core.HttpGetFailures;
 import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Json;
 import io.opsdoc.core.OpsdocVersion;
@@ -14,11 +15,8 @@ import io.opsdoc.core.UsageException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -36,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 
 /**
  * The RabbitMQ management HTTP API, read-only: GETs with HTTP basic auth, every one bounded by the check's deadline.
@@ -171,7 +168,8 @@ final class ManagementApi {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            throw translate(e.getCause(), path, remaining);
+            throw HttpGetFailures.translate(e.getCause(), "GET " + path + " on " + where(), where(), base.getHost(), remaining,
+                    " (an untrusted certificate: give its CA with ?cacert=FILE)");
         }
         int status = response.statusCode();
         if (status == 401) {
@@ -202,33 +200,6 @@ final class ManagementApi {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private ProbeException translate(Throwable t, String path, Duration remaining) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return new ProbeException(ProbeErrors.UNREACHABLE, "cannot resolve host '" + base.getHost() + "' (DNS)");
-            }
-        }
-        if (t instanceof HttpConnectTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "no TCP connection to " + where() + " within "
-                    + Runner.human(remaining) + " (packets dropped: a firewall, or the host is down)");
-        }
-        if (t instanceof HttpTimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "GET " + path + " on " + where() + ": no answer within "
-                    + Runner.human(remaining));
-        }
-        FailureClassifier.Failure network = FailureClassifier.network(t, where(), base.getHost());
-        if (network != null) {
-            return new ProbeException(network.code(), network.reason());
-        }
-        if (t instanceof SSLException) {
-            return new ProbeException(ProbeErrors.PROBE_FAILED, "TLS handshake with " + where() + " failed: "
-                    + FailureClassifier.oneLine(t) + " (an untrusted certificate: give its CA with ?cacert=FILE)");
-        }
-        // "Invalid status line", "Bad response header" and the like: not HTTP on that port
-        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, "GET " + path + " on " + where()
-                + " answered, but not with HTTP (" + FailureClassifier.oneLine(t) + ")");
     }
 
     private static String oneLine(String s) {

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# k8s-node-notready and k8s-workloads at scale (issue 17): the lab's mock API server (Fabric8, CRUD mode) holding NODES
-# nodes (1 % NotReady) and PODS pods, and, on the same API server in the same run, the floor a shell script would have:
-# curl fetching the same two lists and jq counting the NotReady nodes and crash-looping containers (kubectl needs API
-# discovery documents the mock does not serve). Reports wall-clock means, the ratio, and each side's peak RSS (GNU
-# time's %M); opsdoc runs with the heap HEAP (a stated -Xmx), so a run that needs more fails instead of growing.
+# k8s-node-notready and k8s-workloads at scale (issue 17): an API server stand-in holding NODES nodes (1 % NotReady)
+# and PODS pods, and, on the same API server in the same run, the floor a shell script would have: curl fetching the
+# same two lists and jq counting the NotReady nodes and crash-looping containers (kubectl needs API discovery
+# documents the stand-ins do not serve). Reports wall-clock means, the ratio, and each side's peak RSS (GNU time's %M);
+# opsdoc runs with the heap HEAP (a stated -Xmx), so a run that needs more fails instead of growing.
+# STAND_IN=lists (default): the lab's KubeListServer serves the objects as fixed lists with limit/continue paging and
+# the spec.nodeName field selector, as a real API server does; STAND_IN=crud: the Fabric8 mock in CRUD mode, which
+# takes hours to take 55,000 objects and is only usable up to a few thousand.
 #
 # Needs: apt-get install curl jq hyperfine time; a JDK 17 and a built distribution (built if missing:
 # ./mvnw -pl modules/cli -am package -DskipTests, no install).
@@ -29,7 +32,7 @@ OPSDOC=$DIST/bin/opsdoc
 work=$(mktemp -d)
 mkfifo "$work/keepalive"
 java -Xmx4g -cp "$DIST/lib/*:$DIST/lab/*" io.opsdoc.lab.kubernetes.KubeBenchCluster --nodes "$NODES" --pods "$PODS" \
-  --ready-file "$work/ready" < "$work/keepalive" 2> "$work/cluster.log" &
+  --ready-file "$work/ready" --stand-in "${STAND_IN:-lists}" < "$work/keepalive" 2> "$work/cluster.log" &
 CLUSTER=$!
 exec 9> "$work/keepalive"
 trap 'exec 9>&-; wait $CLUSTER 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -70,15 +70,26 @@ public final class NodeFaults {
      * ready because the CNI plugin is not initialised (reason KubeletNotReady, the kubelet's own message). The
      * controller adds the not-ready taints.
      */
+    /** What a kubelet says while its CNI plugin is not initialized: the commonest NotReady. */
+    static final String CNI_NOT_READY = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+            + "message:Network plugin returns error: cni plugin not initialized";
+
     public void notReady(String node, Duration since) {
-        notReady(node, since, "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
-                + "message:Network plugin returns error: cni plugin not initialized");
+        notReady(node, since, CNI_NOT_READY);
     }
 
     public void notReady(String node, Duration since, String kubeletMessage) {
         Instant now = Instant.now();
         Instant from = now.minus(since);
         Node n = lab.client().nodes().withName(node).get();
+        markNotReady(n, now, from, kubeletMessage);
+        lab.replace(n);
+        lab.replace(lease(node, now.minusSeconds(4)));
+        markPodsNotReady(node, from);
+    }
+
+    /** What the kubelet and the node-lifecycle controller write on a node NotReady since {@code from}: Ready=False, not-ready taints. */
+    static void markNotReady(Node n, Instant now, Instant from, String kubeletMessage) {
         List<NodeCondition> conditions = new ArrayList<>();
         for (NodeCondition c : n.getStatus().getConditions()) {
             conditions.add(c.getType().equals("Ready")
@@ -90,9 +101,6 @@ public final class NodeFaults {
         taints.add(taint(NOT_READY_TAINT, "NoSchedule", from));
         taints.add(taint(NOT_READY_TAINT, "NoExecute", from));
         n.getSpec().setTaints(taints);
-        lab.replace(n);
-        lab.replace(lease(node, now.minusSeconds(4)));
-        markPodsNotReady(node, from);
     }
 
     /**
@@ -173,18 +181,22 @@ public final class NodeFaults {
 
     private void markPodsNotReady(String node, Instant when) {
         for (Pod p : lab.client().pods().inAnyNamespace().list().getItems()) {
-            if (!node.equals(p.getSpec().getNodeName())) {
-                continue;
+            if (node.equals(p.getSpec().getNodeName())) {
+                markPodNotReady(p, when);
+                lab.replace(p);
             }
-            List<PodCondition> conditions = new ArrayList<>();
-            for (PodCondition c : p.getStatus().getConditions()) {
-                conditions.add(c.getType().equals("Ready") || c.getType().equals("ContainersReady")
-                        ? new PodConditionBuilder(c).withStatus("False").withReason("NodeNotReady")
-                                .withLastTransitionTime(ts(when)).build()
-                        : c);
-            }
-            p.getStatus().setConditions(conditions);
-            lab.replace(p);
         }
+    }
+
+    /** The node controller marks a NotReady node's pods not ready (reason NodeNotReady). */
+    static void markPodNotReady(Pod p, Instant when) {
+        List<PodCondition> conditions = new ArrayList<>();
+        for (PodCondition c : p.getStatus().getConditions()) {
+            conditions.add(c.getType().equals("Ready") || c.getType().equals("ContainersReady")
+                    ? new PodConditionBuilder(c).withStatus("False").withReason("NodeNotReady")
+                            .withLastTransitionTime(ts(when)).build()
+                    : c);
+        }
+        p.getStatus().setConditions(conditions);
     }
 }

@@ -132,6 +132,10 @@ final class LabSession {
                 out.println();
             }
             lab.heal();
+        } catch (Exception e) {
+            // one lab that cannot start, heal or stop must not cost the other labs their run
+            failures++;
+            out.printf("%s: the lab failed: %s%n%n", set.system(), e);
         }
     }
 

@@ -167,14 +167,18 @@ public final class MemcachedLab implements Lab {
 
     @Override
     public void heal() {
-        // the fault handles stop their clients; what they stored goes, so the next scenario starts from an empty cache
-        try (Socket s = connect(2_000)) {
-            s.setSoTimeout(5_000);
-            s.getOutputStream().write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
-            readLine(s.getInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException("memcached did not take flush_all", e);
-        }
+        // the fault handles stop their clients; what they stored goes, so the next scenario starts from an empty cache.
+        // After a maxconns fault memcached may still have its listener off while it closes hundreds of connections (a
+        // connect then waits in the backlog): ask again until it answers rather than failing on the first try.
+        await("memcached to take flush_all", () -> {
+            try (Socket s = connect(2_000)) {
+                s.setSoTimeout(3_000);
+                s.getOutputStream().write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
+                return "OK".equals(readLine(s.getInputStream()));
+            } catch (IOException e) {
+                return false;
+            }
+        });
         await("the lab's clients gone", () -> number("curr_connections") <= 2);
     }
 

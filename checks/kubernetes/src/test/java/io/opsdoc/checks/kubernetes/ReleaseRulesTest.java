@@ -1,8 +1,14 @@
 package io.opsdoc.checks.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The two parsing rules k8s-rollout-safety and k8s-image-policy decide on, at the edges a cluster can hold. */
 class ReleaseRulesTest {
@@ -27,5 +33,19 @@ class ReleaseRulesTest {
         var pinned = ImagePolicy.Reference.parse("registry.example.com/app:latest@sha256:abc");
         assertThat(pinned.digest()).isEqualTo("sha256:abc");
         assertThat(pinned.latest()).isFalse();
+    }
+
+    @Test
+    void aFileThatIsNotAManifestIsAProbeFailureNamingTheFile(@TempDir Path dir) throws Exception {
+        Path garbage = Files.writeString(dir.resolve("notes.txt"), "key: [unclosed\n\tthis is: not yaml: at all");
+        assertThatThrownBy(() -> RolloutManifests.read(garbage, ""))
+                .isInstanceOfSatisfying(ProbeException.class, e -> assertThat(e.code()).isEqualTo(ProbeErrors.PROBE_FAILED))
+                .hasMessageContaining("notes.txt");
+    }
+
+    @Test
+    void aManifestWithoutDeploymentsHasNothingToJudge(@TempDir Path dir) throws Exception {
+        Path cm = Files.writeString(dir.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        assertThat(RolloutManifests.read(cm, "").deployments()).isEmpty();
     }
 }

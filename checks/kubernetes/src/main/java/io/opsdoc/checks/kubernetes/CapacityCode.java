@@ -6,7 +6,10 @@ import io.opsdoc.core.CheckCode;
 enum CapacityCode implements CheckCode {
     REQUESTS_HIGH("requested CPU or memory near what the schedulable nodes can allocate"),
     CANNOT_LOSE_A_NODE("the pods would not fit on the remaining nodes if the largest node failed"),
-    NO_ROOM_FOR_REPLICA("one more replica of the workload with the largest pods fits on no node");
+    NO_ROOM_FOR_REPLICA("one more replica of the workload with the largest pods fits on no node"),
+    QUOTA_NEAR_LIMIT("a namespace has used quota-warning or more of a ResourceQuota limit"),
+    QUOTA_FULL("a namespace has used all of a ResourceQuota limit: new objects needing it are refused"),
+    QUOTA_EXCEEDED("a namespace uses more than a ResourceQuota limit (the limit was lowered below the usage)");
 
     private final String title;
 

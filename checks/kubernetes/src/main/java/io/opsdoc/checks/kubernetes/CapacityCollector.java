@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetList;
 import io.opsdoc.checks.kubernetes.CapacityFacts.ContainerRequests;
 import io.opsdoc.checks.kubernetes.CapacityFacts.NodeCapacity;
 import io.opsdoc.checks.kubernetes.CapacityFacts.PodRequests;
+import io.opsdoc.checks.kubernetes.CapacityFacts.QuotaUsage;
 import io.opsdoc.checks.kubernetes.CapacityFacts.WorkloadRequests;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ProbeException;
@@ -22,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The I/O half of {@link ClusterCapacity}: GET /version, list Nodes, pods, Deployments and StatefulSets. */
+/** The I/O half of {@link ClusterCapacity}: GET /version, list Nodes, pods, Deployments, StatefulSets and ResourceQuotas. */
 final class CapacityCollector {
     private CapacityCollector() {
     }
@@ -62,8 +64,22 @@ final class CapacityCollector {
                                 containers(s.getSpec().getTemplate().getSpec(), true))));
                 return null;
             });
-            return new CapacityFacts(Instant.now(), version, nodes, pods, workloads);
+            List<QuotaUsage> quotas = new ArrayList<>();
+            KubeLists.each(session, "resourcequotas", client.resourceQuotas(), "", q -> quotas.addAll(quota(q)));
+            return new CapacityFacts(Instant.now(), version, nodes, pods, workloads, quotas);
         }
+    }
+
+    /** Every resource the quota limits, with what the quota controller last counted as used (absent = 0). */
+    private static List<QuotaUsage> quota(ResourceQuota q) {
+        List<QuotaUsage> out = new ArrayList<>();
+        var st = q.getStatus();
+        if (st == null || st.getHard() == null) {
+            return out; // not yet processed by the quota controller
+        }
+        st.getHard().forEach((resource, hard) -> out.add(new QuotaUsage(q.getMetadata().getNamespace(),
+                q.getMetadata().getName(), resource, hard.toString(), quantity(st.getUsed(), resource))));
+        return out;
     }
 
     private static NodeCapacity node(Node n) {

@@ -9,7 +9,11 @@ import java.util.List;
  * the API wrote them ({@code 250m}, {@code 512Mi}) and are parsed during evaluation.
  */
 public record CapacityFacts(Instant observedAt, ServerVersion server, List<NodeCapacity> nodes, List<PodRequests> pods,
-        List<WorkloadRequests> workloads) {
+        List<WorkloadRequests> workloads, List<QuotaUsage> quotas) {
+
+    /** One resource of a ResourceQuota's status as the quota controller wrote it: {@code used} of {@code hard}. */
+    public record QuotaUsage(String namespace, String quota, String resource, String hard, String used) {
+    }
 
     /** @param blockingTaints keys of NoSchedule / NoExecute taints: a pod without a toleration cannot land there */
     public record NodeCapacity(String name, boolean ready, boolean unschedulable, List<String> blockingTaints,

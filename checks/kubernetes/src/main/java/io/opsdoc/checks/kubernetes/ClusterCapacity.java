@@ -5,6 +5,7 @@ import static io.opsdoc.checks.kubernetes.CapacityCode.*;
 import io.opsdoc.checks.kubernetes.CapacityFacts.ContainerRequests;
 import io.opsdoc.checks.kubernetes.CapacityFacts.NodeCapacity;
 import io.opsdoc.checks.kubernetes.CapacityFacts.PodRequests;
+import io.opsdoc.checks.kubernetes.CapacityFacts.QuotaUsage;
 import io.opsdoc.checks.kubernetes.CapacityFacts.WorkloadRequests;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
@@ -33,15 +34,17 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("requests-warning", ParameterType.PERCENT, "90%",
-                    "requested share of the schedulable nodes' allocatable CPU or memory at which to warn"));
+                    "requested share of the schedulable nodes' allocatable CPU or memory at which to warn"),
+            new ParameterSpec("quota-warning", ParameterType.PERCENT, "90%",
+                    "used share of a ResourceQuota limit at which to report QUOTA_NEAR_LIMIT (kubernetes-mixin KubeQuotaAlmostFull)"));
 
     private static final List<GrantSet> GRANTS = List.of(KubeGrants.clusterRole(ID,
-            "Lists Nodes (allocatable), pods (requests) and Deployments / StatefulSets (pod templates).",
-            new KubeGrants.Rule("", List.of("nodes", "pods")),
+            "Lists Nodes (allocatable), pods (requests), Deployments / StatefulSets (pod templates) and ResourceQuotas (used / hard).",
+            new KubeGrants.Rule("", List.of("nodes", "pods", "resourcequotas")),
             new KubeGrants.Rule("apps", List.of("deployments", "statefulsets"))));
 
     public ClusterCapacity() {
-        super(ID, KubeTarget.SCHEME, "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica?",
+        super(ID, KubeTarget.SCHEME, "Does the Kubernetes cluster have room: requests versus allocatable, surviving one node loss, one more replica, namespace quotas?",
                 CapacityFacts.class, PARAMETERS, CapacityCode.class, GRANTS);
     }
 
@@ -138,6 +141,59 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
         requestsHigh("memory", memPct, Quantities.memory(req.memory()), Quantities.memory(alloc.memory()), warn, scope, p, out);
         nodeLoss(schedulable, alloc, req, scope, out);
         room(facts, schedulable, out);
+        quotas(facts, p, out);
+    }
+
+    /**
+     * Each quota'd resource against its limit, at the levels of the kubernetes-mixin alerts: at least quota-warning
+     * (KubeQuotaAlmostFull), exactly full (KubeQuotaFullyUsed), above (KubeQuotaExceeded).
+     */
+    private static void quotas(CapacityFacts facts, Parameters p, Evaluation.Builder out) {
+        double warn = p.percent("quota-warning");
+        int near = 0;
+        for (QuotaUsage q : facts.quotas() == null ? List.<QuotaUsage>of() : facts.quotas()) {
+            java.math.BigDecimal hard = Quantities.value(q.hard());
+            java.math.BigDecimal used = Quantities.value(q.used());
+            String where = "ResourceQuota " + q.namespace() + "/" + q.quota();
+            Evidence e = Evidence.of("namespace", q.namespace(), "quota", q.quota(), "resource", q.resource(),
+                    "used", q.used() == null ? "0" : q.used(), "hard", q.hard());
+            String key = q.namespace() + "/" + q.quota() + "/" + q.resource();
+            if (hard.signum() == 0) {
+                if (used.signum() > 0) {
+                    out.finding(QUOTA_EXCEEDED, Severity.WARNING, where + " allows no " + q.resource() + " (hard 0) and "
+                            + q.used() + " is in use: nothing more of it can be created in namespace " + q.namespace(),
+                            e, key);
+                    near++;
+                }
+                continue;
+            }
+            // exact decimal arithmetic: 1800m of 2 is 90 %, not 89.99999 %
+            double pct = used.multiply(java.math.BigDecimal.valueOf(100))
+                    .divide(hard, 6, java.math.RoundingMode.HALF_UP).doubleValue();
+            e.put("used_percent", round(pct));
+            int cmp = used.compareTo(hard);
+            if (cmp > 0) {
+                out.finding(QUOTA_EXCEEDED, Severity.WARNING, String.format(java.util.Locale.ROOT, "%s: namespace %s uses "
+                        + "%s of %s %s (%.0f%%), more than the limit: someone lowered the quota below what already runs. "
+                        + "Nothing is removed, but every new object needing %s (a new pod, a rollout's surge pod, a "
+                        + "restarted Job) is refused until usage falls below %s", where, q.namespace(), q.used(), q.hard(),
+                        q.resource(), pct, q.resource(), q.hard()), e, key);
+                near++;
+            } else if (cmp == 0) {
+                out.finding(QUOTA_FULL, Severity.WARNING, where + ": namespace " + q.namespace() + " uses all " + q.hard()
+                        + " of " + q.resource() + ": the API server refuses the next object that needs it (\"exceeded "
+                        + "quota\"), so a scale-up or a rolling update's surge pod fails; raise the quota or free some",
+                        e, key);
+                near++;
+            } else if (pct >= warn) {
+                out.finding(QUOTA_NEAR_LIMIT, Severity.INFO, String.format(java.util.Locale.ROOT, "%s: namespace %s uses "
+                        + "%s of %s %s (%.1f%%): a few more pods (or one rollout's surge) will hit the limit", where,
+                        q.namespace(), q.used(), q.hard(), q.resource(), pct), e.put("quota-warning",
+                        p.raw().get("quota-warning")), key);
+                near++;
+            }
+        }
+        out.metric(Metric.of("quota_resources_near_limit", near, ""));
     }
 
     private static double round(double v) {

@@ -220,13 +220,23 @@ final class EtcdApi {
                         return down(id, name, urls, learner, "POST /v3/maintenance/status on " + where(base)
                                 + " answered HTTP " + r.statusCode() + " " + firstLine(r.body()));
                     }
-                    List<String> errors = new ArrayList<>();
-                    s.path("errors").forEach(e -> errors.add(e.asText()));
-                    return new EtcdFacts.Member(id, name, urls, learner, null, s.path("version").asText(null),
-                            s.path("dbSize").asLong(), s.path("dbSizeInUse").asLong(), s.path("leader").asText("0"),
-                            s.path("raftIndex").asLong(), s.path("raftAppliedIndex").asLong(), s.path("raftTerm").asLong(),
-                            errors);
+                    return answered(m, s);
                 });
+    }
+
+    /**
+     * A member that answered: its entry of {@code /v3/cluster/member/list} and the body of its own
+     * {@code /v3/maintenance/status}, as etcd's JSON gateway writes them (64-bit numbers as strings).
+     */
+    static EtcdFacts.Member answered(JsonNode entry, JsonNode s) {
+        List<String> urls = new ArrayList<>();
+        entry.path("clientURLs").forEach(u -> urls.add(u.asText()));
+        List<String> errors = new ArrayList<>();
+        s.path("errors").forEach(e -> errors.add(e.asText()));
+        return new EtcdFacts.Member(entry.path("ID").asText(), entry.path("name").asText(""), urls,
+                entry.path("isLearner").asBoolean(false), null, s.path("version").asText(null),
+                s.path("dbSize").asLong(), s.path("dbSizeInUse").asLong(), s.path("leader").asText("0"),
+                s.path("raftIndex").asLong(), s.path("raftAppliedIndex").asLong(), s.path("raftTerm").asLong(), errors);
     }
 
     private static EtcdFacts.Member down(String id, String name, List<String> urls, boolean learner, String error) {

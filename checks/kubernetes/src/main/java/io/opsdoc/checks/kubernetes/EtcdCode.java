@@ -8,7 +8,8 @@ enum EtcdCode implements CheckCode {
     ETCD_MEMBER_DOWN("a member of the member list does not answer"),
     ETCD_ALARM("an alarm is raised (NOSPACE, CORRUPT)"),
     ETCD_DB_NEAR_QUOTA("the backend database is near its quota (--quota-backend-bytes)"),
-    ETCD_DB_FRAGMENTED("most of the backend file is free pages a defragmentation would give back");
+    ETCD_DB_FRAGMENTED("most of the backend file is free pages a defragmentation would give back"),
+    ETCD_RAFT_LAGGING("a member's raft log is far behind the leader's, or it applies far behind what it has committed");
 
     private final String title;
 

@@ -47,7 +47,10 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
             new ParameterSpec("fragmented-in-use", ParameterType.PERCENT, "50%",
                     "in-use share of the backend file under which it counts as fragmented"),
             new ParameterSpec("fragmented-min-size", ParameterType.BYTES, "100MiB",
-                    "backend files smaller than this are never reported as fragmented (the mixin's floor)"));
+                    "backend files smaller than this are never reported as fragmented (the mixin's floor)"),
+            new ParameterSpec("raft-lag", ParameterType.INTEGER, "5000",
+                    "raft entries a member may trail the leader's raftIndex (or its own committed index, when applying) "
+                            + "by; 5000 is the apply gap at which etcd itself starts refusing requests"));
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("etcd v3 (JSON gateway on the client URL)",
             List.of("POST /v3/cluster/member/list", "POST /v3/maintenance/status",
@@ -126,6 +129,55 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
         }
         alarms(facts, out);
         dbSize(facts, p, out);
+        raftLag(facts, p, out);
+    }
+
+    /**
+     * Raft progress, from the statuses read in parallel: each follower's raftIndex against the leader's, and each
+     * member's applied index against its own raftIndex. The reads are milliseconds apart, so only a gap far above
+     * the writes of that instant means a member is behind.
+     */
+    private static void raftLag(EtcdFacts facts, Parameters p, Evaluation.Builder out) {
+        long limit = p.integer("raft-lag");
+        String leaderId = facts.members().stream().filter(EtcdFacts.Member::hasLeader).map(EtcdFacts.Member::leader)
+                .findFirst().orElse(null);
+        EtcdFacts.Member leader = facts.members().stream().filter(m -> m.answered() && m.id().equals(leaderId))
+                .findFirst().orElse(null);
+        long worst = 0;
+        for (EtcdFacts.Member m : facts.members()) {
+            if (!m.answered()) {
+                continue;
+            }
+            if (leader != null && m != leader) {
+                long behind = leader.raftIndex() - m.raftIndex();
+                worst = Math.max(worst, behind);
+                if (behind > limit) {
+                    out.finding(ETCD_RAFT_LAGGING, Severity.WARNING, "member " + label(m) + (m.learner() ? " (learner)" : "")
+                            + " is " + behind + " raft entries behind the leader " + label(leader) + " (raftIndex "
+                            + m.raftIndex() + " against " + leader.raftIndex() + ", raft-lag " + limit + "): it is "
+                            + "catching up after a restart or a partition, or its disk or network is too slow to follow. "
+                            + "It does not count towards the quorum of fresh writes until it catches up, so one more "
+                            + "failure may stop the cluster; check its disk (WAL fsync) and peer latency",
+                            Evidence.of("member", label(m), "raftIndex", m.raftIndex(), "leader", label(leader),
+                                    "leader_raftIndex", leader.raftIndex(), "entries_behind", behind, "raft-lag", limit),
+                            label(m));
+                    continue;
+                }
+            }
+            long applying = m.raftIndex() - m.raftAppliedIndex();
+            if (applying > limit) {
+                out.finding(ETCD_RAFT_LAGGING, Severity.WARNING, "member " + label(m) + " has committed raft entries up to "
+                        + m.raftIndex() + " but applied only up to " + m.raftAppliedIndex() + " (" + applying + " behind, "
+                        + "raft-lag " + limit + "): its backend is too slow to apply what the cluster agreed on; past "
+                        + "5000 entries etcd answers 'etcdserver: too many requests'. Look at its disk (backend commit "
+                        + "and fsync durations) and at expensive requests (large ranges, defragmentation running)",
+                        Evidence.of("member", label(m), "raftIndex", m.raftIndex(), "raftAppliedIndex",
+                                m.raftAppliedIndex(), "entries_unapplied", applying, "raft-lag", limit), label(m));
+            }
+        }
+        if (leader != null) {
+            out.metric(Metric.of("etcd_raft_max_entries_behind", worst, ""));
+        }
     }
 
     private static void alarms(EtcdFacts facts, Evaluation.Builder out) {

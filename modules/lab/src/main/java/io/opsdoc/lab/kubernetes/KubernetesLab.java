@@ -82,6 +82,8 @@ public final class KubernetesLab implements Lab {
     private final WorkloadFaults workloads = new WorkloadFaults(this);
     private final ServiceFaults services = new ServiceFaults(this);
     private final PodFaults pods = new PodFaults(this);
+    private final ReleaseFaults releases = new ReleaseFaults(this);
+    private final QuotaFaults quotas = new QuotaFaults(this);
 
     private KubernetesLab(String version) {
         Matcher m = VERSION.matcher(version);
@@ -188,13 +190,24 @@ public final class KubernetesLab implements Lab {
         return pods;
     }
 
+    /** Deployment strategies, probes, image tags and pull policies that make the next rollout or pull risky. */
+    public ReleaseFaults releases() {
+        return releases;
+    }
+
+    /** Namespace ResourceQuotas near, at or above their limits. */
+    public QuotaFaults quotas() {
+        return quotas;
+    }
+
     /**
      * Deletes everything and writes a healthy cluster: one control-plane node and two workers, all Ready with
      * Leases renewed seconds ago; Deployment {@code shop/web} (3 replicas), StatefulSet {@code shop/db} (1),
      * DaemonSet {@code kube-system/kube-proxy}, each pod Running and Ready, with requests, limits and probes;
      * Services {@code shop/web} and {@code shop/db} with their EndpointSlices and Endpoints, Ingress
      * {@code shop/storefront} to web, an HPA on web (3-10 replicas, CPU 55 % of a 70 % target) and a
-     * PodDisruptionBudget on web (minAvailable 2: one disruption allowed).
+     * PodDisruptionBudget on web (minAvailable 2: one disruption allowed), and ResourceQuota {@code shop/compute}
+     * (requests.cpu 1 of 8, requests.memory 1Gi of 16Gi, pods 4 of 50).
      */
     @Override
     public void heal() {
@@ -215,6 +228,7 @@ public final class KubernetesLab implements Lab {
         client.network().v1().ingresses().inAnyNamespace().delete();
         client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().delete();
         client.policy().v1().podDisruptionBudget().inAnyNamespace().delete();
+        client.resourceQuotas().inAnyNamespace().delete();
         client.apps().deployments().inAnyNamespace().delete();
         client.apps().statefulSets().inAnyNamespace().delete();
         client.apps().daemonSets().inAnyNamespace().delete();
@@ -238,6 +252,18 @@ public final class KubernetesLab implements Lab {
             put(daemonPod("kube-proxy-" + node, node, now, version));
         }
         services.healthy(now);
+        quotas.healthy(now);
+    }
+
+    /** Writes a file into the lab's temporary directory (deleted in close()) and returns its path. */
+    Path writeFile(String name, String text) {
+        Path file = dir.resolve(name);
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
     }
 
     /** Creates the object with its status, as the component that owns it would have written it. */

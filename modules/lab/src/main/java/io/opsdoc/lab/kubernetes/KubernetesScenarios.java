@@ -58,6 +58,7 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
         List<Scenario<KubernetesLab>> all = new ArrayList<>(core());
         all.addAll(ServiceScenarios.all());
         all.addAll(PodScenarios.all());
+        all.addAll(ReleaseScenarios.all());
         return all;
     }
 
@@ -231,7 +232,31 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .breaks(lab -> lab.workloads().addLoad("ml-training", 2, "500m", "8Gi"))
                         .expect(code("NO_ROOM_FOR_REPLICA").severity(WARNING)
                                 .evidence("pod_requests", "cpu 500m, memory 8Gi").says("ml-training"))
-                        .absent("REQUESTS_HIGH").build());
+                        .absent("REQUESTS_HIGH").build(),
+                // quotas read the same fields on every version: one variant is enough
+                capacity("quota-near-limit", "namespace batch: 9 report workers of 200m use 1800m of its 2-CPU quota")
+                        .onlyOn(V132)
+                        .breaks(lab -> lab.quotas().nearLimit()).healthy()
+                        .expect(code("QUOTA_NEAR_LIMIT").severity(INFO).evidence("namespace", "batch")
+                                .evidence("quota", "batch-quota").evidence("resource", "requests.cpu")
+                                .evidence("used", "1800m").evidence("hard", "2").evidence("used_percent", 90.0)
+                                .says("ResourceQuota batch/batch-quota", "(90.0%)"))
+                        .absent("QUOTA_FULL", "QUOTA_EXCEEDED").metrics("quota_resources_near_limit").build(),
+                capacity("quota-near-limit-set-threshold", "the same 90 % CPU quota, with quota-warning set to 95%")
+                        .onlyOn(V132)
+                        .param("quota-warning", "95%").breaks(lab -> lab.quotas().nearLimit()).healthy()
+                        .absent("QUOTA_NEAR_LIMIT").build(),
+                capacity("quota-full", "namespace batch runs 10 pods under a 10-pod quota").onlyOn(V132)
+                        .breaks(lab -> lab.quotas().full())
+                        .expect(code("QUOTA_FULL").severity(WARNING).evidence("resource", "pods").evidence("used", "10")
+                                .evidence("hard", "10").says("uses all 10 of pods", "exceeded quota"))
+                        .absent("QUOTA_NEAR_LIMIT", "QUOTA_EXCEEDED", "REQUESTS_HIGH").build(),
+                capacity("quota-exceeded", "the batch quota was lowered from 20 pods to 8 while 10 run").onlyOn(V132)
+                        .breaks(lab -> lab.quotas().exceeded())
+                        .expect(code("QUOTA_EXCEEDED").severity(WARNING).evidence("resource", "pods").evidence("used", "10")
+                                .evidence("hard", "8").evidence("used_percent", 125.0)
+                                .says("uses 10 of 8 pods (125%)", "lowered the quota"))
+                        .absent("QUOTA_FULL").build());
     }
 
     private static String[] allNodeCodesBut(String code) {

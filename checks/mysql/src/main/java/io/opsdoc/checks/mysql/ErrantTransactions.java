@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Transactions a replica has in its own binlog that its source never had (errant transactions): a write made directly
@@ -30,41 +32,66 @@ final class ErrantTransactions {
         }
     }
 
-    /** What {@code replica} has that {@code source} lacks; null when the flavour records nothing to compare. */
-    static Errant of(FailoverFacts.Server source, FailoverFacts.Server replica) {
+    /**
+     * What {@code replica} has that {@code source} lacks; null when the flavour records nothing to compare. What the
+     * replica receives through its other channels (a multi-source replica) is not errant: MySQL's Retrieved_Gtid_Set
+     * of those channels, and on MariaDB the domains of their Gtid_IO_Pos, are left out.
+     */
+    static Errant of(FailoverFacts.Server source, FailoverFacts.Server replica, Map<String, String> fromSource) {
+        List<Map<String, String>> others = replica.channels().stream().filter(c -> c != fromSource).toList();
         if (source.mariadb()) {
             String state = replica.variable("gtid_binlog_state");
+            Set<String> otherDomains = new TreeSet<>();
+            for (Map<String, String> c : others) {
+                for (String gtid : String.valueOf(c.get("Gtid_IO_Pos")).replaceAll("\\s+", "").split(",")) {
+                    if (gtid.matches("\\d+-\\d+-\\d+")) {
+                        otherDomains.add(gtid.substring(0, gtid.indexOf('-')));
+                    }
+                }
+            }
             return state == null ? null : mariadb(source.variable("gtid_binlog_state"), state,
-                    source.variable("server_id"));
+                    source.variable("server_id"), otherDomains);
         }
         if ("ON".equalsIgnoreCase(source.variable("gtid_mode")) && replica.variable("gtid_executed") != null) {
-            return mysql(source.variable("gtid_executed"), replica.variable("gtid_executed"),
-                    source.variable("server_uuid"));
+            StringBuilder known = new StringBuilder(String.valueOf(source.variable("gtid_executed")));
+            for (Map<String, String> c : others) {
+                String retrieved = c.get("Retrieved_Gtid_Set");
+                if (retrieved != null && !retrieved.isBlank()) {
+                    known.append(',').append(retrieved);
+                }
+            }
+            return mysql(known.toString(), replica.variable("gtid_executed"), source.variable("server_uuid"));
         }
         return null; // positions without GTID carry no origin to tell an errant write by
     }
 
     /**
-     * MySQL: replica gtid_executed minus source gtid_executed, leaving out the source's own UUID (what GTID_SUBTRACT
-     * would answer, computed here so the check needs no query on a replica).
+     * MySQL: replica gtid_executed minus what the source has executed (and the replica's other channels retrieved),
+     * leaving out the source's own UUID (what GTID_SUBTRACT would answer, computed here so the check needs no query on
+     * a replica).
      */
-    static Errant mysql(String sourceExecuted, String replicaExecuted, String sourceUuid) {
-        ReplicationProgress.Gap gap = MysqlGtidSet.parse(sourceExecuted).missingFrom(
+    static Errant mysql(String known, String replicaExecuted, String sourceUuid) {
+        ReplicationProgress.Gap gap = MysqlGtidSet.parse(known).missingFrom(
                 MysqlGtidSet.parse(replicaExecuted).without(sourceUuid));
         return new Errant(gap.transactions(), gap.missing(), "gtid_executed");
     }
 
+    static Errant mariadb(String sourceState, String replicaState, String sourceServerId) {
+        return mariadb(sourceState, replicaState, sourceServerId, Set.of());
+    }
+
     /**
      * MariaDB: gtid_binlog_state holds the last GTID of every (domain, server_id) a server's binlog has. An entry of
-     * the replica's whose server_id is not the source's, and which the source's state lacks or has at a lower seq_no,
-     * was written on the replica (or on another server the source never heard of).
+     * the replica's whose server_id is not the source's, in a domain no other channel of the replica brings, and which
+     * the source's state lacks or has at a lower seq_no, was written on the replica.
      */
-    static Errant mariadb(String sourceState, String replicaState, String sourceServerId) {
+    static Errant mariadb(String sourceState, String replicaState, String sourceServerId, Set<String> otherDomains) {
         Map<String, Long> source = lastSeqByStream(sourceState);
         List<String> errant = new ArrayList<>();
         for (Map.Entry<String, Long> e : lastSeqByStream(replicaState).entrySet()) {
+            String domain = e.getKey().substring(0, e.getKey().indexOf('-'));
             String serverId = e.getKey().substring(e.getKey().indexOf('-') + 1);
-            if (serverId.equals(sourceServerId == null ? "" : sourceServerId.trim())) {
+            if (serverId.equals(sourceServerId == null ? "" : sourceServerId.trim()) || otherDomains.contains(domain)) {
                 continue;
             }
             Long have = source.get(e.getKey());

@@ -90,7 +90,7 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
                 continue;
             }
             boolean promotable = promotable(r, out);
-            boolean diverged = diverged(source, r, out);
+            boolean diverged = diverged(source, r, channel, out);
             candidates.add(new Candidate(r, channel, appliedProgress(source, r, channel), promotable, diverged));
         }
         out.metric(Metric.of("replicas_replicating", candidates.size(), ""));
@@ -216,8 +216,9 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
     }
 
     /** Errant transactions: what the replica's binlog has that the source never had. */
-    private static boolean diverged(FailoverFacts.Server source, FailoverFacts.Server r, Evaluation.Builder out) {
-        ErrantTransactions.Errant errant = ErrantTransactions.of(source, r);
+    private static boolean diverged(FailoverFacts.Server source, FailoverFacts.Server r, Map<String, String> channel,
+            Evaluation.Builder out) {
+        ErrantTransactions.Errant errant = ErrantTransactions.of(source, r, channel);
         if (errant == null || errant.isEmpty()) {
             return false;
         }

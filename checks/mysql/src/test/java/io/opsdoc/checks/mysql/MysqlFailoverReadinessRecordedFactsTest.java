@@ -94,6 +94,11 @@ class MysqlFailoverReadinessRecordedFactsTest {
         assertThat(errant.gtids()).isEqualTo("0-3-160");
         // a former source's stream that the current source replicated is known to it
         assertThat(ErrantTransactions.mariadb("0-1-212,0-3-160", "0-1-212,0-3-160", "1").isEmpty()).isTrue();
+        // a multi-source replica's second source writes domain 2: brought by another channel, not errant
+        assertThat(ErrantTransactions.mariadb("0-1-212", "0-1-212,2-7-90", "1", java.util.Set.of("2")).isEmpty())
+                .isTrue();
+        assertThat(ErrantTransactions.mysql(SOURCE_UUID + ":1-100," + OLD_UUID + ":1-5",
+                SOURCE_UUID + ":1-100," + OLD_UUID + ":1-5", SOURCE_UUID).isEmpty()).isTrue();
     }
 
     @Test

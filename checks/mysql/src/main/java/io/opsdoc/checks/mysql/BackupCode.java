@@ -8,7 +8,8 @@ enum BackupCode implements CheckCode {
     BACKUP_STALE("the newest backup is older than the threshold"),
     BACKUP_EMPTY("the newest backup is an empty file"),
     BACKUP_SHRUNK("the newest backup is much smaller than the one before"),
-    BACKUP_CORRUPT("the newest backup's gzip stream is truncated or damaged");
+    BACKUP_CORRUPT("the newest backup's gzip stream is truncated or damaged"),
+    DUMP_CMD_PORT_FLAG("the dump command passes the port with -p, the password option");
 
     private final String title;
 

@@ -7,6 +7,7 @@ enum FailoverCode implements CheckCode {
     BEST_CANDIDATE("the replica to promote if the source fails now"),
     REPLICA_MISSING_TRANSACTIONS("a replica lacks transactions the best candidate has"),
     NO_CAUGHT_UP_CANDIDATE("even the best candidate lacks transactions the source has"),
+    REPLICAS_DIVERGED("a replica has transactions its source never had (errant transactions)"),
     NOT_REPLICATING_FROM_SOURCE("a listed replica does not replicate from this source"),
     CANNOT_BECOME_SOURCE("a replica without binlog or log_slave_updates cannot serve the others"),
     NO_PROMOTABLE_REPLICA("every replica of the source lacks a binlog or log_slave_updates"),

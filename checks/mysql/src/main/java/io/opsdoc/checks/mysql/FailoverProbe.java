@@ -31,7 +31,7 @@ final class FailoverProbe {
     static final int PARALLEL = 4;
     static final List<String> VARIABLES = List.of("server_id", "server_uuid", "log_bin", "log_slave_updates",
             "log_replica_updates", "gtid_mode", "gtid_executed", "gtid_binlog_pos", "gtid_slave_pos",
-            "gtid_current_pos", "read_only");
+            "gtid_current_pos", "gtid_binlog_state", "read_only");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     private FailoverProbe() {

@@ -20,12 +20,12 @@ final class GaleraWindow {
     }
 
     static void evaluate(MysqlFacts facts, Map<String, String> now, Parameters p, Evaluation.Builder out) {
-        flowControl(facts, p, out);
+        flowControl(facts, now, p, out);
         certification(facts, p, out);
         recvQueue(now, p, out);
     }
 
-    private static void flowControl(MysqlFacts facts, Parameters p, Evaluation.Builder out) {
+    private static void flowControl(MysqlFacts facts, Map<String, String> now, Parameters p, Evaluation.Builder out) {
         Long pausedNs = facts.delta("wsrep_flow_control_paused_ns");
         if (pausedNs == null || facts.windowMillis() == null || facts.windowMillis() <= 0) {
             return;
@@ -38,16 +38,24 @@ final class GaleraWindow {
         if (share < warn || pausedNs == 0) {
             return;
         }
-        boolean thisNode = sent != null && sent > 0;
+        // a pause that lasts the whole window sends no new request: wsrep_flow_control_requested (Galera 26.4.x)
+        // says whether this node is the one holding it
+        String requested = now.get("wsrep_flow_control_requested");
+        boolean asking = "true".equalsIgnoreCase(requested);
+        boolean thisNode = asking || sent != null && sent > 0;
         out.finding(FLOW_CONTROL_PAUSED, Severity.WARNING, String.format(Locale.ROOT, "replication was paused by flow "
                 + "control for %.0f%% of the %.1f s window (warning at %.0f%%): every node's commits stall while a "
-                + "slow node catches up; %s", share, facts.windowSeconds(), warn, thisNode
-                ? "this node sent " + sent + " pause request(s): it is (one of) the slow node(s)"
-                : "this node sent none: look for the node whose wsrep_flow_control_sent grows"),
+                + "slow node catches up; %s", share, facts.windowSeconds(), warn, asking
+                ? "this node asked for the pause (wsrep_flow_control_requested=true): it is (one of) the slow node(s)"
+                : thisNode ? "this node sent " + sent + " pause request(s): it is (one of) the slow node(s)"
+                : "this node sent none: look for the node whose wsrep_flow_control_requested is true or whose "
+                + "wsrep_flow_control_sent grows"),
                 Evidence.of("flow_control_paused_ns_delta", pausedNs, "window_ms", facts.windowMillis(),
                         "paused_percent", MysqlFacts.round(share))
                         .putIfPresent("wsrep_flow_control_sent_delta", sent)
-                        .putIfPresent("wsrep_flow_control_recv_delta", recv));
+                        .putIfPresent("wsrep_flow_control_recv_delta", recv)
+                        .putIfPresent("wsrep_flow_control_requested", requested)
+                        .putIfPresent("wsrep_flow_control_active", now.get("wsrep_flow_control_active")));
     }
 
     private static void certification(MysqlFacts facts, Parameters p, Evaluation.Builder out) {

@@ -36,7 +36,10 @@ public final class MysqlBackupFreshness extends DescribedCheck<BackupFacts> {
             new ParameterSpec("max-age", ParameterType.DURATION, "26h",
                     "age of the newest backup at which it is stale: a daily job plus two hours of slack"),
             new ParameterSpec("shrink-warning", ParameterType.PERCENT, "50%",
-                    "the newest backup smaller than this share of the one before it is BACKUP_SHRUNK"));
+                    "the newest backup smaller than this share of the one before it is BACKUP_SHRUNK"),
+            new ParameterSpec("dump-command", ParameterType.STRING, "",
+                    "the backup job's dump command line as in its crontab, linted for -p PORT (empty: no lint); "
+                            + "never echoed whole, it may hold a password"));
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("local:", List.of(
             "# no database privilege: opsdoc reads the backup files, not the server",
@@ -71,6 +74,7 @@ public final class MysqlBackupFreshness extends DescribedCheck<BackupFacts> {
 
     @Override
     public void evaluate(BackupFacts facts, Parameters p, Evaluation.Builder out) {
+        DumpCommandLint.evaluate(p.string("dump-command"), out);
         if (facts.newest().isEmpty()) {
             out.finding(NO_BACKUP, Severity.CRITICAL, "no file matches " + facts.pattern() + ": the backup job has not "
                     + "run, writes elsewhere, or its directory is gone",

@@ -64,7 +64,7 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
 
     /** A replica that replicates from the source, with what it has applied. */
     private record Candidate(FailoverFacts.Server server, Map<String, String> channel, ReplicationProgress applied,
-            boolean promotable) {
+            boolean promotable, boolean diverged) {
         String name() {
             return server.endpoint();
         }
@@ -90,7 +90,8 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
                 continue;
             }
             boolean promotable = promotable(r, out);
-            candidates.add(new Candidate(r, channel, appliedProgress(source, r, channel), promotable));
+            boolean diverged = diverged(source, r, channel, out);
+            candidates.add(new Candidate(r, channel, appliedProgress(source, r, channel), promotable, diverged));
         }
         out.metric(Metric.of("replicas_replicating", candidates.size(), ""));
         if (candidates.isEmpty()) {
@@ -102,7 +103,9 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
             all = all == null ? c.applied() : all.union(c.applied());
         }
         List<Candidate> promotable = candidates.stream().filter(Candidate::promotable).toList();
-        Candidate best = mostAdvanced(promotable.isEmpty() ? candidates : promotable, all);
+        // a replica with errant transactions is the last choice: promoting it serves its stray writes to the others
+        List<Candidate> clean = promotable.stream().filter(c -> !c.diverged()).toList();
+        Candidate best = mostAdvanced(!clean.isEmpty() ? clean : promotable.isEmpty() ? candidates : promotable, all);
         long tolerated = p.integer("missing-transactions");
         if (promotable.isEmpty()) {
             out.finding(NO_PROMOTABLE_REPLICA, Severity.CRITICAL, candidates.size() + " replica(s) follow the source, "
@@ -210,6 +213,25 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
         out.finding(NO_REPLICA, Severity.CRITICAL, "no replica of " + source.endpoint() + " to fail over to: " + why
                 + "; if the source fails, its data is only as current as the last backup",
                 Evidence.of("source", source.endpoint(), "listed", facts.replicas().size(), "unreadable", unreadable));
+    }
+
+    /** Errant transactions: what the replica's binlog has that the source never had. */
+    private static boolean diverged(FailoverFacts.Server source, FailoverFacts.Server r, Map<String, String> channel,
+            Evaluation.Builder out) {
+        ErrantTransactions.Errant errant = ErrantTransactions.of(source, r, channel);
+        if (errant == null || errant.isEmpty()) {
+            return false;
+        }
+        out.finding(REPLICAS_DIVERGED, Severity.WARNING, "replica " + r.endpoint() + " has " + errant.count()
+                + (source.mariadb() ? " GTID stream(s)" : " transaction(s)") + " in its binlog that the source "
+                + source.endpoint() + " never had (" + errant.gtids() + "): something wrote on the replica directly. "
+                + "Its data differs from the source's, and promoting it would hand those stray writes to the other "
+                + "replicas (or break their replication); reconcile or rebuild it before relying on it for a failover",
+                Evidence.of("replica", r.endpoint(), "errant_gtids", errant.gtids(), "errant_count", errant.count(),
+                        "compared", errant.variable(), "source_server_id", source.variable("server_id"),
+                        "replica_server_id", r.variable("server_id"))
+                        .putIfPresent("read_only", r.variable("read_only")), r.endpoint());
+        return true;
     }
 
     /** A replica must log what it applies to serve the others after a promotion. */

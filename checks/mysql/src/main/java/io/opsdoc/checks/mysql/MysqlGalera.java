@@ -39,7 +39,7 @@ public final class MysqlGalera extends MysqlServerCheck {
                     "wsrep_ready", "wsrep_connected", "wsrep_cluster_conf_id", "wsrep_flow_control_paused",
                     "wsrep_local_recv_queue", "wsrep_local_recv_queue_avg", "wsrep_local_cert_failures",
                     "wsrep_flow_control_paused_ns", "wsrep_flow_control_sent", "wsrep_flow_control_recv",
-                    "wsrep_local_bf_aborts"),
+                    "wsrep_local_bf_aborts", "wsrep_flow_control_requested", "wsrep_flow_control_active"),
             true, false);
 
     /** wsrep_local_state numbers as Galera documents them. */

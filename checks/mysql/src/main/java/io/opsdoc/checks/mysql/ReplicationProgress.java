@@ -90,6 +90,16 @@ sealed interface ReplicationProgress {
             return new MysqlGtidSet(all);
         }
 
+        /** This set without the transactions of one server (its UUID, any tag); a null UUID removes nothing. */
+        MysqlGtidSet without(String uuid) {
+            TreeMap<String, List<long[]>> rest = new TreeMap<>(sets);
+            if (uuid != null) {
+                String u = uuid.trim().toLowerCase(Locale.ROOT);
+                rest.keySet().removeIf(k -> k.equals(u) || k.startsWith(u + ":"));
+            }
+            return new MysqlGtidSet(rest);
+        }
+
         long count() {
             long n = 0;
             for (List<long[]> intervals : sets.values()) {

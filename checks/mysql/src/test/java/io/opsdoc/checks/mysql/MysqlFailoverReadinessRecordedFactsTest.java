@@ -72,6 +72,36 @@ class MysqlFailoverReadinessRecordedFactsTest {
     }
 
     @Test
+    void mysql80ReplicaWithItsOwnGtidsHasErrantTransactionsAndIsNotTheBestCandidate() {
+        String replicaUuid = "7c2ad3b1-e0d4-11ee-8f1d-0242ac120003";
+        // the source is read first: db3 already has the source's 101-102, which must not count as errant
+        String source = OLD_UUID + ":1-12,\n" + SOURCE_UUID + ":1-100";
+        FailoverFacts facts = new FailoverFacts(mysql80Source(source), List.of(
+                mysql80Replica("db2:3306", source + ",\n" + replicaUuid + ":1-2", "Yes", "ON", "1"),
+                mysql80Replica("db3:3306", OLD_UUID + ":1-12,\n" + SOURCE_UUID + ":1-102", "Yes", "ON", "1")));
+        Evaluation e = evaluate(facts);
+        Finding diverged = finding(e, "REPLICAS_DIVERGED");
+        assertThat(diverged.subject()).isEqualTo("db2:3306");
+        assertThat(diverged.evidence()).containsEntry("errant_gtids", replicaUuid + ":1-2")
+                .containsEntry("errant_count", 2L).containsEntry("compared", "gtid_executed");
+        assertThat(e.findings().stream().filter(f -> f.code().equals("REPLICAS_DIVERGED")).count()).isEqualTo(1);
+        assertThat(finding(e, "BEST_CANDIDATE").subject()).isEqualTo("db3:3306");
+    }
+
+    @Test
+    void mariadbBinlogStateOfTheReplicasOwnServerIdIsErrantTheSourcesOwnNever() {
+        ErrantTransactions.Errant errant = ErrantTransactions.mariadb("0-1-212,1-1-7", "0-1-214,0-3-160,1-1-7", "1");
+        assertThat(errant.gtids()).isEqualTo("0-3-160");
+        // a former source's stream that the current source replicated is known to it
+        assertThat(ErrantTransactions.mariadb("0-1-212,0-3-160", "0-1-212,0-3-160", "1").isEmpty()).isTrue();
+        // a multi-source replica's second source writes domain 2: brought by another channel, not errant
+        assertThat(ErrantTransactions.mariadb("0-1-212", "0-1-212,2-7-90", "1", java.util.Set.of("2")).isEmpty())
+                .isTrue();
+        assertThat(ErrantTransactions.mysql(SOURCE_UUID + ":1-100," + OLD_UUID + ":1-5",
+                SOURCE_UUID + ":1-100," + OLD_UUID + ":1-5", SOURCE_UUID).isEmpty()).isTrue();
+    }
+
+    @Test
     void mysql80ReplicaWithStoppedApplierLacksTheLastThreeGtids() {
         // as SHOW GLOBAL VARIABLES prints a set with two UUIDs: one line per UUID
         String full = OLD_UUID + ":1-12,\n" + SOURCE_UUID + ":1-100";

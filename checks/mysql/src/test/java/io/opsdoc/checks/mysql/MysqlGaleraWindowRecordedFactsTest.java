@@ -13,10 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * mysql-galera's window codes on two samples of SHOW GLOBAL STATUS in MariaDB 10.11's exact format, 2 s apart, as the
- * lab's Galera nodes printed them while node 2 ran with gcs.fc_limit=1 under four writers, and while clients on two
- * nodes updated one row. Those lab faults produce the codes on a loaded machine but not reliably on a quiet one (a
- * fast node 2 keeps up, and BF aborts replace certification failures), so FLOW_CONTROL_PAUSED and
- * CERTIFICATION_CONFLICTS are judged here (GaleraScenarios lists them as recorded facts only).
+ * lab's Galera nodes printed them under load. The lab produces both codes from real faults (GaleraScenarios); these
+ * cases pin the judgement on variations the lab does not show: a pause requested by another node, a node of an older
+ * Galera without wsrep_flow_control_requested, and failures next to BF aborts.
  */
 class MysqlGaleraWindowRecordedFactsTest {
     private static final String VARIABLES = """
@@ -59,6 +58,17 @@ class MysqlGaleraWindowRecordedFactsTest {
         assertThat(codes(e)).containsExactly("FLOW_CONTROL_PAUSED");
         assertThat(finding(e, "FLOW_CONTROL_PAUSED").summary()).contains("37%").contains("this node sent none");
         assertThat(String.valueOf(finding(e, "FLOW_CONTROL_PAUSED").evidence().get("flow_control_paused_ns_delta"))).isEqualTo("736000000");
+    }
+
+    @Test
+    void aPauseThisNodeRequestsIsNamedEvenWithoutANewRequestInTheWindow() {
+        MysqlFacts f = new MysqlFacts("10.11.6-MariaDB-0+deb12u1", table(VARIABLES), table(status(4_125_000_000L, 3, 3, 0, 0)),
+                table(status(6_120_000_000L, 3, 3, 0, 0)
+                        + "| wsrep_flow_control_requested | true |\n| wsrep_flow_control_active | true |\n"),
+                2_000L, null, List.of());
+        Evaluation e = evaluate(new MysqlGalera(), f, Map.of());
+        assertThat(codes(e)).containsExactly("FLOW_CONTROL_PAUSED");
+        assertThat(finding(e, "FLOW_CONTROL_PAUSED").summary()).contains("this node asked for the pause");
     }
 
     @Test

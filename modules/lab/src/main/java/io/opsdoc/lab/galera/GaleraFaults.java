@@ -65,6 +65,58 @@ final class GaleraFaults {
         }
     }
 
+    /**
+     * Node 2's only applier thread is blocked by a session on node 2 holding LOCK TABLES on the table node 1 writes:
+     * the applier waits for the table's metadata lock (Galera does not abort an explicit table lock), node 2's receive
+     * queue passes gcs.fc_limit (lowered to 1) and node 2 asks the cluster to pause. The pause lasts, by construction,
+     * as long as the lock is held: node 1's writer stalls at its next commit and wsrep_flow_control_paused_ns grows on
+     * every node.
+     */
+    static AutoCloseable flowControlPaused(GaleraLab lab) throws SQLException {
+        createTable(lab);
+        String before = providerOption(lab, 2, "gcs.fc_limit");
+        lab.execute(2, "SET GLOBAL wsrep_provider_options = 'gcs.fc_limit=1'");
+        Connection locker = lab.admin(2);
+        Writers writers = new Writers();
+        AutoCloseable undo = () -> {
+            locker.close(); // the applier gets the table, applies the queue and node 2 lets the cluster resume
+            writers.close();
+            lab.execute(2, "SET GLOBAL wsrep_provider_options = 'gcs.fc_limit=" + before + "'");
+            lab.awaitNode(2, "no flow control, an empty receive queue", s -> "false".equals(
+                    s.get("wsrep_flow_control_requested")) && "0".equals(s.get("wsrep_local_recv_queue")),
+                    Duration.ofSeconds(30));
+        };
+        try {
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLES " + TABLE + " WRITE");
+            }
+            writers.start(lab, 1, "UPDATE " + TABLE + " SET v = v + 1 WHERE id = 4");
+            lab.awaitNode(2, "wsrep_flow_control_requested=true", s -> "true".equals(
+                    s.get("wsrep_flow_control_requested")), Duration.ofSeconds(20));
+            lab.awaitNode(1, "wsrep_flow_control_active=true", s -> "true".equals(
+                    s.get("wsrep_flow_control_active")), Duration.ofSeconds(20));
+            return undo;
+        } catch (RuntimeException | SQLException e) {
+            close(undo);
+            throw e;
+        }
+    }
+
+    /** The current value of one wsrep provider option on a node (e.g. gcs.fc_limit = 16). */
+    static String providerOption(GaleraLab lab, int node, String name) throws SQLException {
+        try (Connection c = lab.admin(node); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT @@GLOBAL.wsrep_provider_options")) {
+            rs.next();
+            for (String option : rs.getString(1).split(";")) {
+                String[] kv = option.split("=", 2);
+                if (kv.length == 2 && kv[0].trim().equals(name)) {
+                    return kv[1].trim();
+                }
+            }
+        }
+        throw new IllegalStateException("node" + node + " has no provider option " + name);
+    }
+
     private static void close(AutoCloseable undo) {
         try {
             undo.close();

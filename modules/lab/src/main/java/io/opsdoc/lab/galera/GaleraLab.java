@@ -194,6 +194,16 @@ public final class GaleraLab implements Lab {
         return hold(GaleraFaults.fallingBehind(this));
     }
 
+    /** LOCK TABLES on node 2 blocks its applier with gcs.fc_limit=1: node 2 pauses the cluster (flow control). */
+    public AutoCloseable flowControlPaused() throws SQLException {
+        return hold(GaleraFaults.flowControlPaused(this));
+    }
+
+    /** Rounds of a local commit on node 1 ordered after a conflicting write-set from node 2 it had not applied. */
+    public AutoCloseable certificationConflicts() throws SQLException {
+        return hold(CertificationConflicts.start(this));
+    }
+
     private AutoCloseable hold(AutoCloseable fault) {
         held.add(fault);
         return () -> {

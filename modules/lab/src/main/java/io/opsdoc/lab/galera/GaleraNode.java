@@ -56,6 +56,8 @@ final class GaleraNode {
                 "innodb_buffer_pool_size=32M",
                 "innodb_log_file_size=16M",
                 "wsrep_on=ON",
+                // one applier thread (the default, said explicitly): the flow-control and certification faults block it
+                "wsrep_slave_threads=1",
                 "wsrep_provider=" + PROVIDER,
                 "wsrep_cluster_name=opsdoc-lab",
                 "wsrep_cluster_address=gcomm://" + members,

@@ -8,7 +8,6 @@ import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * mysql-galera against a real 3-node MariaDB Galera cluster, read as a user without any privilege (what
@@ -31,19 +30,6 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
     @Override
     public List<LabVariant<GaleraLab>> variants() {
         return List.of(new LabVariant<>("default", GaleraLab::unavailable, GaleraLab::start, GaleraLab::shared));
-    }
-
-    /**
-     * The two window codes whose lab faults are load-dependent: node 2 with gcs.fc_limit=1 under four writers sent
-     * flow control on a loaded 2-core machine but kept up on a quiet one (a clean-clone CI rehearsal saw OK), and
-     * clients updating one row through two nodes got BF aborts instead of certification failures there. A
-     * deterministic fault (an applier blocked by an explicit table lock on node 2) is the next step.
-     */
-    @Override
-    public Map<String, String> recordedFactsOnly() {
-        String why = "the lab's fault produced it on a loaded machine only (see GaleraScenarios); evaluated on MariaDB "
-                + "10.11 status samples in MysqlGaleraWindowRecordedFactsTest";
-        return Map.of("mysql-galera#FLOW_CONTROL_PAUSED", why, "mysql-galera#CERTIFICATION_CONFLICTS", why);
     }
 
     @Override
@@ -74,7 +60,20 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
                         .expect(code("RECV_QUEUE_HIGH").severity(WARNING).positive("wsrep_local_recv_queue")
                                 .says("sends no flow control"))
                         .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2"))
-                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build());
+                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
+                Scenario.<GaleraLab>of("galera-flow-control", "a session on node 2 holds LOCK TABLES on the table node 1 "
+                                + "writes (gcs.fc_limit=1): node 2's applier waits and node 2 pauses the cluster")
+                        .checks(CHECK).target(lab -> lab.nodeUri(2)).password(GaleraLab::monitorPassword)
+                        .holds(GaleraLab::flowControlPaused)
+                        .expect(code("FLOW_CONTROL_PAUSED").severity(WARNING).positive("flow_control_paused_ns_delta")
+                                .evidence("wsrep_flow_control_requested", "true").says("this node asked for the pause"))
+                        .absent("RECV_QUEUE_HIGH", "NODE_NOT_SYNCED", "CERTIFICATION_CONFLICTS").build(),
+                node1("galera-certification-conflicts", "node 1 commits a row that node 2 changed in a write-set node 1 "
+                                + "received but had not applied yet (its applier waited on a table lock)")
+                        .holds(GaleraLab::certificationConflicts)
+                        .expect(code("CERTIFICATION_CONFLICTS").severity(WARNING)
+                                .positive("wsrep_local_cert_failures_delta").says("1213"))
+                        .absent("NON_PRIMARY_COMPONENT", "NODE_NOT_SYNCED", "RECV_QUEUE_HIGH").build());
     }
 
     private static Scenario.Builder<GaleraLab> node1(String id, String story) {

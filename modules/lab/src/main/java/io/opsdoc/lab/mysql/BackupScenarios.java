@@ -15,6 +15,10 @@ import java.util.List;
 final class BackupScenarios {
     private static final String CHECK = "mysql-backup-freshness";
 
+    /** A crontab line as the old runbook taught it: -p 3306 for the port, then the password attached to -p. */
+    static final String CRON_DUMP = "/usr/bin/mysqldump -h 10.0.0.100 -p 3306 -uroot -pS3cretDump --single-transaction "
+            + "--databases cmdb | gzip > /data/backup/cmdb-$(date +\\%F).sql.gz";
+
     private BackupScenarios() {
     }
 
@@ -37,6 +41,12 @@ final class BackupScenarios {
                         BackupFaults::shrunk)
                         .expect(code("BACKUP_SHRUNK").severity(WARNING).positive("previous_bytes"))
                         .absent("BACKUP_CORRUPT", "BACKUP_EMPTY").build(),
+                backup("backup-dump-port-flag", "the nightly cron line passes the port as -p 3306, copied from the "
+                        + "old runbook", BackupFaults::fresh)
+                        .param("dump-command", lab -> CRON_DUMP)
+                        .expect(code("DUMP_CMD_PORT_FLAG").severity(WARNING).evidence("words", "-p 3306")
+                                .evidence("write_instead", "-P 3306").says("password option"))
+                        .absent("BACKUP_STALE", "BACKUP_EMPTY", "BACKUP_CORRUPT").build(),
                 Scenario.<MariaDbReplicationLab>of("backup-none", "the job writes elsewhere: nothing matches the glob")
                         .checks(CHECK).target(lab -> "local:").holds(Fault.of(BackupFaults::fresh))
                         .param("files", lab -> BackupFaults.dir(lab).resolve("nightly-*.sql.gz").toString())

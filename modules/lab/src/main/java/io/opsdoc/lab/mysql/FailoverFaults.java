@@ -15,6 +15,8 @@ public final class FailoverFaults {
     /** How many transactions the primary commits while an applier is stopped. */
     public static final int WRITES = 3;
     private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** A scratch database that exists on the first replica only, for the errant write. */
+    private static final String ERRANT_DB = "labhotfix";
 
     private FailoverFaults() {
     }
@@ -59,6 +61,48 @@ public final class FailoverFaults {
             ReplicaStatus.await(r1, "received up to " + position, s -> position.equals(s.get("Gtid_IO_Pos")), DEADLINE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot hold the first replica behind", e);
+        }
+    }
+
+    /**
+     * An errant transaction: an operator with SUPER "fixed" something directly on the first replica with the binlog on
+     * (read_only does not stop SUPER), so the replica's binlog gets a GTID under its own server_id that the primary
+     * never had. The returned handle drops the scratch table without logging and clears the replica's binlog (RESET
+     * MASTER: with MASTER_USE_GTID=slave_pos replication resumes from gtid_slave_pos, which the errant write never
+     * touched), so the replica's gtid_binlog_state holds no stray GTID afterwards.
+     */
+    public static AutoCloseable errantWriteOnReplica(MariaDbReplicationLab lab) throws SQLException {
+        AutoCloseable undo = () -> {
+            try (Connection r1 = lab.adminConnection(true)) {
+                Jdbc.execute(r1, "SET SESSION sql_log_bin = 0", "DROP DATABASE IF EXISTS " + ERRANT_DB,
+                        "RESET MASTER");
+                String state = Jdbc.singleValue(r1, "SELECT @@GLOBAL.gtid_binlog_state");
+                if (state != null && !state.isBlank()) {
+                    throw new IllegalStateException("the replica's binlog state is not empty after RESET MASTER: " + state);
+                }
+            }
+        };
+        try (Connection r1 = lab.adminConnection(true)) {
+            String serverId = Jdbc.singleValue(r1, "SELECT @@GLOBAL.server_id");
+            // the scratch table itself is created unlogged: only the operator's row is the errant transaction
+            Jdbc.execute(r1, "SET SESSION sql_log_bin = 0", "CREATE DATABASE IF NOT EXISTS " + ERRANT_DB,
+                    "CREATE TABLE IF NOT EXISTS " + ERRANT_DB + ".hotfix (id INT AUTO_INCREMENT PRIMARY KEY, note "
+                            + "VARCHAR(64) NOT NULL)",
+                    "SET SESSION sql_log_bin = 1",
+                    "INSERT INTO " + ERRANT_DB + ".hotfix (note) VALUES ('fixed by hand on the replica')");
+            String state = Jdbc.singleValue(r1, "SELECT @@GLOBAL.gtid_binlog_state");
+            if (state == null || !state.matches(".*\\b\\d+-" + serverId + "-\\d+.*")) {
+                throw new IllegalStateException("no GTID of server_id " + serverId + " in the replica's binlog state: "
+                        + state);
+            }
+            return undo;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                undo.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -45,6 +45,13 @@ final class FailoverScenarios {
                         .expect(code("NO_CAUGHT_UP_CANDIDATE").severity(WARNING)
                                 .evidence("missing_transactions", FailoverFaults.WRITES))
                         .absent("REPLICA_MISSING_TRANSACTIONS").build(),
+                failover("failover-errant-transaction", "an operator with SUPER wrote a row directly on the "
+                        + "replica, with the binlog on", FailoverFaults::firstReplica)
+                        .holds(FailoverFaults::errantWriteOnReplica)
+                        .expect(code("REPLICAS_DIVERGED").severity(WARNING).evidence("errant_count", 1)
+                                .evidence("compared", "gtid_binlog_state").says("never had", "wrote on the replica"))
+                        .expect(code("BEST_CANDIDATE").severity(INFO))
+                        .absent("REPLICA_MISSING_TRANSACTIONS", "NO_CAUGHT_UP_CANDIDATE").build(),
                 failover("failover-no-promotable", "the only replica listed does not log what it replicates",
                         FailoverFaults::secondReplica)
                         .expect(code("NO_PROMOTABLE_REPLICA").severity(CRITICAL))

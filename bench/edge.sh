@@ -110,4 +110,4 @@ grep -q '^probe_success 1' <(curl -fsS "http://127.0.0.1:$BB/probe?module=http_2
 TARGET=site PEER=blackbox_exporter PEER_PATH="/probe?module=http_2xx&target=http://127.0.0.1:$NG/" \
   python3 bench/host/scrape.py "$ROUNDS" "$OD" "$OD_PID" "$BB" "$(listener_pid "$BB")" "$TOKEN" http-status
 echo
-echo "nginx $("$NGINX" -v 2>&1 | sed "s/.*\///"), nginx_exporter $(prometheus-nginx-exporter --version 2>&1 | head -1 | awk "{print \$3}" || echo none), blackbox_exporter $(prometheus-blackbox-exporter --version 2>&1 | head -1 | awk '{print $3}'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "nginx $("$NGINX" -v 2>&1 | sed "s/.*\///"), nginx_exporter $(prometheus-nginx-exporter --version 2>&1 | sed -n "s/.*version=\([^ ]*\).*/\1/p" | head -1), blackbox_exporter $(prometheus-blackbox-exporter --version 2>&1 | head -1 | awk '{print $3}'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,7 +4,8 @@
 usage: scrape.py ROUNDS OPSDOC_PORT OPSDOC_PID PEER_PORT PEER_PID TOKEN CHECK...
 One round = one /probe per CHECK on opsdoc (what Prometheus asks an opsdoc node agent per interval) and one /metrics
 on the peer exporter (what it asks node_exporter), interleaved so both see the same machine at the same time.
-TARGET (default node) is the config target the probes name; PEER (default node_exporter) the peer's name in the table.
+TARGET (default node) is the config target the probes name; PEER (default node_exporter) the peer's name in the table;
+PEER_PATH (default /metrics) what is asked of the peer, e.g. a blackbox_exporter /probe?module=...&target=... URL.
 """
 import http.client
 import os
@@ -16,6 +17,7 @@ rounds, od_port, od_pid, ne_port, ne_pid, token = int(sys.argv[1]), int(sys.argv
 checks = sys.argv[7:]
 target = os.environ.get("TARGET", "node")
 peer = os.environ.get("PEER", "node_exporter")
+peer_path = os.environ.get("PEER_PATH", "/metrics")
 tick = os.sysconf("SC_CLK_TCK")
 
 
@@ -54,7 +56,7 @@ for i in range(rounds + 5):
             per_check[c].append(dt)
     c1 = cpu_seconds(od_pid)
     n0 = cpu_seconds(ne_pid)
-    dt, body = get(ne, "/metrics", {})
+    dt, body = get(ne, peer_path, {})
     n1 = cpu_seconds(ne_pid)
     if not warm:
         od_round.append(total)
@@ -73,7 +75,7 @@ print(f"|---|---|---|---|---|")
 for c in checks:
     print(f"| opsdoc /probe?check={c} | {ms(per_check[c], .5):.1f} | {ms(per_check[c], .9):.1f} | {ms(per_check[c], .99):.1f} | |")
 print(f"| opsdoc, one round of {len(checks)} probes | {ms(od_round, .5):.1f} | {ms(od_round, .9):.1f} | {ms(od_round, .99):.1f} | {1000 * od_cpu / rounds:.1f} |")
-print(f"| {peer} /metrics | {ms(ne_scrape, .5):.1f} | {ms(ne_scrape, .9):.1f} | {ms(ne_scrape, .99):.1f} | {1000 * ne_cpu / rounds:.1f} |")
+print(f"| {peer} {peer_path} | {ms(ne_scrape, .5):.1f} | {ms(ne_scrape, .9):.1f} | {ms(ne_scrape, .99):.1f} | {1000 * ne_cpu / rounds:.1f} |")
 print()
 print(f"ratios (opsdoc / {peer}, {rounds} rounds): round p50 {statistics.median(od_round) / statistics.median(ne_scrape):.2f}x, "
       f"one probe p50 (median over checks) {statistics.median([statistics.median(v) for v in per_check.values()]) / statistics.median(ne_scrape):.2f}x, "

@@ -7,6 +7,7 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.GrantSet;
+import io.opsdoc.core.InputFiles;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
@@ -17,7 +18,9 @@ import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -38,14 +41,21 @@ public final class NginxStatus extends DescribedCheck<NginxStatusFacts> {
             new ParameterSpec("window", ParameterType.DURATION, "5s",
                     "time between the two stub_status readings (rates, drops now vs since start)"),
             new ParameterSpec("max-connections", ParameterType.INTEGER, "0",
-                    "worker_processes x worker_connections of this nginx; 0 = not known, the limit is not judged"),
+                    "worker_processes x worker_connections of this nginx; 0 = taken from config-file when given, "
+                            + "else not judged"),
             new ParameterSpec("connections-warning", ParameterType.PERCENT, "80%",
                     "active connections, as a share of max-connections, that warn"),
             new ParameterSpec("connections-critical", ParameterType.PERCENT, "95%",
-                    "active connections, as a share of max-connections, that are critical"));
+                    "active connections, as a share of max-connections, that are critical"),
+            new ParameterSpec("config-file", ParameterType.STRING, "",
+                    "this nginx's main configuration file on the host opsdoc runs on (includes followed), e.g. "
+                            + "/etc/nginx/nginx.conf: judges worker_processes vs CPUs, worker_connections vs the "
+                            + "workers' fd limit, keepalive_timeout 0 and upstreams without keepalive; empty: not read"));
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("nginx with ngx_http_stub_status_module", List.of(
-            "location = /nginx_status { stub_status; allow <opsdoc's address>; deny all; }"),
+            "location = /nginx_status { stub_status; allow <opsdoc's address>; deny all; }",
+            "with config-file: read access to nginx.conf and the files it includes (world-readable on Debian; the TLS "
+                    + "keys are not read) and to the pid file; /proc/PID/limits is world-readable"),
             "no credentials: two GETs of the stub_status location, which shows counters only. Restrict it by address; "
                     + "if it sits behind auth_basic, give the user in the target and the password from a secret source."));
 
@@ -73,17 +83,34 @@ public final class NginxStatus extends DescribedCheck<NginxStatusFacts> {
     }
 
     @Override
+    public void validate(Target target, Parameters parameters) {
+        validate(target);
+        if (!parameters.string("config-file").isBlank()) {
+            InputFiles.requireReadable("config-file", parameters.string("config-file"));
+        }
+    }
+
+    @Override
     public NginxStatusFacts collect(CheckContext context) throws Exception {
         URI url = EdgeHttp.url(context.target(), DEFAULT_PATH, "");
+        String config = context.parameters().string("config-file");
+        NginxTuningFacts tuning = null;
+        if (!config.isBlank()) {
+            try {
+                tuning = NginxTuningReader.read(Path.of(config));
+            } catch (IOException e) {
+                throw new ProbeException(ProbeErrors.PROBE_FAILED, "cannot read config-file " + config + ": " + e);
+            }
+        }
         StubStatus first = read(context, url);
         Duration window = SamplingWindow.fit(context.parameters().duration("window"), context.remaining());
         long t0 = System.nanoTime();
         if (window.isZero()) {
-            return new NginxStatusFacts(url.toString(), first, null, 0);
+            return new NginxStatusFacts(url.toString(), first, null, 0, tuning);
         }
         Thread.sleep(window.toMillis());
         StubStatus second = read(context, url);
-        return new NginxStatusFacts(url.toString(), first, second, (System.nanoTime() - t0) / 1_000_000);
+        return new NginxStatusFacts(url.toString(), first, second, (System.nanoTime() - t0) / 1_000_000, tuning);
     }
 
     static StubStatus read(CheckContext context, URI url) throws ProbeException, InterruptedException {
@@ -126,6 +153,14 @@ public final class NginxStatus extends DescribedCheck<NginxStatusFacts> {
                                     + " ms (the counters run since the master started)"), e);
         }
         long max = p.integer("max-connections");
+        String maxFrom = "max-connections";
+        if (facts.tuning() != null) {
+            NginxTuningRules.evaluate(facts.tuning(), out);
+            if (max <= 0) {
+                max = (long) facts.tuning().workers() * facts.tuning().workerConnections();
+                maxFrom = "worker_processes x worker_connections";
+            }
+        }
         if (max > 0) {
             double pct = 100.0 * last.active() / max;
             out.metric(new Metric("nginx_connections_used_percent", round(pct), "%", Map.of(),
@@ -134,10 +169,10 @@ public final class NginxStatus extends DescribedCheck<NginxStatusFacts> {
                 boolean critical = pct >= p.percent("connections-critical");
                 String threshold = critical ? "connections-critical" : "connections-warning";
                 out.finding(NEAR_WORKER_CONNECTION_LIMIT, critical ? Severity.CRITICAL : Severity.WARNING, last.active()
-                        + " active connections of max-connections " + max + " (" + String.format(Locale.ROOT, "%.0f", pct)
+                        + " active connections of " + maxFrom + " " + max + " (" + String.format(Locale.ROOT, "%.0f", pct)
                         + "%, " + threshold + " " + p.raw().get(threshold) + "); at the limit nginx closes new connections "
                         + "right after accept, and each proxied request holds a second connection to its upstream",
-                        Evidence.of("active", last.active(), "max-connections", max, "used_percent", round(pct),
+                        Evidence.of("active", last.active(), "max-connections", max, "max_from", maxFrom, "used_percent", round(pct),
                                 "reading", last.reading(), "writing", last.writing(), "waiting", last.waiting(),
                                 threshold, p.raw().get(threshold)));
             }

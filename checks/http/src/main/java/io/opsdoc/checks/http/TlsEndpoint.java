@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -48,7 +50,12 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
 
     private static final List<ParameterSpec> PARAMETERS = Stream.of(CertificateFindings.PARAMETERS, List.of(
             new ParameterSpec("check-old-protocols", ParameterType.BOOLEAN, "true",
-                    "also ask for TLS 1.0 and TLS 1.1 (two more connections, a ClientHello each, no data sent)")))
+                    "also ask for TLS 1.0 and TLS 1.1 (two more connections, a ClientHello each, no data sent)"),
+            new ParameterSpec("require-ocsp-staple", ParameterType.BOOLEAN, "false",
+                    "warn when the server staples no OCSP response (certificates with must-staple, or a policy); a "
+                            + "stapled response is judged (revoked, stale) either way"),
+            new ParameterSpec("ocsp-stale-warning", ParameterType.DURATION, "0s",
+                    "warn this long before the stapled response's nextUpdate (0s: only once it has passed)")))
             .flatMap(List::stream).toList();
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("any TLS server", List.of(),
@@ -101,6 +108,8 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
         String cipher = null;
         HttpFacts.Tls cert = null;
         String handshakeError = null;
+        OcspStaple staple = null;
+        String stapleError = null;
         try (Socket raw = connect(context, host, port, where);
                 SSLSocket tls = (SSLSocket) TlsInspector.inspectingContext().getSocketFactory()
                         .createSocket(raw, host, port, true)) {
@@ -113,6 +122,16 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
             protocol = tls.getSession().getProtocol();
             cipher = tls.getSession().getCipherSuite();
             cert = TlsInspector.inspect(tls.getSession(), host, caFile);
+            // the JDK client asks for a staple (status_request) unless jdk.tls.client.enableStatusRequestExtension=false
+            List<byte[]> staples = ((ExtendedSSLSession) tls.getSession()).getStatusResponses();
+            if (!staples.isEmpty() && staples.get(0).length > 0
+                    && tls.getSession().getPeerCertificates()[0] instanceof X509Certificate leaf) {
+                try {
+                    staple = OcspStaple.parse(staples.get(0), leaf.getSerialNumber());
+                } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+                    stapleError = "the stapled OCSP response does not parse: " + e.getMessage();
+                }
+            }
         } catch (SSLException e) {
             FailureClassifier.Failure network = FailureClassifier.network(e, where, host);
             if (network != null) {
@@ -148,7 +167,8 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
         if (cert == null && legacy.stream().noneMatch(TlsEndpointFacts.Legacy::accepted)) {
             throw new ProbeException(ProbeErrors.PROBE_FAILED, "TLS handshake with " + where + " failed: " + handshakeError);
         }
-        return new TlsEndpointFacts(observedAt, host, port, protocol, cipher, cert, handshakeError, legacy);
+        return new TlsEndpointFacts(observedAt, host, port, protocol, cipher, cert, handshakeError, legacy, staple,
+                stapleError);
     }
 
     /** A TCP connection with the deadline on connect and reads; through the STARTTLS preamble when the target asks. */
@@ -197,6 +217,9 @@ public final class TlsEndpoint extends DescribedCheck<TlsEndpointFacts> {
     public void evaluate(TlsEndpointFacts facts, Parameters p, Evaluation.Builder out) {
         if (facts.certificate() != null) {
             CertificateFindings.judge(List.of(facts.certificate()), facts.observedAt(), p, out, CERTIFICATE_CODES);
+        }
+        if (facts.certificate() != null) {
+            OcspFindings.judge(facts, p, out);
         }
         List<TlsEndpointFacts.Legacy> accepted = facts.legacy().stream().filter(TlsEndpointFacts.Legacy::accepted).toList();
         out.metric(Metric.of("tls_old_protocols_accepted", accepted.size(), ""));

@@ -11,9 +11,11 @@ import java.util.List;
  * @param protocol       negotiated by the modern handshake (TLSv1.3, TLSv1.2), null when it failed
  * @param handshakeError why the modern handshake failed (e.g. the server offers only TLS 1.0), null when it worked
  * @param legacy         one per old protocol tried, empty when check-old-protocols is false
+ * @param staple         the OCSP response the server stapled in the modern handshake, null when none (or no handshake)
+ * @param stapleError    why a stapled response could not be read, else null
  */
 public record TlsEndpointFacts(Instant observedAt, String host, int port, String protocol, String cipherSuite,
-        HttpFacts.Tls certificate, String handshakeError, List<Legacy> legacy) {
+        HttpFacts.Tls certificate, String handshakeError, List<Legacy> legacy, OcspStaple staple, String stapleError) {
 
     /**
      * One old-protocol ClientHello and the server's answer.

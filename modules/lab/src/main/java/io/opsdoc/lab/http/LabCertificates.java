@@ -24,10 +24,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Server certificates for the HTTPS lab, made by the JDK's own {@code keytool} (no crypto library): a lab CA, one
+ * Server certificates for the HTTPS lab, made by the JDK's own {@code keytool}: a lab CA, one
  * server key pair, and certificates for that key signed by the CA with the dates and names each fault needs, plus
  * the key pair's own self-signed certificate. Trust the CA with {@link #caFile()} and every certificate but
- * {@link Kind#SELF_SIGNED} is trusted, so each fault shows exactly one problem.
+ * {@link Kind#SELF_SIGNED} is trusted, so each fault shows exactly one problem. OCSP responses for stapling are signed
+ * with BouncyCastle ({@link #ocspResponse}), because they must carry dates in the past.
  */
 public final class LabCertificates {
 
@@ -52,6 +53,8 @@ public final class LabCertificates {
     private final String password = Passwords.random();
     private final Path caFile;
     private final Map<Kind, KeyStore> keyStores = new EnumMap<>(Kind.class);
+    private X509Certificate caCert;
+    private java.security.PrivateKey caKey;
 
     private LabCertificates(Path dir) {
         this.dir = dir;
@@ -99,6 +102,36 @@ public final class LabCertificates {
         }
     }
 
+    /**
+     * A DER OCSP response for {@code kind}'s certificate, signed by the lab CA (the CA answers for itself, as a small
+     * CA does): good, or revoked a day ago, valid from {@code thisUpdate} to {@code nextUpdate}. What nginx staples
+     * from ssl_stapling_file.
+     */
+    public byte[] ocspResponse(Kind kind, boolean revoked, java.time.Instant thisUpdate, java.time.Instant nextUpdate) {
+        try {
+            X509Certificate leaf = (X509Certificate) keyStores.get(kind).getCertificateChain("server")[0];
+            var digests = new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build();
+            var issuer = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(caCert);
+            var id = new org.bouncycastle.cert.ocsp.CertificateID(digests.get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                    issuer, leaf.getSerialNumber());
+            var builder = new org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder(caCert.getPublicKey(),
+                    digests.get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1));
+            builder.addResponse(id, revoked ? new org.bouncycastle.cert.ocsp.RevokedStatus(
+                    java.util.Date.from(thisUpdate.minusSeconds(86_400)), org.bouncycastle.asn1.x509.CRLReason.keyCompromise)
+                    : org.bouncycastle.cert.ocsp.CertificateStatus.GOOD, java.util.Date.from(thisUpdate),
+                    java.util.Date.from(nextUpdate));
+            var basic = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(caKey), new org.bouncycastle.cert.X509CertificateHolder[] {issuer}, java.util.Date.from(thisUpdate));
+            return new org.bouncycastle.cert.ocsp.OCSPRespBuilder().build(org.bouncycastle.cert.ocsp.OCSPRespBuilder.SUCCESSFUL,
+                    basic).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
+                | org.bouncycastle.cert.ocsp.OCSPException e) {
+            throw new IllegalStateException("cannot make the lab OCSP response", e);
+        }
+    }
+
     KeyStore keyStore(Kind kind) {
         return keyStores.get(kind);
     }
@@ -132,7 +165,8 @@ public final class LabCertificates {
             signed.put(Kind.EXPIRING, pool.submit(() -> sign(ca, csr, Kind.EXPIRING, "-1d", 21, "dns:localhost,ip:127.0.0.1")));
             signed.put(Kind.WRONG_HOST, pool.submit(() -> sign(ca, csr, Kind.WRONG_HOST, "-1d", 365, "dns:wrong.example")));
             KeyStore caStore = load(ca);
-            X509Certificate caCert = (X509Certificate) caStore.getCertificate("ca");
+            caCert = (X509Certificate) caStore.getCertificate("ca");
+            caKey = (java.security.PrivateKey) caStore.getKey("ca", password.toCharArray());
             Files.writeString(caFile, pem(caCert), StandardCharsets.US_ASCII);
             KeyStore serverStore = load(server);
             Key key = serverStore.getKey("server", password.toCharArray());

@@ -6,7 +6,12 @@ import io.opsdoc.lab.SilentTcpServer;
 import io.opsdoc.lab.edge.LabNginx;
 import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.support.LabFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * tls-endpoint's lab: one Debian nginx with a TLS port per lab certificate (valid, self-signed, expired, expiring,
  * for another host; TLS 1.2/1.3 only), and three ports that differ only in protocols: TLS 1.0/1.1 left on beside
  * TLS 1.2, TLS 1.0/1.1 only, and TLS 1.0/1.1 listed in ssl_protocols but refused by OpenSSL 3's default security
- * level. Debian's OpenSSL 3 negotiates TLS 1.0/1.1 only at {@code @SECLEVEL=0}: at the default level 2 (and at 1)
+ * level; and three ports that staple a pre-made OCSP response from ssl_stapling_file (good, revoked, stale), so no
+ * responder is needed. Debian's OpenSSL 3 negotiates TLS 1.0/1.1 only at {@code @SECLEVEL=0}: at the default level 2 (and at 1)
  * a server whose config still lists {@code TLSv1} answers a TLS 1.0 hello with a protocol_version alert. Nothing here
  * breaks or heals: every fault is a port.
  */
@@ -30,6 +36,9 @@ public final class TlsLab implements Lab {
     private final int legacyOnly;
     private final int legacyListed;
     private final int plain;
+    private final int stapledGood;
+    private final int stapledRevoked;
+    private final int stapledStale;
     private final LabNginx nginx;
     private final SilentTcpServer blackHole;
     private final LabSmtpStartTls smtpValid;
@@ -44,7 +53,7 @@ public final class TlsLab implements Lab {
         blackHole = SilentTcpServer.start();
         smtpValid = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.VALID), certificates.password());
         smtpExpired = new LabSmtpStartTls(certificates.keyStore(LabCertificates.Kind.EXPIRED), certificates.password());
-        int[] free = Ports.freePorts(LabCertificates.Kind.values().length + 4);
+        int[] free = Ports.freePorts(LabCertificates.Kind.values().length + 7);
         int i = 0;
         StringBuilder http = new StringBuilder();
         List<Integer> all = new ArrayList<>();
@@ -55,7 +64,17 @@ public final class TlsLab implements Lab {
         legacyAlongside = free[i++];
         legacyOnly = free[i++];
         legacyListed = free[i++];
-        plain = free[i];
+        plain = free[i++];
+        stapledGood = free[i++];
+        stapledRevoked = free[i++];
+        stapledStale = free[i];
+        Instant now = Instant.now();
+        http.append(stapling(stapledGood, "good", certificates.ocspResponse(LabCertificates.Kind.VALID, false,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)))));
+        http.append(stapling(stapledRevoked, "revoked", certificates.ocspResponse(LabCertificates.Kind.VALID, true,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)))));
+        http.append(stapling(stapledStale, "stale", certificates.ocspResponse(LabCertificates.Kind.VALID, false,
+                now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(1)))));
         http.append(server(legacyAlongside, LabCertificates.Kind.VALID, "TLSv1 TLSv1.1 TLSv1.2", "DEFAULT:@SECLEVEL=0"));
         http.append(server(legacyOnly, LabCertificates.Kind.VALID, "TLSv1 TLSv1.1", "DEFAULT:@SECLEVEL=0"));
         http.append(server(legacyListed, LabCertificates.Kind.VALID, "TLSv1 TLSv1.1 TLSv1.2", null));
@@ -80,6 +99,18 @@ public final class TlsLab implements Lab {
         return "  server { listen 127.0.0.1:" + port + " ssl; ssl_certificate " + cert + "; ssl_certificate_key " + key
                 + "; ssl_protocols " + protocols + ";" + (ciphers == null ? "" : " ssl_ciphers " + ciphers + ";")
                 + " location / { return 200 \"ok\\n\"; } }\n";
+    }
+
+    /** The valid certificate with ssl_stapling_file: nginx staples that response as is, no responder needed. */
+    private String stapling(int port, String name, byte[] response) {
+        Path file = dir.resolve("ocsp-" + name + ".der");
+        try {
+            Files.write(file, response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String server = server(port, LabCertificates.Kind.VALID, "TLSv1.2 TLSv1.3", null);
+        return server.replace(" location / {", " ssl_stapling on; ssl_stapling_file " + file + "; location / {");
     }
 
     /** Null when this machine can run the lab, else which Debian package is missing. */
@@ -117,6 +148,21 @@ public final class TlsLab implements Lab {
     /** TLSv1 and TLSv1.1 in ssl_protocols, but OpenSSL 3's default security level refuses them. */
     public String legacyListedOnly() {
         return "tls://127.0.0.1:" + legacyListed;
+    }
+
+    /** The valid certificate, stapling a good OCSP response that is fresh for a week. */
+    public String stapledGood() {
+        return "tls://127.0.0.1:" + stapledGood;
+    }
+
+    /** The valid certificate, stapling a fresh OCSP response that says it was revoked (keyCompromise) yesterday. */
+    public String stapledRevoked() {
+        return "tls://127.0.0.1:" + stapledRevoked;
+    }
+
+    /** The valid certificate, stapling a good OCSP response whose nextUpdate was yesterday. */
+    public String stapledStale() {
+        return "tls://127.0.0.1:" + stapledStale;
     }
 
     /** A plain HTTP port: no TLS at all. */

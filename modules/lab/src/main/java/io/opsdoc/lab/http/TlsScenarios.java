@@ -22,7 +22,7 @@ import java.util.function.Function;
  */
 public final class TlsScenarios implements ScenarioSet<TlsLab> {
     private static final List<String> CODES = List.of("CERT_EXPIRING", "CERT_EXPIRED", "CERT_UNTRUSTED",
-            "HOSTNAME_MISMATCH", "OLD_PROTOCOL");
+            "HOSTNAME_MISMATCH", "OLD_PROTOCOL", "OCSP_REVOKED", "OCSP_STALE", "OCSP_NOT_STAPLED");
 
     @Override
     public String system() {
@@ -31,8 +31,8 @@ public final class TlsScenarios implements ScenarioSet<TlsLab> {
 
     @Override
     public String description() {
-        return "Debian nginx with 9 TLS ports (keytool-made certificates; TLS 1.0/1.1 on, alone, or refused by "
-                + "OpenSSL 3), a plain port, a black hole and two SMTP STARTTLS servers in this JVM (~10 s: keytool "
+        return "Debian nginx with 12 TLS ports (keytool-made certificates; TLS 1.0/1.1 on, alone, or refused by "
+                + "OpenSSL 3; OCSP staples good, revoked, stale), a plain port, a black hole and two SMTP STARTTLS servers in this JVM (~10 s: keytool "
                 + "makes the certificates)";
     }
 
@@ -72,6 +72,19 @@ public final class TlsScenarios implements ScenarioSet<TlsLab> {
                 trusted("tls-old-protocols-not-asked", "TLS 1.0/1.1 on, but check-old-protocols=false: only the "
                         + "certificate is judged", lab -> lab.legacyAlongside()).param("check-old-protocols", "false")
                         .healthy().build(),
+                trusted("tls-ocsp-stapled-good", "nginx staples a good OCSP response, fresh for a week "
+                        + "(ssl_stapling_file); the staple is required", TlsLab::stapledGood)
+                        .param("require-ocsp-staple", "true").param("ocsp-stale-warning", "1d").healthy()
+                        .metrics("tls_ocsp_stapled", "tls_ocsp_next_update_seconds").build(),
+                only(trusted("tls-ocsp-revoked", "nginx staples an OCSP response saying the certificate was revoked "
+                        + "(keyCompromise) yesterday", TlsLab::stapledRevoked), code("OCSP_REVOKED").severity(CRITICAL)
+                                .evidence("ocsp_status", "revoked").evidence("for_leaf", true).says("revoked on")),
+                only(trusted("tls-ocsp-stale", "nginx staples a good OCSP response whose nextUpdate was yesterday: "
+                        + "nothing refreshed the file", TlsLab::stapledStale), code("OCSP_STALE").severity(WARNING)
+                                .evidence("ocsp_status", "good").says("has passed")),
+                only(trusted("tls-ocsp-not-stapled", "require-ocsp-staple on a server without ssl_stapling",
+                        Kind.VALID).param("require-ocsp-staple", "true"), code("OCSP_NOT_STAPLED").severity(WARNING)
+                                .evidence("stapled", false)),
                 trusted("tls-starttls-smtp-healthy", "SMTP: greeting, EHLO, STARTTLS, then TLS 1.3 with a valid "
                         + "certificate", TlsLab::smtpStartTls).healthy().metrics("tls_cert_expiry_days").build(),
                 only(trusted("tls-starttls-smtp-cert-expired", "SMTP with STARTTLS presents a certificate that expired "

@@ -8,6 +8,7 @@ import io.opsdoc.lab.kubernetes.KubePkiScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
 import io.opsdoc.lab.edge.EdgeScenarios;
 import io.opsdoc.lab.edge.KeepalivedScenarios;
+import io.opsdoc.lab.edge.NginxTuningScenarios;
 import io.opsdoc.lab.http.HttpScenarios;
 import io.opsdoc.lab.http.TlsScenarios;
 import io.opsdoc.lab.docker.DockerScenarios;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * Every lab's scenarios, in the order {@code opsdoc lab} runs them. A new family adds its set here. A check's home set
  * (its scenario source and test in docs/checks.md) is the last one that runs it: EdgeScenarios also runs http-status
- * through nginx, so it comes before HttpScenarios.
+ * through nginx, so it comes before HttpScenarios;
+ * NginxTuningScenarios runs nginx-status with config-file only, so it comes before EdgeScenarios.
  */
 public final class ScenarioSets {
     private ScenarioSets() {
@@ -33,7 +35,7 @@ public final class ScenarioSets {
 
     public static List<Supplier<ScenarioSet<?>>> all() {
         return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
-                KafkaScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new,
+                KafkaScenarios::new, NginxTuningScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new,
                 KubePkiScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
                 DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new, FlumeScenarios::new);

@@ -82,6 +82,7 @@ public final class KubernetesLab implements Lab {
     private final WorkloadFaults workloads = new WorkloadFaults(this);
     private final ServiceFaults services = new ServiceFaults(this);
     private final PodFaults pods = new PodFaults(this);
+    private final NetworkFaults network = new NetworkFaults(this);
 
     private KubernetesLab(String version) {
         Matcher m = VERSION.matcher(version);
@@ -183,6 +184,11 @@ public final class KubernetesLab implements Lab {
         return services;
     }
 
+    /** The CNI agent (Flannel, Calico), kube-proxy's ConfigMap and each node's kube-proxy /healthz. */
+    public NetworkFaults network() {
+        return network;
+    }
+
     /** Pods stuck Terminating, probe specs that hurt, and what blocks or endangers a node drain. */
     public PodFaults pods() {
         return pods;
@@ -219,6 +225,8 @@ public final class KubernetesLab implements Lab {
         client.apps().statefulSets().inAnyNamespace().delete();
         client.apps().daemonSets().inAnyNamespace().delete();
         client.resources(Lease.class).inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+        network.heal();
         client.nodes().delete();
         for (String node : NODES) {
             put(healthyNode(node, now, version));
@@ -274,6 +282,7 @@ public final class KubernetesLab implements Lab {
 
     @Override
     public void close() {
+        network.close();
         client.close();
         server.destroy();
         LabFiles.deleteRecursively(dir);

@@ -58,6 +58,7 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
         List<Scenario<KubernetesLab>> all = new ArrayList<>(core());
         all.addAll(ServiceScenarios.all());
         all.addAll(PodScenarios.all());
+        all.addAll(NetworkScenarios.all());
         return all;
     }
 

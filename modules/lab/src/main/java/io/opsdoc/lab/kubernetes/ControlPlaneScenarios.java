@@ -40,7 +40,10 @@ public final class ControlPlaneScenarios implements ScenarioSet<ControlPlaneLab>
         return List.of(
                 scenario("control-plane-healthy", "readyz and livez pass, serving certificate valid for 335 more days, "
                         + "both leaders renewing their Leases")
-                        .healthy().metrics("apiserver_cert_days_left", "leader_lease_age_seconds").build(),
+                        .healthy().metrics("apiserver_cert_days_left", "leader_lease_age_seconds")
+                        // the first check of the JVM loads Fabric8 and Vert.x and makes the first TLS handshakes:
+                        // seconds on a loaded machine (load 24 on 2 cores hit the 10 s default once)
+                        .timeout(Duration.ofSeconds(30)).build(),
                 scenario("controller-manager-leader-stopped", "the kube-controller-manager leader on cp-1 froze 2 "
                         + "minutes ago; its Lease still names it and no standby took over")
                         .breaks(lab -> lab.leaderStopped("kube-controller-manager", Duration.ofMinutes(2)))

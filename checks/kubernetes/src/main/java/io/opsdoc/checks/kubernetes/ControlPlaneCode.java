@@ -8,7 +8,9 @@ enum ControlPlaneCode implements CheckCode {
     APISERVER_NOT_LIVE("/livez reports failing checks"),
     ETCD_UNHEALTHY("the API server's etcd checks fail"),
     CERT_EXPIRING("the API server's serving certificate expires soon"),
-    CERT_EXPIRED("the API server's serving certificate has expired");
+    CERT_EXPIRED("the API server's serving certificate has expired"),
+    NO_LEADER_CONTROLLER_MANAGER("no kube-controller-manager holds a current leader Lease"),
+    NO_LEADER_SCHEDULER("no kube-scheduler holds a current leader Lease");
 
     private final String title;
 

@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.Endpoint;
+import io.opsdoc.checks.kubernetes.ControlPlaneFacts.LeaderLease;
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.ServingCertificate;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.FailureClassifier;
@@ -17,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +32,14 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The I/O half of {@link ControlPlaneHealth}: GET /version, /readyz?verbose and /livez?verbose through the client's
- * authenticated HTTP client, and one TLS handshake with the API server to read the certificate it serves.
+ * authenticated HTTP client, one TLS handshake with the API server to read the certificate it serves, and GET of the
+ * two leader-election Leases in kube-system.
  */
 final class ControlPlaneCollector {
     private static final int MAX_LINES = 200;
+    static final String LEASE_NAMESPACE = "kube-system";
+    /** The Lease names kube-controller-manager and kube-scheduler elect their leader with (their --leader-elect-resource-name default). */
+    static final List<String> LEADER_LEASES = List.of("kube-controller-manager", "kube-scheduler");
 
     private ControlPlaneCollector() {
     }
@@ -44,8 +52,31 @@ final class ControlPlaneCollector {
             Endpoint readyz = endpoint(session, context, base, "/readyz?verbose");
             Endpoint livez = endpoint(session, context, base, "/livez?verbose");
             ServingCertificate cert = base.startsWith("https://") ? certificate(base, context) : null;
-            return new ControlPlaneFacts(Instant.now(), version, base, readyz, livez, cert);
+            List<LeaderLease> leases = new ArrayList<>();
+            for (String component : LEADER_LEASES) {
+                leases.add(lease(session, component));
+            }
+            return new ControlPlaneFacts(Instant.now(), version, base, readyz, livez, cert, leases);
         }
+    }
+
+    /**
+     * GET one leader-election Lease by name (get, not list: the Role can then name exactly these two objects).
+     * 404 is a fact (no Lease), not an error; 403 and network failures are probe errors like any other call.
+     */
+    private static LeaderLease lease(KubeSession session, String component) throws ProbeException {
+        Lease l = session.call("get lease " + LEASE_NAMESPACE + "/" + component, () -> session.client()
+                .resources(Lease.class, LeaseList.class).inNamespace(LEASE_NAMESPACE).withName(component).get());
+        if (l == null) {
+            return new LeaderLease(component, false, null, null, null, null, null);
+        }
+        var spec = l.getSpec();
+        if (spec == null) {
+            return new LeaderLease(component, true, null, null, null, null, null);
+        }
+        return new LeaderLease(component, true, spec.getHolderIdentity(), spec.getLeaseDurationSeconds(),
+                spec.getAcquireTime() == null ? null : spec.getAcquireTime().toInstant(),
+                spec.getRenewTime() == null ? null : spec.getRenewTime().toInstant(), spec.getLeaseTransitions());
     }
 
     private static Endpoint endpoint(KubeSession session, CheckContext context, String base, String path) throws ProbeException {

@@ -3,6 +3,7 @@ package io.opsdoc.checks.kubernetes;
 import static io.opsdoc.checks.kubernetes.ControlPlaneCode.*;
 
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.Endpoint;
+import io.opsdoc.checks.kubernetes.ControlPlaneFacts.LeaderLease;
 import io.opsdoc.checks.kubernetes.ControlPlaneFacts.ServingCertificate;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
@@ -21,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Is the API server ready and live, is etcd reachable from it, and when does its serving certificate expire?
- * Reads {@code /readyz?verbose} and {@code /livez?verbose} (each named check, etcd among them) and the certificate
- * from the TLS handshake.
+ * Is the API server ready and live, is etcd reachable from it, when does its serving certificate expire, and do
+ * kube-controller-manager and kube-scheduler have a leader? Reads {@code /readyz?verbose} and {@code /livez?verbose}
+ * (each named check, etcd among them), the certificate from the TLS handshake, and the two leader Leases.
  */
 public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> {
     public static final String ID = "k8s-control-plane";
@@ -31,15 +32,20 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("cert-warning", ParameterType.DURATION, "30d", "warn when the serving certificate expires within this"),
-            new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "critical when it expires within this"));
+            new ParameterSpec("cert-critical", ParameterType.DURATION, "7d", "critical when it expires within this"),
+            new ParameterSpec("lease-skew", ParameterType.DURATION, "5s", "clock difference allowed between a leader and "
+                    + "opsdoc: a leader Lease has expired when its renewTime is older than leaseDurationSeconds plus this"));
 
     private static final List<GrantSet> GRANTS = List.of(KubeGrants.nonResource(ID,
             "Reads /readyz and /livez (and /version). Default clusters already allow these to everyone through "
                     + "system:public-info-viewer; this role makes it explicit where that binding was removed.",
-            List.of("/readyz", "/readyz/*", "/livez", "/livez/*", "/version")));
+            List.of("/readyz", "/readyz/*", "/livez", "/livez/*", "/version")),
+            KubeGrants.namedRole(ID + "-leases", ControlPlaneCollector.LEASE_NAMESPACE, "Reads the leader-election "
+                    + "Leases of kube-controller-manager and kube-scheduler.", "coordination.k8s.io", "leases",
+                    ControlPlaneCollector.LEADER_LEASES));
 
     public ControlPlaneHealth() {
-        super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, and when does its certificate expire?",
+        super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, when does its certificate expire, and do the controller manager and scheduler have a leader?",
                 ControlPlaneFacts.class, PARAMETERS, ControlPlaneCode.class, GRANTS);
     }
 
@@ -72,6 +78,11 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
                     + "certificates", Evidence.of("failed", String.join("; ", etcd)), "etcd");
         }
         certificate(facts, p, out);
+        if (facts.leases() != null) {
+            for (LeaderLease l : facts.leases()) {
+                LeaderLeases.evaluate(l, facts.observedAt(), p.duration("lease-skew"), out);
+            }
+        }
     }
 
     private static void endpoint(Endpoint e, ControlPlaneCode code, String meaning, ControlPlaneFacts facts, Evaluation.Builder out) {

@@ -31,6 +31,40 @@ final class KubeGrants {
         return new GrantSet(FLAVOR, List.of(role, binding(name)), why + " Read-only: get on these URLs, nothing else.");
     }
 
+    /**
+     * A Role in one namespace allowing get on the named objects only (resourceNames cannot restrict list, so the
+     * collector GETs each by name), and its RoleBinding.
+     */
+    static GrantSet namedRole(String name, String namespace, String why, String apiGroup, String resource, List<String> names) {
+        String role = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: Role\n"
+                + "metadata:\n"
+                + "  name: opsdoc-" + name + "\n"
+                + "  namespace: " + namespace + "\n"
+                + "rules:\n"
+                + "- apiGroups: [\"" + apiGroup + "\"]\n"
+                + "  resources: [\"" + resource + "\"]\n"
+                + "  resourceNames: [" + names.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")) + "]\n"
+                + "  verbs: [\"get\"]";
+        String binding = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: RoleBinding\n"
+                + "metadata:\n"
+                + "  name: opsdoc-" + name + "\n"
+                + "  namespace: " + namespace + "\n"
+                + "roleRef:\n"
+                + "  apiGroup: rbac.authorization.k8s.io\n"
+                + "  kind: Role\n"
+                + "  name: opsdoc-" + name + "\n"
+                + "subjects:\n"
+                + "- kind: ServiceAccount\n"
+                + "  name: " + SERVICE_ACCOUNT + "\n"
+                + "  namespace: " + NAMESPACE;
+        return new GrantSet(FLAVOR, List.of(role, binding), why + " Read-only: get on these " + resource + " in "
+                + namespace + " by name, nothing else.");
+    }
+
     private static String binding(String name) {
         return "---\n"
                 + "apiVersion: rbac.authorization.k8s.io/v1\n"

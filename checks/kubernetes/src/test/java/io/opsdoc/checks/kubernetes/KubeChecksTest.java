@@ -33,7 +33,7 @@ class KubeChecksTest {
     void theChecksAreRegistered() {
         assertThat(checks()).extracting(Check::id).containsExactlyInAnyOrder("k8s-node-notready", "k8s-workloads", "k8s-capacity", "k8s-control-plane",
                 "k8s-service-endpoints", "k8s-hpa", "k8s-pod-terminating", "k8s-pod-probes", "k8s-drain-readiness", "k8s-version-support",
-                "k8s-replica-spread", "k8s-rollout-safety", "k8s-image-policy");
+                "k8s-replica-spread", "k8s-rollout-safety", "k8s-image-policy", "k8s-cni", "k8s-kube-proxy");
     }
 
     @Test
@@ -69,7 +69,7 @@ class KubeChecksTest {
                     ControlPlaneHealth.class.getName(), ServiceEndpoints.class.getName(), HpaStatus.class.getName(),
                     PodTermination.class.getName(), PodProbes.class.getName(), DrainReadiness.class.getName(),
                     VersionSupport.class.getName(), ReplicaSpread.class.getName(), RolloutSafety.class.getName(),
-                    ImagePolicy.class.getName())) {
+                    ImagePolicy.class.getName(), CniHealth.class.getName(), KubeProxyHealth.class.getName())) {
                 Class<?> cls = Class.forName(name, true, loader);
                 Object check = cls.getConstructor().newInstance();
                 for (String method : List.of("id", "title", "codes", "parameters", "grants", "factsType")) {

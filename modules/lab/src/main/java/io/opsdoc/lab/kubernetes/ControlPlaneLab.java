@@ -14,8 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -25,7 +29,10 @@ import javax.net.ssl.SSLContext;
  * keytool (valid from/until the dates a fault asks for), {@code /version}, and {@code /readyz?verbose} /
  * {@code /livez?verbose} answered in the API server's own format ({@code [+]ping ok}, {@code [-]etcd failed:
  * reason withheld}, then {@code readyz check passed} or {@code readyz check failed} with status 200 or 500).
- * The Fabric8 mock server serves neither these endpoints nor a certificate one can date, hence this server.
+ * It also answers GET of the leader-election Leases {@code kube-system/kube-controller-manager} and
+ * {@code kube-system/kube-scheduler} ({@link LeaderLease}): renewed a second before each request while healthy, as a
+ * leader renewing every 2 s would show. The Fabric8 mock server serves neither these endpoints nor a certificate one
+ * can date, hence this server.
  */
 public final class ControlPlaneLab implements Lab {
     private static final List<String> CHECKS = List.of("ping", "log", "etcd", "etcd-readiness", "informer-sync",
@@ -42,16 +49,18 @@ public final class ControlPlaneLab implements Lab {
     private final List<String> failingLivez = new ArrayList<>();
     /** Start (days from now) and validity (days) of the current serving certificate. */
     private final int[] certificate = new int[2];
+    /** The leader Leases of kube-controller-manager and kube-scheduler, by name; absent: GET answers 404. */
+    private final Map<String, LeaderLease> leases = new HashMap<>();
 
     private ControlPlaneLab(String version) {
         this.version = version;
         dir = LabFiles.tempDir("opsdoc-k8s-cp");
     }
 
-    /** Starts with a certificate valid from 30 days ago for 365 days, and every health check passing. */
+    /** Starts with a certificate valid from 30 days ago for 365 days, every health check passing and both leaders renewing. */
     public static ControlPlaneLab start(String version) {
         ControlPlaneLab lab = new ControlPlaneLab(version);
-        lab.serve(-30, 365);
+        lab.heal();
         return lab;
     }
 
@@ -91,7 +100,33 @@ public final class ControlPlaneLab implements Lab {
     public synchronized void heal() {
         failingReadyz.clear();
         failingLivez.clear();
+        leases.clear();
+        for (String component : LeaderLease.COMPONENTS) {
+            leases.put(component, LeaderLease.renewing(component));
+        }
         serve(-30, 365);
+    }
+
+    /**
+     * The leader of {@code component} (kube-controller-manager or kube-scheduler) stopped {@code ago} without
+     * releasing its Lease (a crash, a node lost, a frozen process) and no other instance took over: the Lease
+     * still names it, renewTime frozen at that moment.
+     */
+    public synchronized void leaderStopped(String component, Duration ago) {
+        leases.put(component, leases.get(component).frozenAt(Instant.now().minus(ago)));
+    }
+
+    /**
+     * {@code component}'s only instance shut down cleanly {@code ago} (its manifest moved out for maintenance):
+     * client-go released the Lease (holderIdentity "", leaseDurationSeconds 1) and nobody acquired it since.
+     */
+    public synchronized void leaderReleased(String component, Duration ago) {
+        leases.put(component, leases.get(component).releasedAt(Instant.now().minus(ago)));
+    }
+
+    /** There is no Lease for {@code component}: GET answers 404 NotFound, as on a cluster where it never ran. */
+    public synchronized void leaseMissing(String component) {
+        leases.remove(component);
     }
 
     /** etcd does not answer the API server: both readyz and livez fail on their etcd checks. */
@@ -144,6 +179,12 @@ public final class ControlPlaneLab implements Lab {
                         type = "application/json";
                         body = "{\"major\":\"" + v[0] + "\",\"minor\":\"" + v[1] + "\",\"gitVersion\":\"" + version
                                 + "\",\"platform\":\"linux/amd64\"}";
+                    } else if (path.startsWith(LeaderLease.PATH)) {
+                        String name = path.substring(LeaderLease.PATH.length());
+                        LeaderLease lease = leases.get(name);
+                        type = "application/json";
+                        status = lease == null ? 404 : 200;
+                        body = lease == null ? LeaderLease.notFound(name) : lease.json(Instant.now());
                     } else if (path.equals("/readyz") || path.equals("/livez")) {
                         List<String> failing = path.equals("/readyz") ? failingReadyz : failingLivez;
                         StringBuilder b = new StringBuilder();

@@ -7,11 +7,12 @@ import static io.opsdoc.lab.scenario.Expect.code;
 import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * k8s-control-plane against an HTTPS stand-in for the API server's {@code /readyz}, {@code /livez} and serving
- * certificate (the Fabric8 mock serves neither, nor a certificate one can date). A set of its own rather than part
+ * k8s-control-plane against an HTTPS stand-in for the API server's {@code /readyz}, {@code /livez}, serving
+ * certificate and the leader-election Leases of kube-controller-manager and kube-scheduler (the Fabric8 mock serves neither, nor a certificate one can date). A set of its own rather than part
  * of {@link KubernetesScenarios}: it runs another server, which none of those scenarios needs, and its answers do
  * not depend on the Kubernetes version those scenarios vary.
  */
@@ -37,8 +38,34 @@ public final class ControlPlaneScenarios implements ScenarioSet<ControlPlaneLab>
     @Override
     public List<Scenario<ControlPlaneLab>> scenarios() {
         return List.of(
-                scenario("control-plane-healthy", "readyz and livez pass, serving certificate valid for 335 more days")
-                        .healthy().metrics("apiserver_cert_days_left").build(),
+                scenario("control-plane-healthy", "readyz and livez pass, serving certificate valid for 335 more days, "
+                        + "both leaders renewing their Leases")
+                        .healthy().metrics("apiserver_cert_days_left", "leader_lease_age_seconds")
+                        // the first check of the JVM loads Fabric8 and Vert.x and makes the first TLS handshakes:
+                        // seconds on a loaded machine (load 24 on 2 cores hit the 10 s default once)
+                        .timeout(Duration.ofSeconds(30)).build(),
+                scenario("controller-manager-leader-stopped", "the kube-controller-manager leader on cp-1 froze 2 "
+                        + "minutes ago; its Lease still names it and no standby took over")
+                        .breaks(lab -> lab.leaderStopped("kube-controller-manager", Duration.ofMinutes(2)))
+                        .expect(code("NO_LEADER_CONTROLLER_MANAGER").severity(CRITICAL).evidence("holder_node", "cp-1")
+                                .evidence("lease_duration_s", 15).evidence("lease_transitions", 2)
+                                .says("last renewed 2m", "leaseDurationSeconds 15s", "on node cp-1",
+                                        "nodes that stop reporting are not marked NotReady"))
+                        .absent("NO_LEADER_SCHEDULER", "APISERVER_NOT_READY").build(),
+                scenario("scheduler-lease-released", "the only kube-scheduler was stopped for maintenance 2 minutes "
+                        + "ago: it released its Lease (empty holder) and nothing took it")
+                        .breaks(lab -> lab.leaderReleased("kube-scheduler", Duration.ofMinutes(2)))
+                        .expect(code("NO_LEADER_SCHEDULER").severity(CRITICAL).evidence("holder", "")
+                                .evidence("lease_duration_s", 1).says("has no holder", "new pods stay Pending"))
+                        .absent("NO_LEADER_CONTROLLER_MANAGER").build(),
+                scenario("scheduler-lease-missing", "no Lease kube-system/kube-scheduler at all (404)")
+                        .breaks(lab -> lab.leaseMissing("kube-scheduler"))
+                        .expect(code("NO_LEADER_SCHEDULER").severity(WARNING).evidence("exists", false)
+                                .says("there is no Lease kube-system/kube-scheduler", "--leader-elect=false"))
+                        .absent("NO_LEADER_CONTROLLER_MANAGER").build(),
+                scenario("leader-renewed-recently", "the scheduler's last renewal is 5 s old: within its 15 s lease")
+                        .breaks(lab -> lab.leaderStopped("kube-scheduler", Duration.ofSeconds(5)))
+                        .healthy().absent("NO_LEADER_SCHEDULER").build(),
                 scenario("etcd-down", "the API server cannot reach etcd: [-]etcd in readyz and livez")
                         .breaks(ControlPlaneLab::etcdDown)
                         .expect(code("ETCD_UNHEALTHY").severity(CRITICAL)

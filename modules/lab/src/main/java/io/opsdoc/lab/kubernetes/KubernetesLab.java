@@ -84,6 +84,7 @@ public final class KubernetesLab implements Lab {
     private final PodFaults pods = new PodFaults(this);
     private final ReleaseFaults releases = new ReleaseFaults(this);
     private final QuotaFaults quotas = new QuotaFaults(this);
+    private final NetworkFaults network = new NetworkFaults(this);
 
     private KubernetesLab(String version) {
         Matcher m = VERSION.matcher(version);
@@ -185,6 +186,11 @@ public final class KubernetesLab implements Lab {
         return services;
     }
 
+    /** The CNI agent (Flannel, Calico), kube-proxy's ConfigMap and each node's kube-proxy /healthz. */
+    public NetworkFaults network() {
+        return network;
+    }
+
     /** Pods stuck Terminating, probe specs that hurt, and what blocks or endangers a node drain. */
     public PodFaults pods() {
         return pods;
@@ -233,6 +239,8 @@ public final class KubernetesLab implements Lab {
         client.apps().statefulSets().inAnyNamespace().delete();
         client.apps().daemonSets().inAnyNamespace().delete();
         client.resources(Lease.class).inAnyNamespace().delete();
+        client.configMaps().inAnyNamespace().delete();
+        network.heal();
         client.nodes().delete();
         for (String node : NODES) {
             put(healthyNode(node, now, version));
@@ -300,6 +308,7 @@ public final class KubernetesLab implements Lab {
 
     @Override
     public void close() {
+        network.close();
         client.close();
         server.destroy();
         LabFiles.deleteRecursively(dir);

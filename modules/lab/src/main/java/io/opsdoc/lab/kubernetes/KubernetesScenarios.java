@@ -59,6 +59,7 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
         all.addAll(ServiceScenarios.all());
         all.addAll(PodScenarios.all());
         all.addAll(ReleaseScenarios.all());
+        all.addAll(NetworkScenarios.all());
         return all;
     }
 

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * The fixed, read-only commands a host check may run, and nothing else: reading named files under /proc and /sys,
- * {@code df -P -T} for blocks or inodes, the stat line of every process, {@code ss -ltn} (listening sockets) and
- * {@code ip -o addr show} (the interfaces' addresses). Over SSH they are the only strings
+ * {@code df -P -T} for blocks or inodes, the stat line of every process, {@code ss -ltn} (listening sockets),
+ * {@code ip -o addr show} (the interfaces' addresses), and for the backup checks {@code find} listing one directory
+ * and {@code cat} of one file it listed. Over SSH they are the only strings
  * sent; file names come from the check, never from the target, and paths from {@code --set mounts=} are quoted.
  */
 final class HostCommands {
@@ -56,6 +57,31 @@ final class HostCommands {
 
     /** Every process's stat line; processes that end between the glob and the read are skipped silently. */
     static final String PROCESS_STATS = "cat /proc/[0-9]*/stat 2>/dev/null; true";
+
+    /**
+     * The one way a directory is listed (the backup checks): its regular files, symbolic links judged by their
+     * target, one level only, each as "size mtime name" ended by NUL so that no file name can split a record. The
+     * directory comes from the user's glob: it must be absolute and normal, and it is single-quoted; the glob itself is
+     * matched here, not by the remote shell (GNU find, so {@code -printf}).
+     */
+    static String listLine(String directory) {
+        requireFilePath(directory);
+        return "LC_ALL=C find -L " + quote(directory) + " -mindepth 1 -maxdepth 1 -type f -printf '%s %T@ %f\\0'";
+    }
+
+    /** The one way a file is read to its end (a backup's gzip or bbolt test): {@code cat} of one listed file. */
+    static String streamLine(String file) {
+        requireFilePath(file);
+        return "cat -- " + quote(file);
+    }
+
+    /** An absolute, normal path with no NUL or line break: what {@link #listLine} and {@link #streamLine} accept. */
+    static void requireFilePath(String path) {
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')
+                || !java.nio.file.Path.of(path).normalize().toString().equals(path)) {
+            throw new IllegalArgumentException("not an absolute, normal path: " + path);
+        }
+    }
 
     /** POSIX single quotes: the only character that needs care inside them is the quote itself. */
     static String quote(String s) {

@@ -1,6 +1,7 @@
 package io.opsdoc.checks.host;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import java.io.IOException;
@@ -66,6 +67,29 @@ final class LocalHost implements HostReader {
             return null; // ip would show this container's interfaces, not those of the mounted /proc
         }
         return run(HostCommands.IP_ADDR, true);
+    }
+
+    @Override
+    public List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws ProbeException {
+        return glob.newestFirst(grantsHint);
+    }
+
+    @Override
+    public <T> T stream(String path, StreamBody<T> body) throws Exception {
+        HostCommands.requireFilePath(path);
+        InputStream in;
+        try {
+            in = Files.newInputStream(Path.of(path));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, "cannot read " + path + ": permission denied");
+        } catch (NoSuchFileException e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, path + " disappeared between the listing and the read "
+                    + "(a cleanup job, or a backup being renamed into place)");
+        }
+        try (in) {
+            // a local read does not hang: the body's own per-chunk deadline test bounds it
+            return body.apply(in);
+        }
     }
 
     @Override

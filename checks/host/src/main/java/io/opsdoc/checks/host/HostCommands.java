@@ -75,6 +75,54 @@ final class HostCommands {
         return "cat -- " + quote(file);
     }
 
+    /**
+     * Where linux-service-autostart looks, below the root it is given: systemd's unit directories (the admin's, the
+     * runtime's, the packages'), SysV init scripts and the runlevel 2-5 start links, and rc.local in its Debian and
+     * RHEL places. Missing ones are skipped; {@code -H} follows the given paths when they are links (RHEL's
+     * /etc/rc3.d -> rc.d/rc3.d, /etc/rc.local -> rc.d/rc.local) but not the entries found below them.
+     */
+    static final List<String> AUTOSTART_PATHS = List.of("/etc/systemd/system", "/run/systemd/system",
+            "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system", "/etc/init.d",
+            "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc.local", "/etc/rc.d/rc.local");
+
+    /** Each entry as "path type link-target mode", every field NUL-ended (find's -printf; GNU findutils). */
+    static final String AUTOSTART_FORMAT = "%p\\0%y\\0%l\\0%m\\0";
+
+    static List<String> autostartArgv(String root) {
+        requireFilePath(root);
+        List<String> argv = new java.util.ArrayList<>(List.of("find", "-H"));
+        String prefix = root.equals("/") ? "" : root;
+        AUTOSTART_PATHS.forEach(p -> argv.add(prefix + p));
+        argv.addAll(List.of("-maxdepth", "2", "-printf", AUTOSTART_FORMAT));
+        return argv;
+    }
+
+    static String autostartLine(String root) {
+        StringBuilder s = new StringBuilder("LC_ALL=C");
+        autostartArgv(root).forEach(a -> s.append(' ').append(quote(a)));
+        return s.append(" 2>/dev/null; true").toString();
+    }
+
+    /** A unit name systemctl may be asked about: letters, digits and {@code :_.@-}, nothing a shell would read. */
+    static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.@-]+");
+
+    /** The state of named units from a running systemd (read-only; any user may ask). */
+    static List<String> systemctlArgv(List<String> units) {
+        List<String> argv = new java.util.ArrayList<>(List.of("systemctl", "show", "--no-pager",
+                "-p", "Id,LoadState,ActiveState,SubState,Result,UnitFileState", "--"));
+        for (String u : units) {
+            if (!UNIT.matcher(u).matches()) {
+                throw new IllegalArgumentException("not a unit name: " + u);
+            }
+            argv.add(u);
+        }
+        return argv;
+    }
+
+    static String systemctlLine(List<String> units) {
+        return "LC_ALL=C " + String.join(" ", systemctlArgv(units));
+    }
+
     /** An absolute, normal path with no NUL or line break: what {@link #listLine} and {@link #streamLine} accept. */
     static void requireFilePath(String path) {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')

@@ -60,6 +60,15 @@ interface HostReader {
      */
     <T> T stream(String path, StreamBody<T> body) throws Exception;
 
+    /**
+     * {@link HostCommands#autostartArgv}'s listing of systemd unit directories, init scripts, runlevel links and
+     * rc.local below {@code root} (fields NUL-ended); missing paths are simply absent.
+     */
+    String autostartListing(String root) throws Exception;
+
+    /** {@code systemctl show} of the named units: only asked when systemd runs (/run/systemd/system exists). */
+    String systemctlShow(List<String> units) throws Exception;
+
     @FunctionalInterface
     interface StreamBody<T> {
         T apply(InputStream in) throws Exception;

@@ -104,6 +104,16 @@ final class HostSession implements AutoCloseable {
         }
 
         @Override
+        public String autostartListing(String root) throws Exception {
+            return ssh.run(HostCommands.autostartLine(root), context, false);
+        }
+
+        @Override
+        public String systemctlShow(List<String> units) throws Exception {
+            return ssh.run(HostCommands.systemctlLine(units), context, true);
+        }
+
+        @Override
         public List<DeletedFile> deletedOpenFiles() {
             return null;
         }

@@ -93,6 +93,16 @@ final class LocalHost implements HostReader {
     }
 
     @Override
+    public String autostartListing(String root) throws Exception {
+        return run(HostCommands.autostartArgv(root), false, true);
+    }
+
+    @Override
+    public String systemctlShow(List<String> units) throws Exception {
+        return run(HostCommands.systemctlArgv(units), true);
+    }
+
+    @Override
     public String processStats() throws Exception {
         StringBuilder all = new StringBuilder();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
@@ -228,6 +238,11 @@ final class LocalHost implements HostReader {
 
     /** Runs a fixed command without a shell, in the C locale, killed at the deadline. */
     private String run(List<String> argv, boolean failOnError) throws Exception {
+        return run(argv, failOnError, false);
+    }
+
+    /** {@code partial}: a non-zero exit (find naming paths that do not exist) still returns what was printed. */
+    private String run(List<String> argv, boolean failOnError, boolean partial) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -241,7 +256,7 @@ final class LocalHost implements HostReader {
         }
         String stdout = out.get(1, TimeUnit.SECONDS);
         String stderr = err.get(1, TimeUnit.SECONDS);
-        if (p.exitValue() != 0 && (failOnError || stdout.lines().count() < 2)) {
+        if (p.exitValue() != 0 && !partial && (failOnError || stdout.lines().count() < 2)) {
             throw HostCommands.failure(String.join(" ", argv), stderr);
         }
         return stdout;

@@ -39,6 +39,10 @@ public final class FileGlob {
             throw new UsageException("parameter " + parameter + ": give an absolute path such as /var/backups/*.gz, not '"
                     + path + "'");
         }
+        if (!p.normalize().equals(p) || path.chars().anyMatch(Character::isISOControl)) {
+            throw new UsageException("parameter " + parameter + ": give a normal absolute path (no '.' or '..' "
+                    + "components, no control characters), not '" + path + "'");
+        }
         Path dir = p.getParent();
         if (dir.toString().matches(".*[*?\\[{].*")) {
             throw new UsageException("parameter " + parameter + ": only the file name may hold wildcards, not the directory ('"
@@ -55,6 +59,18 @@ public final class FileGlob {
         return directory;
     }
 
+    /** Whether a file name (no directory) matches the glob's last component: how a remote listing is filtered. */
+    public boolean matchesName(String fileName) {
+        return !fileName.isEmpty() && !fileName.contains("/") && names.matches(Path.of(fileName));
+    }
+
+    /** The order {@link #newestFirst} returns: newest first, equal times by name. */
+    public static List<Match> sortNewestFirst(List<Match> files) {
+        List<Match> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparingLong(Match::modifiedMillis).reversed().thenComparing(m -> m.path().toString()));
+        return List.copyOf(sorted);
+    }
+
     /**
      * The matching files, newest first (equal times by name); none when the directory does not exist.
      *
@@ -67,9 +83,16 @@ public final class FileGlob {
                 if (!names.matches(p.getFileName())) {
                     continue;
                 }
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isSymbolicLink()) {
-                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isSymbolicLink()) {
+                        a = Files.readAttributes(p, BasicFileAttributes.class);
+                    }
+                } catch (NoSuchFileException | AccessDeniedException e) {
+                    // removed since the listing, or a dangling or unreachable link: no backup, and it must not hide
+                    // the others (find -L on the SSH side skips it the same way)
+                    continue;
                 }
                 if (a.isRegularFile()) {
                     files.add(new Match(p, a.size(), a.lastModifiedTime().toMillis()));
@@ -83,7 +106,6 @@ public final class FileGlob {
         } catch (IOException e) {
             throw new ProbeException(ProbeErrors.PROBE_FAILED, "cannot list " + directory + ": " + e.getClass().getSimpleName());
         }
-        files.sort(Comparator.comparingLong(Match::modifiedMillis).reversed().thenComparing(m -> m.path().toString()));
-        return List.copyOf(files);
+        return sortNewestFirst(files);
     }
 }

@@ -27,6 +27,22 @@ class FileGlobTest {
     }
 
     @Test
+    void aDanglingLinkDoesNotHideTheOtherFiles() throws Exception {
+        Path recent = touch("db-2.sql.gz", "2026-12-03T00:00:00Z");
+        Files.createSymbolicLink(dir.resolve("db-latest.sql.gz"), dir.resolve("db-3.sql.gz"));
+        assertThat(FileGlob.parse("files", dir + "/db-*.sql.gz").newestFirst("hint")).extracting(FileGlob.Match::path)
+                .containsExactly(recent);
+    }
+
+    @Test
+    void dotDotAndControlCharactersAreUsageErrors() {
+        assertThatThrownBy(() -> FileGlob.parse("files", "/data/../etc/*.gz")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("normal absolute path");
+        assertThatThrownBy(() -> FileGlob.parse("files", "/data/x\n/*.gz")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("normal absolute path");
+    }
+
+    @Test
     void aMissingDirectoryMatchesNothing() throws Exception {
         assertThat(FileGlob.parse("path", dir + "/gone/*.db").newestFirst("hint")).isEmpty();
     }

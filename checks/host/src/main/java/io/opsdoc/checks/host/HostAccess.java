@@ -2,9 +2,11 @@ package io.opsdoc.checks.host;
 
 import io.opsdoc.core.CheckCode;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Target;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -19,13 +21,33 @@ public final class HostAccess {
     private HostAccess() {
     }
 
-    /** What a check may ask a host: one /proc or /sys file, or the interfaces' addresses. */
+    /** What a check may ask a host: one /proc or /sys file, the interfaces' addresses, backup files. */
     public interface Host {
         /** One file under /proc or /sys, e.g. {@code /proc/sys/net/ipv4/conf/all/arp_ignore}. */
         String read(String path) throws Exception;
 
         /** {@code ip -o addr show} in the C locale; null when this transport cannot give it ({@code local:?proc=}). */
         String addresses() throws Exception;
+
+        /**
+         * The regular files in the glob's directory whose names match, newest first (symbolic links judged by their
+         * target); none when the directory does not exist. Over SSH one {@code find DIR -maxdepth 1 -printf}.
+         *
+         * @param grantsHint what to run or change when the directory cannot be listed, for the message
+         */
+        List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws Exception;
+
+        /**
+         * One listed file given to {@code body} as a stream from its start (over SSH one {@code cat} of it); the body
+         * may stop early. A read cut by the deadline is TIMEOUT and an unreadable file PERMISSION_DENIED, whatever
+         * the body concluded from the bytes it got.
+         */
+        <T> T stream(String path, FileReading<T> body) throws Exception;
+    }
+
+    @FunctionalInterface
+    public interface FileReading<T> {
+        T apply(InputStream in) throws Exception;
     }
 
     @FunctionalInterface
@@ -55,12 +77,30 @@ public final class HostAccess {
             public String addresses() throws Exception {
                 return reader.addresses();
             }
+
+            @Override
+            public List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws Exception {
+                return reader.files(glob, grantsHint);
+            }
+
+            @Override
+            public <T> T stream(String path, FileReading<T> body) throws Exception {
+                return reader.stream(path, body::apply);
+            }
         }));
     }
 
     /** A check's codes: its own enum's, then the SSH transport's (host key unknown or changed). */
     public static <E extends Enum<E> & CheckCode> List<FindingCode> codesWith(Class<E> own) {
         return HostTransportCode.with(own);
+    }
+
+    /**
+     * The grants of a check that lists one directory and reads its newest matching file: an ordinary SSH user (or
+     * the local user) plus {@code access}, the commands that let it read exactly that directory and its files.
+     */
+    public static List<GrantSet> fileGrants(String checkId, List<String> access, String why) {
+        return HostGrants.fileGrants(checkId, access, why);
     }
 
     /** The grants of a host check: an ordinary user with a key over SSH, nothing on local:. */

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * The fixed, read-only commands a host check may run, and nothing else: reading named files under /proc and /sys,
- * {@code df -P -T} for blocks or inodes, the stat line of every process, {@code ss -ltn} (listening sockets) and
- * {@code ip -o addr show} (the interfaces' addresses). Over SSH they are the only strings
+ * {@code df -P -T} for blocks or inodes, the stat line of every process, {@code ss -ltn} (listening sockets),
+ * {@code ip -o addr show} (the interfaces' addresses), and for the backup checks {@code find} listing one directory
+ * and {@code cat} of one file it listed. Over SSH they are the only strings
  * sent; file names come from the check, never from the target, and paths from {@code --set mounts=} are quoted.
  */
 final class HostCommands {
@@ -56,6 +57,79 @@ final class HostCommands {
 
     /** Every process's stat line; processes that end between the glob and the read are skipped silently. */
     static final String PROCESS_STATS = "cat /proc/[0-9]*/stat 2>/dev/null; true";
+
+    /**
+     * The one way a directory is listed (the backup checks): its regular files, symbolic links judged by their
+     * target, one level only, each as "size mtime name" ended by NUL so that no file name can split a record. The
+     * directory comes from the user's glob: it must be absolute and normal, and it is single-quoted; the glob itself is
+     * matched here, not by the remote shell (GNU find, so {@code -printf}).
+     */
+    static String listLine(String directory) {
+        requireFilePath(directory);
+        return "LC_ALL=C find -L " + quote(directory) + " -mindepth 1 -maxdepth 1 -type f -printf '%s %T@ %f\\0'";
+    }
+
+    /** The one way a file is read to its end (a backup's gzip or bbolt test): {@code cat} of one listed file. */
+    static String streamLine(String file) {
+        requireFilePath(file);
+        return "cat -- " + quote(file);
+    }
+
+    /**
+     * Where linux-service-autostart looks, below the root it is given: systemd's unit directories (the admin's, the
+     * runtime's, the packages'), SysV init scripts and the runlevel 2-5 start links, and rc.local in its Debian and
+     * RHEL places. Missing ones are skipped; {@code -H} follows the given paths when they are links (RHEL's
+     * /etc/rc3.d -> rc.d/rc3.d, /etc/rc.local -> rc.d/rc.local) but not the entries found below them.
+     */
+    static final List<String> AUTOSTART_PATHS = List.of("/etc/systemd/system", "/run/systemd/system",
+            "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system", "/etc/init.d",
+            "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc.local", "/etc/rc.d/rc.local");
+
+    /** Each entry as "path type link-target mode", every field NUL-ended (find's -printf; GNU findutils). */
+    static final String AUTOSTART_FORMAT = "%p\\0%y\\0%l\\0%m\\0";
+
+    static List<String> autostartArgv(String root) {
+        requireFilePath(root);
+        List<String> argv = new java.util.ArrayList<>(List.of("find", "-H"));
+        String prefix = root.equals("/") ? "" : root;
+        AUTOSTART_PATHS.forEach(p -> argv.add(prefix + p));
+        argv.addAll(List.of("-maxdepth", "2", "-printf", AUTOSTART_FORMAT));
+        return argv;
+    }
+
+    static String autostartLine(String root) {
+        StringBuilder s = new StringBuilder("LC_ALL=C");
+        autostartArgv(root).forEach(a -> s.append(' ').append(quote(a)));
+        return s.append(" 2>/dev/null; true").toString();
+    }
+
+    /** A unit name systemctl may be asked about: letters, digits and {@code :_.@-}, nothing a shell would read. */
+    static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.@-]+");
+
+    /** The state of named units from a running systemd (read-only; any user may ask). */
+    static List<String> systemctlArgv(List<String> units) {
+        List<String> argv = new java.util.ArrayList<>(List.of("systemctl", "show", "--no-pager",
+                "-p", "Id,LoadState,ActiveState,SubState,Result,UnitFileState", "--"));
+        for (String u : units) {
+            if (!UNIT.matcher(u).matches()) {
+                throw new IllegalArgumentException("not a unit name: " + u);
+            }
+            argv.add(u);
+        }
+        return argv;
+    }
+
+    static String systemctlLine(List<String> units) {
+        return "LC_ALL=C " + String.join(" ", systemctlArgv(units));
+    }
+
+    /** An absolute, normal path with no NUL or line break: what {@link #listLine} and {@link #streamLine} accept. */
+    static void requireFilePath(String path) {
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')
+                || !java.nio.file.Path.of(path).normalize().toString().equals(path)) {
+            throw new IllegalArgumentException("not an absolute, normal path: " + path);
+        }
+    }
 
     /** POSIX single quotes: the only character that needs care inside them is the quote itself. */
     static String quote(String s) {

@@ -10,6 +10,33 @@ final class HostGrants {
     private HostGrants() {
     }
 
+    /**
+     * The grants of a check that lists one directory and reads its newest matching file (the backup checks): the
+     * same ordinary SSH user, plus read access to exactly that directory and its files ({@code access}, e.g. an ACL).
+     */
+    static List<GrantSet> fileGrants(String checkId, List<String> access, String why) {
+        List<String> ssh = new java.util.ArrayList<>(sshUser());
+        ssh.addAll(access);
+        return List.of(
+                new GrantSet("ssh:// (any Linux with OpenSSH and GNU find)", List.copyOf(ssh), checkId + " runs only "
+                        + "two fixed read-only commands: find -L DIR -mindepth 1 -maxdepth 1 -type f -printf "
+                        + "'%s %T@ %f\\0' (the backup directory, one level) and cat -- FILE (the newest matching file, "
+                        + "read to its end within the deadline); the glob is matched by opsdoc, never by the remote "
+                        + "shell. " + why),
+                new GrantSet("local:", List.copyOf(access), checkId + " lists the same directory and reads the same "
+                        + "file directly, as the user running opsdoc. " + why));
+    }
+
+    private static List<String> sshUser() {
+        return List.of(
+                "useradd --create-home --shell /bin/sh opsdoc      # an ordinary user: no sudo",
+                "usermod -p '*' opsdoc                           # no password, key login only (not '!': sshd "
+                        + "refuses locked accounts when UsePAM is no)",
+                "install -d -m 700 -o opsdoc -g opsdoc ~opsdoc/.ssh",
+                "install -m 600 -o opsdoc -g opsdoc opsdoc_key.pub ~opsdoc/.ssh/authorized_keys",
+                "# opsdoc's side: ssh-keyscan -p PORT HOST >> ~/.ssh/known_hosts (after checking the fingerprint)");
+    }
+
     static List<GrantSet> grants(String checkId, String reads) {
         return List.of(
                 new GrantSet("ssh:// (any Linux with OpenSSH)", List.of(

@@ -1,5 +1,7 @@
 package io.opsdoc.checks.host;
 
+import io.opsdoc.core.FileGlob;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -44,6 +46,33 @@ interface HostReader {
      * {@code /proc/[pid]/limits}); null when this transport cannot see other users' processes (SSH).
      */
     List<ProcessFds> busyProcessFds() throws Exception;
+
+    /**
+     * The regular files in the glob's directory whose names match it (symbolic links judged by their target), newest
+     * first; none when the directory does not exist. {@code grantsHint} says what to change when it cannot be listed.
+     */
+    List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws Exception;
+
+    /**
+     * Gives {@code body} one file (one that {@link #files} listed) as a stream, read from its start; the body may stop
+     * early. A read that cannot finish by the check's deadline ends in TIMEOUT, an unreadable file in
+     * PERMISSION_DENIED, whatever the body made of the bytes it got.
+     */
+    <T> T stream(String path, StreamBody<T> body) throws Exception;
+
+    /**
+     * {@link HostCommands#autostartArgv}'s listing of systemd unit directories, init scripts, runlevel links and
+     * rc.local below {@code root} (fields NUL-ended); missing paths are simply absent.
+     */
+    String autostartListing(String root) throws Exception;
+
+    /** {@code systemctl show} of the named units: only asked when systemd runs (/run/systemd/system exists). */
+    String systemctlShow(List<String> units) throws Exception;
+
+    @FunctionalInterface
+    interface StreamBody<T> {
+        T apply(InputStream in) throws Exception;
+    }
 
     /** Open descriptors of one process and its soft "Max open files" limit (-1 when unlimited). */
     public record ProcessFds(long pid, String command, long open, long softLimit) {

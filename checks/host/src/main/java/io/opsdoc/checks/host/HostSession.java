@@ -2,6 +2,7 @@ package io.opsdoc.checks.host;
 
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ClientPool;
+import io.opsdoc.core.FileGlob;
 import java.util.List;
 
 /**
@@ -89,6 +90,27 @@ final class HostSession implements AutoCloseable {
         @Override
         public String processStats() throws Exception {
             return ssh.run(HostCommands.PROCESS_STATS, context, false);
+        }
+
+        @Override
+        public List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws Exception {
+            String dir = glob.directory().toString();
+            return RemoteListing.parse(glob, ssh.exec(HostCommands.listLine(dir), context), ssh.where(), grantsHint);
+        }
+
+        @Override
+        public <T> T stream(String path, StreamBody<T> body) throws Exception {
+            return ssh.stream(HostCommands.streamLine(path), path, context, body);
+        }
+
+        @Override
+        public String autostartListing(String root) throws Exception {
+            return ssh.run(HostCommands.autostartLine(root), context, false);
+        }
+
+        @Override
+        public String systemctlShow(List<String> units) throws Exception {
+            return ssh.run(HostCommands.systemctlLine(units), context, true);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.opsdoc.checks.host;
 
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import java.io.IOException;
@@ -66,6 +67,39 @@ final class LocalHost implements HostReader {
             return null; // ip would show this container's interfaces, not those of the mounted /proc
         }
         return run(HostCommands.IP_ADDR, true);
+    }
+
+    @Override
+    public List<FileGlob.Match> files(FileGlob glob, String grantsHint) throws ProbeException {
+        return glob.newestFirst(grantsHint);
+    }
+
+    @Override
+    public <T> T stream(String path, StreamBody<T> body) throws Exception {
+        HostCommands.requireFilePath(path);
+        InputStream in;
+        try {
+            in = Files.newInputStream(Path.of(path));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, "cannot read " + path + ": permission denied");
+        } catch (NoSuchFileException e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, path + " disappeared between the listing and the read "
+                    + "(a cleanup job, or a backup being renamed into place)");
+        }
+        try (in) {
+            // a local read does not hang: the body's own per-chunk deadline test bounds it
+            return body.apply(in);
+        }
+    }
+
+    @Override
+    public String autostartListing(String root) throws Exception {
+        return run(HostCommands.autostartArgv(root), false, true);
+    }
+
+    @Override
+    public String systemctlShow(List<String> units) throws Exception {
+        return run(HostCommands.systemctlArgv(units), true);
     }
 
     @Override
@@ -204,6 +238,11 @@ final class LocalHost implements HostReader {
 
     /** Runs a fixed command without a shell, in the C locale, killed at the deadline. */
     private String run(List<String> argv, boolean failOnError) throws Exception {
+        return run(argv, failOnError, false);
+    }
+
+    /** {@code partial}: a non-zero exit (find naming paths that do not exist) still returns what was printed. */
+    private String run(List<String> argv, boolean failOnError, boolean partial) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -217,7 +256,7 @@ final class LocalHost implements HostReader {
         }
         String stdout = out.get(1, TimeUnit.SECONDS);
         String stderr = err.get(1, TimeUnit.SECONDS);
-        if (p.exitValue() != 0 && (failOnError || stdout.lines().count() < 2)) {
+        if (p.exitValue() != 0 && !partial && (failOnError || stdout.lines().count() < 2)) {
             throw HostCommands.failure(String.join(" ", argv), stderr);
         }
         return stdout;

@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -169,6 +171,108 @@ final class SshHost implements AutoCloseable {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What one command printed and how it ended; the caller judges the exit status. */
+    record Result(String out, String err, Integer status) {
+    }
+
+    /** Runs one of the fixed commands and returns its output and exit status, whatever the status. */
+    Result exec(String command, CheckContext context) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(context.remaining());
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), context.remaining());
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new ProbeException(ProbeErrors.TIMEOUT, "'" + command + "' on " + target.where()
+                        + " did not finish before the deadline");
+            }
+            return new Result(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    channel.getExitStatus());
+        }
+    }
+
+    /**
+     * Runs a {@code cat} of one file and gives its output to {@code body} as it arrives. The channel is closed at the
+     * deadline, so a read that hangs (a stuck NFS mount) ends; then, and when cat failed, the body's verdict on the
+     * bytes it got does not count: a short read is not a short file.
+     */
+    <T> T stream(String command, String path, CheckContext context, HostReader.StreamBody<T> body) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ChannelExec channel = session.createExecChannel(command);
+        try {
+            channel.setErr(err);
+            channel.open().verify(context.remaining());
+            CompletableFuture.delayedExecutor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)
+                    .execute(() -> channel.close(true));
+            EndAware in = new EndAware(channel.getInvertedOut());
+            T result;
+            try {
+                result = body.apply(in);
+            } catch (java.io.IOException e) {
+                throw failedRead(channel, err, path, context, e);
+            }
+            if (!in.ended) {
+                // the body has what it needs (a plain dump without the gzip magic, a whole gzip member whose end the
+                // decompressor saw before the stream's): cat's remaining output is not waited for
+                return result;
+            }
+            ProbeException failed = failedRead(channel, err, path, context, null);
+            if (failed != null) {
+                throw failed;
+            }
+            return result;
+        } finally {
+            // at once, not gracefully: a graceful close would wait for a cat still blocked on a full window
+            channel.close(true);
+        }
+    }
+
+    /** Why a streamed read stopped short, or null when cat finished with status 0 in time. */
+    private ProbeException failedRead(ChannelExec channel, ByteArrayOutputStream err, String path, CheckContext context,
+            Exception cause) {
+        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
+                Math.max(1, context.remaining().toMillis()));
+        if (events.contains(ClientChannelEvent.TIMEOUT) || context.remaining().toMillis() <= 0) {
+            return new ProbeException(ProbeErrors.TIMEOUT, "reading " + path + " on " + target.where() + " did not "
+                    + "finish before the deadline; give a longer --timeout for large files");
+        }
+        Integer status = channel.getExitStatus();
+        if (status == null || status != 0) {
+            return HostCommands.failure("cat " + path + " on " + target.where(), err.toString(StandardCharsets.UTF_8));
+        }
+        return cause == null ? null : new ProbeException(ProbeErrors.PROBE_FAILED, "reading " + path + " on "
+                + target.where() + " failed: " + cause.getClass().getSimpleName());
+    }
+
+    /** Remembers whether the reader saw the end of the stream, i.e. whether cat's exit status tells the outcome. */
+    private static final class EndAware extends java.io.FilterInputStream {
+        volatile boolean ended;
+
+        EndAware(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            ended |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            ended |= n < 0;
+            return n;
+        }
+    }
+
+    String where() {
+        return target.where();
     }
 
     @Override

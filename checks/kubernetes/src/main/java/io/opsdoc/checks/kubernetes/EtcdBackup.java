@@ -2,6 +2,7 @@ package io.opsdoc.checks.kubernetes;
 
 import static io.opsdoc.checks.kubernetes.BackupCode.*;
 
+import io.opsdoc.checks.host.HostAccess;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.DescribedCheck;
@@ -12,21 +13,17 @@ import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
-import io.opsdoc.core.ProbeErrors;
-import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * Is there a recent etcd snapshot a restore would accept? Finds the newest file matching {@code path} (a glob in its
- * last component) on the machine opsdoc runs on, and judges its age and whether it is a whole snapshot
+ * last component) on the host that keeps them ({@code local:}, or {@code ssh://} through the host checks' transport:
+ * one {@code find} of the directory, one {@code cat} of the newest file), and judges its age and whether it is a whole snapshot
  * ({@link SnapshotFile}: bbolt meta pages, page count, etcd's sha256 trailer). Reads files only.
  */
 public final class EtcdBackup extends DescribedCheck<BackupFacts> {
@@ -41,22 +38,34 @@ public final class EtcdBackup extends DescribedCheck<BackupFacts> {
             new ParameterSpec("max-age-critical", ParameterType.DURATION, "72h",
                     "age of the newest snapshot that is critical"));
 
-    private static final List<GrantSet> GRANTS = List.of(new GrantSet("local files", List.of(
-            "read and list the snapshot directory", "read the newest snapshot file"),
-            "run as a user in the group that owns the backups (snapshots hold every Secret of the cluster: keep them "
-                    + "mode 0600/0640, never world-readable); nothing is written"));
+    private static final List<GrantSet> GRANTS = HostAccess.fileGrants(ID, List.of(
+            "# the user (opsdoc) needs x on every directory above the snapshots, r and x on the snapshot directory and",
+            "# r on the snapshots. Snapshots hold every Secret of the cluster: keep them 0640 (never world-readable)",
+            "# and put the user in the group that owns them (directory 0750):",
+            "usermod -a -G etcd-backup opsdoc",
+            "# or, where the file system has ACLs (Debian package acl), name it alone; the default ACL covers",
+            "# snapshots written later:",
+            "# setfacl -m u:opsdoc:rx /var/backups/etcd; setfacl -d -m u:opsdoc:r /var/backups/etcd; setfacl -m "
+                    + "u:opsdoc:r /var/backups/etcd/*"),
+            "Nothing is written, and the user needs no Kubernetes or etcd credentials.");
 
     public EtcdBackup() {
         super(ID, "local", "Is the newest etcd snapshot recent, and is it a whole snapshot a restore would accept?",
-                BackupFacts.class, PARAMETERS, BackupCode.class, GRANTS);
+                BackupFacts.class, PARAMETERS, HostAccess.codesWith(BackupCode.class), GRANTS);
+    }
+
+    @Override
+    public List<String> targetSchemes() {
+        return HostAccess.SCHEMES;
     }
 
     @Override
     public void validate(Target target) {
-        if (!"local".equals(target.scheme()) || !(target.path().isEmpty() || target.path().equals("//"))) {
-            throw new UsageException("k8s-etcd-backup reads files on the machine opsdoc runs on: use the target local:, "
-                    + "not " + target.display() + " (run opsdoc on the host that keeps the snapshots)");
+        if (!HostAccess.SCHEMES.contains(target.scheme())) {
+            throw new UsageException("k8s-etcd-backup reads the files of the host that keeps the snapshots: use the "
+                    + "target local: (this machine) or ssh://user@backup-host, not " + target.display());
         }
+        HostAccess.validate(target);
     }
 
     @Override
@@ -72,20 +81,18 @@ public final class EtcdBackup extends DescribedCheck<BackupFacts> {
     @Override
     public BackupFacts collect(CheckContext context) throws Exception {
         String path = context.parameters().string("path");
-        List<FileGlob.Match> files = FileGlob.parse("path", path)
-                .newestFirst("run as a user in the group that owns the backups");
-        if (files.isEmpty()) {
-            return new BackupFacts(path, Instant.now(), 0, null);
-        }
-        Path newest = files.get(0).path();
-        int matching = files.size();
-        try {
-            return new BackupFacts(path, Instant.now(), matching, SnapshotFile.read(newest, context));
-        } catch (AccessDeniedException e) {
-            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, "cannot read " + newest + ": permission denied");
-        } catch (IOException e) {
-            throw new ProbeException(ProbeErrors.PROBE_FAILED, "reading " + newest + " failed: " + e.getMessage());
-        }
+        FileGlob glob = FileGlob.parse("path", path);
+        return HostAccess.with(context, host -> {
+            List<FileGlob.Match> files = host.files(glob, "run 'opsdoc grants " + ID + "'");
+            if (files.isEmpty()) {
+                return new BackupFacts(path, Instant.now(), 0, null);
+            }
+            FileGlob.Match newest = files.get(0);
+            String file = newest.path().toString();
+            BackupFacts.Snapshot snapshot = host.stream(file, in -> SnapshotFile.read(file, newest.bytes(),
+                    Instant.ofEpochMilli(newest.modifiedMillis()), in, context));
+            return new BackupFacts(path, Instant.now(), files.size(), snapshot);
+        });
     }
 
     @Override

@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * Reads an etcd snapshot file the way {@code etcdutl snapshot restore} judges it, without opening it as a database:
@@ -30,17 +27,16 @@ final class SnapshotFile {
     private SnapshotFile() {
     }
 
-    static BackupFacts.Snapshot read(Path file, CheckContext context) throws ProbeException, IOException {
-        long size = Files.size(file);
-        Instant modified = Files.getLastModifiedTime(file).toInstant();
-        byte[] head = new byte[(int) Math.min(size, 2 * 65536 + META_BYTES)];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n = in.readNBytes(head, 0, head.length);
-            head = Arrays.copyOf(head, n);
-        }
+    /**
+     * Judges one snapshot in a single pass over {@code in}: the head (both meta pages) is read first and then hashed
+     * together with the rest, so over SSH the file crosses the wire once.
+     */
+    static BackupFacts.Snapshot read(String file, long size, Instant modified, InputStream in, CheckContext context)
+            throws ProbeException, IOException {
+        byte[] head = in.readNBytes((int) Math.min(size, 2 * 65536 + META_BYTES));
         Meta m0 = meta(head, 0);
         if (m0 == null) {
-            return new BackupFacts.Snapshot(file.toString(), size, modified, 0, 0, false,
+            return new BackupFacts.Snapshot(file, size, modified, 0, 0, false,
                     size < PAGE_HEADER + META_BYTES ? "only " + size + " bytes: too short for a bbolt file"
                             : "not a bbolt file: no valid meta page at the start (magic, version or checksum wrong)");
         }
@@ -50,12 +46,12 @@ final class SnapshotFile {
         boolean trailer = size >= TRAILER && (size - TRAILER) % m0.pageSize == 0;
         long data = trailer ? size - TRAILER : size;
         if (data < pages * m0.pageSize) {
-            return new BackupFacts.Snapshot(file.toString(), size, modified, m0.pageSize, pages, false,
+            return new BackupFacts.Snapshot(file, size, modified, m0.pageSize, pages, false,
                     "truncated: the database counts " + pages + " pages of " + m0.pageSize + " bytes ("
                             + pages * m0.pageSize + " bytes) but the file holds " + data);
         }
         if (!trailer) {
-            return new BackupFacts.Snapshot(file.toString(), size, modified, m0.pageSize, pages, false,
+            return new BackupFacts.Snapshot(file, size, modified, m0.pageSize, pages, false,
                     size % m0.pageSize == 0 ? null : "the file ends inside a page (" + size + " bytes, pages of "
                             + m0.pageSize + ") and carries no sha256 trailer: cut off while it was written");
         }
@@ -66,27 +62,30 @@ final class SnapshotFile {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 20];
-            long left = data;
-            while (left > 0) {
-                if (Instant.now().isAfter(context.deadline())) {
-                    throw new ProbeException(ProbeErrors.TIMEOUT, "the deadline passed while hashing " + file + " ("
-                            + size + " bytes, " + (data - left) + " read): give the check a longer --timeout");
-                }
-                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
-                    throw new IOException(file + " became shorter while it was read");
-                }
-                sha.update(buf, 0, n);
-                left -= n;
+        // the head may reach into the trailer when the file is small: hash only its data part
+        int headData = (int) Math.min(head.length, data);
+        sha.update(head, 0, headData);
+        int trailerInHead = head.length - headData;
+        System.arraycopy(head, headData, expected, 0, trailerInHead);
+        byte[] buf = new byte[1 << 20];
+        long left = data - headData;
+        while (left > 0) {
+            if (Instant.now().isAfter(context.deadline())) {
+                throw new ProbeException(ProbeErrors.TIMEOUT, "the deadline passed while hashing " + file + " ("
+                        + size + " bytes, " + (data - left) + " read): give the check a longer --timeout");
             }
-            if (in.readNBytes(expected, 0, TRAILER) != TRAILER) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
                 throw new IOException(file + " became shorter while it was read");
             }
+            sha.update(buf, 0, n);
+            left -= n;
+        }
+        if (in.readNBytes(expected, trailerInHead, TRAILER - trailerInHead) != TRAILER - trailerInHead) {
+            throw new IOException(file + " became shorter while it was read");
         }
         boolean match = MessageDigest.isEqual(sha.digest(), expected);
-        return new BackupFacts.Snapshot(file.toString(), size, modified, m0.pageSize, pages, true, match ? null
+        return new BackupFacts.Snapshot(file, size, modified, m0.pageSize, pages, true, match ? null
                 : "the sha256 trailer does not match the contents: the file was changed or damaged after "
                         + "etcdctl snapshot save wrote it (etcdutl snapshot restore refuses it)");
     }

@@ -2,6 +2,7 @@ package io.opsdoc.checks.mysql;
 
 import static io.opsdoc.checks.mysql.BackupCode.*;
 
+import io.opsdoc.checks.host.HostAccess;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.Parameters;
@@ -22,9 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Is there a recent, complete logical backup? Looks at the newest file matching a glob on this machine (local: only:
- * the host checks' SSH transport reads /proc files and runs fixed commands, it has no way to list a directory or stream
- * a file yet): its age, its size against the backup before it, and whether its gzip stream reads to the end.
+ * Is there a recent, complete logical backup? Looks at the newest file matching a glob on the backup host, this machine
+ * ({@code local:}) or one reached over SSH ({@code ssh://}, the host checks' transport: one {@code find} of the
+ * directory, one {@code cat} of the newest file): its age, its size against the backup before it, and whether its gzip
+ * stream reads to the end.
  */
 public final class MysqlBackupFreshness extends DescribedCheck<BackupFacts> {
     public static final String ID = "mysql-backup-freshness";
@@ -41,24 +43,35 @@ public final class MysqlBackupFreshness extends DescribedCheck<BackupFacts> {
                     "the backup job's dump command line as in its crontab, linted for -p PORT (empty: no lint); "
                             + "never echoed whole, it may hold a password"));
 
-    private static final List<GrantSet> GRANTS = List.of(new GrantSet("local:", List.of(
+    private static final List<GrantSet> GRANTS = HostAccess.fileGrants(ID, List.of(
             "# no database privilege: opsdoc reads the backup files, not the server",
-            "# the user running opsdoc needs execute (x) on the backup directory's path, read (r) on the directory",
-            "# and read on the files, e.g.: setfacl -m u:opsdoc:rx /data/backup; setfacl -d -m u:opsdoc:r /data/backup"),
-            "mysql-backup-freshness lists the directory of the files glob and reads the newest file to its end (to test "
-                    + "the gzip stream); it never writes."));
+            "# the user (opsdoc) needs x on every directory above the backups, r and x on the backup directory and r",
+            "# on the files. Either put it in the group that owns them (directory 0750, files 0640):",
+            "usermod -a -G backup opsdoc",
+            "# or, where the file system has ACLs (Debian package acl), name it alone; the default ACL covers files",
+            "# the job writes later:",
+            "# setfacl -m u:opsdoc:rx /data/backup; setfacl -d -m u:opsdoc:r /data/backup; setfacl -m u:opsdoc:r "
+                    + "/data/backup/*"),
+            "It never writes, and needs nothing else: no sudo, no database account.");
 
     public MysqlBackupFreshness() {
         super(ID, "local", "Is there a recent, non-empty, intact backup file?", BackupFacts.class, PARAMETERS,
-                BackupCode.class, GRANTS);
+                HostAccess.codesWith(BackupCode.class), GRANTS);
+    }
+
+    @Override
+    public List<String> targetSchemes() {
+        return HostAccess.SCHEMES;
     }
 
     @Override
     public void validate(Target target) {
-        if (!target.hosts().isEmpty() || !target.query().isEmpty() || !target.path().isEmpty()) {
-            throw new UsageException("mysql-backup-freshness reads this machine: write the target as local: and give "
-                    + "the files with --set files='/data/backup/*.sql.gz'");
+        if (!HostAccess.SCHEMES.contains(target.scheme())) {
+            throw new UsageException("mysql-backup-freshness reads the backup host's files: write the target as local: "
+                    + "(this machine) or ssh://user@backup-host, and give the files with --set "
+                    + "files='/data/backup/*.sql.gz'");
         }
+        HostAccess.validate(target);
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
             "linux-swap", "linux-fd-usage", "linux-zombies", "linux-cpu", "linux-tcp-states", "linux-tcp-queues",
             "linux-conntrack", "linux-process-threads", "linux-net-traffic", "linux-ip-forward",
-            "tcp-keepalive-config", "dns-resolution", "linux-arp");
+            "tcp-keepalive-config", "dns-resolution", "linux-arp", "linux-service-autostart");
     private static final long MIB = 1024 * 1024;
 
     @Override
@@ -105,6 +105,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
                         .absent("SYSTEM_FD_HIGH").onlyOn(HostLab.LOCAL).build()));
         all.addAll(NetworkScenarios.scenarios());
         all.addAll(PeerScenarios.scenarios());
+        all.addAll(AutostartScenarios.scenarios());
         all.add(transport("ssh-host-key-changed", "the host's key is not the one pinned in known_hosts",
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,
@@ -135,6 +136,9 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
         m.put("linux-fd-usage#SYSTEM_FD_HIGH", "reaching 70% of fs.file-max (millions here) means exhausting file "
                 + "handles for every process, or lowering a host-wide sysctl; decided on recorded /proc/sys/fs/file-nr");
         m.putAll(NetworkScenarios.recordedFactsOnly());
+        m.put("linux-service-autostart#SERVICE_FAILED", "this machine runs no systemd (no PID 1 manager, no D-Bus), so "
+                + "no unit can be in the failed state; decided on recorded systemctl show output in "
+                + "LinuxServiceAutostartRecordedFactsTest");
         m.put("linux-arp#ARP_TABLE_NEAR_FULL", "the neighbour table and its gc_thresh1-3 are global to the kernel (a "
                 + "network namespace has no neigh/default of its own): reaching 80% of this machine's gc_thresh3 (1024) "
                 + "or lowering it would cut every other test and user off new peers; decided on recorded /proc/net/arp "

@@ -45,12 +45,15 @@ public final class EtcdLab implements Lab {
     private final LabEtcdMember single;
     /** A member whose client URL is https with client-certificate authentication; null until its certificates exist. */
     private LabEtcdMember tls;
+    /** ssh:// to this machine for k8s-etcd-backup's remote scenarios, started on first use. */
+    private final io.opsdoc.lab.host.LabSshAccess ssh;
     private int tlsPort;
 
     private EtcdLab(Path dir, List<LabEtcdMember> cluster, LabEtcdMember single) {
         this.dir = dir;
         this.cluster = cluster;
         this.single = single;
+        this.ssh = new io.opsdoc.lab.host.LabSshAccess(dir);
     }
 
     /** Null when etcd can run here, else which package is missing. */
@@ -144,6 +147,20 @@ public final class EtcdLab implements Lab {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The snapshot host over ssh:// as the host lab's test user, pinning the given known_hosts. */
+    public String sshTarget(io.opsdoc.lab.host.LabSshAccess.HostKey key) {
+        return ssh.target(key);
+    }
+
+    public String sshPassphrase() {
+        return ssh.passphrase();
+    }
+
+    /** The backup directory readable by the ssh test user's group only (0750, snapshots 0640), as the grants say. */
+    public void shareBackupsOverSsh() {
+        ssh.shareWithTestUser(dir.resolve("backups"));
     }
 
     /** The backup files' glob, for k8s-etcd-backup's {@code path}. */
@@ -370,6 +387,7 @@ public final class EtcdLab implements Lab {
 
     @Override
     public synchronized void close() {
+        ssh.close();
         cluster.forEach(LabEtcdMember::kill);
         single.kill();
         if (tls != null) {

@@ -1,19 +1,22 @@
 package io.opsdoc.lab.kubernetes;
 
 import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.scenario.Expect.code;
 
+import io.opsdoc.lab.host.LabSshAccess.HostKey;
 import io.opsdoc.lab.scenario.LabVariant;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * k8s-etcd against real etcd 3.4 members on loopback ({@link EtcdLab}): a 3-member cluster losing one member, then
  * two, and a single member with a 16 MiB quota that is filled until NOSPACE, or emptied and compacted but not
- * defragmented; and k8s-etcd-backup on real snapshots of that member (etcdctl snapshot save) made stale, cut off,
+ * defragmented; and k8s-etcd-backup on real snapshots of that member (etcdctl snapshot save) made stale, cut off (also read over ssh:// as an ordinary user),
  * changed or deleted.
  */
 public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
@@ -86,7 +89,44 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
                                 .says("sha256 trailer does not match")).build(),
                 backup("etcd-backup-none", "a cleanup job deleted every snapshot")
                         .breaks(EtcdLab::backupsGone)
-                        .expect(code("ETCD_BACKUP_MISSING").severity(CRITICAL).evidence("matching", 0)).build());
+                        .expect(code("ETCD_BACKUP_MISSING").severity(CRITICAL).evidence("matching", 0)).build(),
+                remoteBackup("etcd-backup-fresh-ssh", "the same whole snapshot read on the backup host over ssh:// "
+                        + "as an ordinary user in the snapshots' group")
+                        .breaks(EtcdLab::shareBackupsOverSsh)
+                        .healthy().metrics("etcd_backup_age_seconds", "etcd_backup_size_bytes").build(),
+                remoteBackup("etcd-backup-stale-ssh", "over ssh://: the backup job stopped, the newest snapshot is 49 "
+                        + "hours old")
+                        .breaks(lab -> {
+                            lab.backupStale();
+                            lab.shareBackupsOverSsh();
+                        })
+                        .expect(code("ETCD_BACKUP_STALE").severity(WARNING).evidence("max-age", "26h")
+                                .says("etcd-20261204-0300.db", "2d1h ago"))
+                        .absent("ETCD_BACKUP_INVALID", "ETCD_BACKUP_MISSING").build(),
+                remoteBackup("etcd-backup-corrupt-ssh", "over ssh://: one byte of the newest snapshot changed after it "
+                        + "was written (the whole file is streamed and hashed)")
+                        .breaks(lab -> {
+                            lab.backupCorrupt();
+                            lab.shareBackupsOverSsh();
+                        })
+                        .expect(code("ETCD_BACKUP_INVALID").severity(CRITICAL).evidence("hash_checked", true)
+                                .says("sha256 trailer does not match")).build(),
+                remoteBackup("etcd-backup-ssh-host-key-changed", "the backup host's key is not the one pinned in "
+                        + "known_hosts", HostKey.CHANGED)
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN).says("ssh-keygen -R")).build(),
+                remoteBackup("etcd-backup-ssh-host-key-unknown", "the backup host is not in known_hosts yet",
+                        HostKey.UNKNOWN)
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN).says("ssh-keyscan")).build());
+    }
+
+    private static Scenario.Builder<EtcdLab> remoteBackup(String id, String story) {
+        return remoteBackup(id, story, HostKey.KNOWN);
+    }
+
+    /** k8s-etcd-backup over ssh:// to this machine, as the host lab's test user (the first login takes seconds). */
+    private static Scenario.Builder<EtcdLab> remoteBackup(String id, String story, HostKey pinned) {
+        return Scenario.<EtcdLab>of(id, story).checks(BACKUP).target(lab -> lab.sshTarget(pinned))
+                .password(EtcdLab::sshPassphrase).param("path", EtcdLab::backupPattern).timeout(Duration.ofSeconds(20));
     }
 
     @Override

@@ -78,6 +78,12 @@ public final class BackupFaults {
         dump(lab, dir.resolve("labdb-2.sql.gz"), "labdb");
     }
 
+    /** Tonight's dump made 0600 (a job run by root with umask 077): only its owner can read it. */
+    public static void hideNewest(MariaDbReplicationLab lab) throws IOException {
+        Files.setPosixFilePermissions(dir(lab).resolve("labdb-2.sql.gz"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
     private static Path reset(MariaDbReplicationLab lab) throws IOException {
         Path dir = dir(lab);
         io.opsdoc.lab.support.LabFiles.deleteRecursively(dir);

@@ -66,6 +66,8 @@ public final class MariaDbReplicationLab implements Lab {
     private int nextConflictId = FIRST_CONFLICT_ID;
     /** Started by the first failover scenario only ({@link FailoverFaults}); healed and stopped with the lab. */
     private volatile SecondReplica secondReplica;
+    /** ssh:// to this machine for mysql-backup-freshness's remote scenarios, started on first use. */
+    private volatile io.opsdoc.lab.host.LabSshAccess ssh;
 
     /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
     public interface AppliedLag extends AutoCloseable {
@@ -184,6 +186,15 @@ public final class MariaDbReplicationLab implements Lab {
 
     Path workDir() {
         return workDir;
+    }
+
+    /** ssh:// access to this machine (the backup host of the remote backup scenarios), started on first use. */
+    synchronized io.opsdoc.lab.host.LabSshAccess ssh() {
+        ensureOpen();
+        if (ssh == null) {
+            ssh = new io.opsdoc.lab.host.LabSshAccess(workDir);
+        }
+        return ssh;
     }
 
     /** The second replica of the primary, started on first use. */
@@ -422,6 +433,9 @@ public final class MariaDbReplicationLab implements Lab {
             releaseHeldFaults(); // stops their client threads; restoring settings on servers about to stop is harmless
             if (secondReplica != null) {
                 secondReplica.stop();
+            }
+            if (ssh != null) {
+                ssh.close();
             }
             if (servers != null) {
                 servers.stop();

@@ -44,16 +44,15 @@ final class BacklogFaults {
         admin.must("PUT", "/api/queues/%2F/ingest", "{\"durable\":true}");
         AutoCloseable flow = amqp.outpaced("ingest", 40, 10);
         try {
-            // until the broker's 5 s samples over the scenario's 10 s window (the check's minimum) show it:
-            // publishing ahead of delivery, depth up by 200 (twice the scenario's growth-min)
+            // until the broker's 5 s samples over 20 s show it: publishing ahead of delivery, depth up by 200
             RabbitLab.await("ingest growing in the broker's samples", Duration.ofSeconds(90)).until(() -> {
-                JsonNode q = admin.get("/api/queues/%2F/ingest?msg_rates_age=10&msg_rates_incr=5&lengths_age=10&lengths_incr=5");
+                JsonNode q = admin.get("/api/queues/%2F/ingest?msg_rates_age=20&msg_rates_incr=5&lengths_age=20&lengths_incr=5");
                 if (q == null) {
                     return false;
                 }
                 JsonNode pub = q.path("message_stats").path("publish_details").path("samples");
                 JsonNode len = q.path("messages_details").path("samples");
-                return pub.size() >= 3 && len.size() >= 3
+                return pub.size() >= 4 && len.size() >= 4
                         && len.get(0).path("sample").asLong() - len.get(len.size() - 1).path("sample").asLong() >= 200;
             });
         } catch (RuntimeException e) {

@@ -100,7 +100,7 @@ public final class RabbitScenarios implements ScenarioSet<RabbitLab> {
                         .expect(code("UNACKED_PILING_UP").severity(WARNING).says("/work", "1200"))
                         .absent("NO_CONSUMERS", "BACKLOG_HIGH").build(),
                 rabbit("publish-outpaces-consumer", "40 msg/s published, one consumer taking 100 ms per message")
-                        .checks(BACKLOG).param("window", "10s").param("growth-min", "100")
+                        .checks(BACKLOG).param("window", "20s").param("growth-min", "100")
                         .holds(RabbitLab::publishOutpacesConsumer)
                         .expect(code("CONSUME_RATE_BELOW_PUBLISH").severity(WARNING).says("/ingest", "falling behind"))
                         .expect(code("BACKLOG_GROWING").severity(WARNING).says("/ingest"))

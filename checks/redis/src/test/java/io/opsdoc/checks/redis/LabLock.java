@@ -13,6 +13,12 @@ package io.opsdoc.checks.redis;
 final class LabLock {
     static final String REDIS_6_2 = "opsdoc-redis-lab-6.2";
     static final String REDIS_7 = "opsdoc-redis-lab-7";
+    /**
+     * The lab's other part ({@code RedisLab.Part.GROUPS}: Sentinels, Clusters, TLS): the scenarios of each part run
+     * side by side under one lock each, and a test that heals the whole lab holds both.
+     */
+    static final String REDIS_6_2_GROUPS = "opsdoc-redis-lab-6.2-groups";
+    static final String REDIS_7_GROUPS = "opsdoc-redis-lab-7-groups";
 
     private LabLock() {
     }

@@ -45,12 +45,14 @@ class RedisLabChecksTest {
 
     @TestFactory
     @ResourceLock(LabLock.REDIS_6_2)
+    @ResourceLock(LabLock.REDIS_6_2_GROUPS)
     Stream<DynamicTest> onRedis62() {
         return tests(RedisVersion.V6_2);
     }
 
     @TestFactory
     @ResourceLock(LabLock.REDIS_7)
+    @ResourceLock(LabLock.REDIS_7_GROUPS)
     Stream<DynamicTest> onRedis7() {
         return tests(RedisVersion.V7);
     }

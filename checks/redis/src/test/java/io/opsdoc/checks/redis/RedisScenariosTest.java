@@ -1,5 +1,6 @@
 package io.opsdoc.checks.redis;
 
+import io.opsdoc.lab.redis.RedisLab;
 import io.opsdoc.lab.redis.RedisScenarios;
 import io.opsdoc.lab.redis.RedisVersion;
 import io.opsdoc.lab.scenario.junit.ScenarioTests;
@@ -13,7 +14,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every scenario of {@link RedisScenarios} on Redis 6.2 and on Redis 7: each fault on real servers and the codes it
- * must produce. The two versions' labs run side by side; each lab's scenarios run in order ({@link LabLock}).
+ * must produce. The two versions' labs run side by side, and within a lab its two parts ({@link RedisLab.Part}: the
+ * standalone server, primary and replica; the Sentinel group, Clusters and TLS server) share no server, so each part's
+ * scenarios run in order from a factory of their own, side by side with the other part's, on a view of the lab that
+ * heals only that part. Each holds its part's lock ({@link LabLock}); the hand-written tests, which heal the whole
+ * lab, hold both.
  */
 @Tag("lab")
 @Execution(ExecutionMode.CONCURRENT)
@@ -23,12 +28,33 @@ class RedisScenariosTest {
     @TestFactory
     @ResourceLock(LabLock.REDIS_6_2)
     Stream<DynamicNode> onRedis62() {
-        return ScenarioTests.of(SCENARIOS, RedisVersion.V6_2.label());
+        return nodes(RedisVersion.V6_2);
+    }
+
+    @TestFactory
+    @ResourceLock(LabLock.REDIS_6_2_GROUPS)
+    Stream<DynamicNode> onRedis62Groups() {
+        return groups(RedisVersion.V6_2);
     }
 
     @TestFactory
     @ResourceLock(LabLock.REDIS_7)
     Stream<DynamicNode> onRedis7() {
-        return ScenarioTests.of(SCENARIOS, RedisVersion.V7.label());
+        return nodes(RedisVersion.V7);
+    }
+
+    @TestFactory
+    @ResourceLock(LabLock.REDIS_7_GROUPS)
+    Stream<DynamicNode> onRedis7Groups() {
+        return groups(RedisVersion.V7);
+    }
+
+    private static Stream<DynamicNode> nodes(RedisVersion v) {
+        return ScenarioTests.of(SCENARIOS, v.label(), s -> !RedisScenarios.onGroups(s),
+                lab -> lab.part(RedisLab.Part.NODES));
+    }
+
+    private static Stream<DynamicNode> groups(RedisVersion v) {
+        return ScenarioTests.of(SCENARIOS, v.label(), RedisScenarios::onGroups, lab -> lab.part(RedisLab.Part.GROUPS));
     }
 }

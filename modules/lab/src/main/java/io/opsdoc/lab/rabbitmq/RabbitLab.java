@@ -20,8 +20,8 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
 /**
- * A 3-node RabbitMQ 3.10 cluster from Debian's {@code rabbitmq-server} on loopback: the nodes start in parallel,
- * then rabbit2 and rabbit3 join rabbit1. Node 3 runs with 300 open files so that a few hundred connections reach its
+ * A 3-node RabbitMQ 3.10 cluster from Debian's {@code rabbitmq-server} on loopback: rabbit1 starts, then rabbit2
+ * and rabbit3 start side by side and join it as they boot ({@link #boot()}). Node 3 runs with 300 open files so that a few hundred connections reach its
  * limit. A quorum queue {@code qq1} (3 members) is the healthy baseline; everything else a scenario declares is
  * deleted by {@link #heal()}. The checks run as a user with only the {@code monitoring} tag and empty permissions;
  * the lab's administrator makes the faults.
@@ -117,46 +117,24 @@ public final class RabbitLab implements Lab {
         }
     }
 
+    /**
+     * rabbit1 boots alone; once it answers, rabbit2 and rabbit3 boot side by side and join it as they boot
+     * (classic_config peer discovery naming rabbit1). A blank node that reaches a running cluster member joins it, so
+     * the cluster forms by construction: no two nodes boot blank at the same time, which is the only case where
+     * RabbitMQ's formation may race. This boots each node once; the former stop_app, join_cluster, start_app after a
+     * first full boot cost three CLI VMs and a second application start per node.
+     */
     private void boot() {
-        for (RabbitNode n : nodes) {
-            n.start(ADMIN, adminPassword, n.index == 3 ? NODE3_NOFILE : 0);
-        }
-        for (RabbitNode n : nodes) {
-            await("node " + n.name + " answers its management API", Duration.ofSeconds(180))
-                    .until(() -> {
-                        if (!n.scriptAlive()) {
-                            throw new IllegalStateException(n.name + " exited at start: " + n.log());
-                        }
-                        return new AdminApi(n.httpPort, ADMIN, adminPassword).get("/api/overview") != null;
-                    });
-            n.beam();
-        }
-        // join rabbit2 and rabbit3 to rabbit1 side by side
-        List<Thread> joins = new ArrayList<>();
-        List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        RabbitNode first = nodes.get(0);
+        first.start(ADMIN, adminPassword, 0, null);
+        awaitAnswering(first);
+        long firstUp = (System.nanoTime() - t0) / 1_000_000;
         for (RabbitNode n : nodes.subList(1, 3)) {
-            Thread t = new Thread(() -> {
-                try {
-                    n.ctl("rabbitmqctl", "stop_app");
-                    n.ctl("rabbitmqctl", "join_cluster", nodes.get(0).name);
-                    n.ctl("rabbitmqctl", "start_app");
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            }, "opsdoc-rabbitmq-join-" + n.index);
-            t.start();
-            joins.add(t);
+            n.start(ADMIN, adminPassword, n.index == 3 ? NODE3_NOFILE : 0, first.name);
         }
-        for (Thread t : joins) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(180));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw failures.get(0);
+        for (RabbitNode n : nodes.subList(1, 3)) {
+            awaitAnswering(n);
         }
         await("3 running nodes", Duration.ofSeconds(120)).until(() -> runningNodes() == 3);
         admin.must("PUT", "/api/users/" + MONITOR, "{\"password\":\"" + monitorPassword + "\",\"tags\":\"monitoring\"}");
@@ -164,6 +142,18 @@ public final class RabbitLab implements Lab {
         admin.must("PUT", "/api/queues/%2F/" + BASELINE_QUEUE, "{\"durable\":true,\"arguments\":"
                 + "{\"x-queue-type\":\"quorum\",\"x-quorum-initial-group-size\":3}}");
         awaitHealthy();
+        System.out.printf("rabbitmq lab: rabbit1 up in %d ms, the 3-node cluster healthy in %d ms%n", firstUp,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void awaitAnswering(RabbitNode n) {
+        await("node " + n.name + " answers its management API", Duration.ofSeconds(180)).until(() -> {
+            if (!n.scriptAlive()) {
+                throw new IllegalStateException(n.name + " exited at start: " + n.log());
+            }
+            return new AdminApi(n.httpPort, ADMIN, adminPassword).get("/api/overview") != null;
+        });
+        n.beam();
     }
 
     static ConditionFactory await(String what, Duration atMost) {
@@ -249,8 +239,9 @@ public final class RabbitLab implements Lab {
     public void stopNodes(int... indexes) {
         for (int i : indexes) {
             stopped.add(i);
-            nodes.get(i - 1).ctl("rabbitmqctl", "stop_app");
         }
+        // side by side: each stop_app is a CLI VM of its own, and the end state does not depend on the order
+        java.util.Arrays.stream(indexes).parallel().forEach(i -> nodes.get(i - 1).ctl("rabbitmqctl", "stop_app"));
         await("nodes stopped", Duration.ofSeconds(60)).until(() -> runningNodes() == 3 - indexes.length
                 && membership(BASELINE_QUEUE).path("online").size() == 3 - indexes.length);
     }

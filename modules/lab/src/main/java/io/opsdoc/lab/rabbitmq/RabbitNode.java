@@ -57,12 +57,17 @@ final class RabbitNode {
 
     /**
      * Starts the node in the background; {@code nofile} limits its open files (0 keeps the JVM's), so that a few
-     * hundred connections reach the limit.
+     * hundred connections reach the limit. {@code joins}, when not null, is a running node this blank node joins as
+     * it boots (classic_config peer discovery): one boot instead of a boot, stop_app, join_cluster and a second
+     * start_app, each of those a CLI VM of its own.
      */
-    void start(String adminUser, String adminPassword, int nofile) {
+    void start(String adminUser, String adminPassword, int nofile, String joins) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("rabbitmq.conf"), String.join("\n",
+            List<String> discovery = joins == null ? List.of() : List.of(
+                    "cluster_formation.peer_discovery_backend = classic_config",
+                    "cluster_formation.classic_config.nodes.1 = " + joins);
+            Files.writeString(dir.resolve("rabbitmq.conf"), String.join("\n", discovery) + "\n" + String.join("\n",
                     "listeners.tcp.default = 127.0.0.1:" + amqpPort,
                     "management.tcp.port = " + httpPort,
                     "management.tcp.ip = 127.0.0.1",

@@ -14,7 +14,9 @@ import static io.opsdoc.lab.scenario.Expect.code;
 import io.opsdoc.lab.redis.RedisLab.Node;
 import io.opsdoc.lab.scenario.Scenario;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The scenarios of {@link RedisScenarios} that need more than the always-running servers: Sentinel, Cluster, TLS. */
 final class RedisGroupScenarios {
@@ -23,7 +25,20 @@ final class RedisGroupScenarios {
     /** Only Debian's Redis 7 is built with TLS; the embedded 6.2 is not. */
     private static final String TLS_VARIANT = RedisVersion.V7.label();
 
+    /** The one scenario listed here that reads a server of {@link RedisLab.Part#NODES}: the standalone server. */
+    private static final String NOT_A_CLUSTER = "redis-not-a-cluster";
+
     private RedisGroupScenarios() {
+    }
+
+    /** The ids of the scenarios that break and read only servers of {@link RedisLab.Part#GROUPS}. */
+    static Set<String> onGroups() {
+        Set<String> ids = new HashSet<>();
+        for (List<Scenario<RedisLab>> l : List.of(sentinel(), cluster(), tls())) {
+            l.forEach(s -> ids.add(s.id()));
+        }
+        ids.remove(NOT_A_CLUSTER);
+        return Set.copyOf(ids);
     }
 
     static List<Scenario<RedisLab>> sentinel() {
@@ -80,7 +95,7 @@ final class RedisGroupScenarios {
         return List.of(
                 cluster("redis-cluster-healthy", "a cluster of three masters with one replica each", CLUSTER, TIMEOUTS)
                         .param("client-timeout", CLIENT_TIMEOUT_ON_A_LOADED_MACHINE).healthy().build(),
-                RedisScenarios.on(Node.STANDALONE, "redis-not-a-cluster", "redis-cluster pointed at a standalone server",
+                RedisScenarios.on(Node.STANDALONE, NOT_A_CLUSTER, "redis-cluster pointed at a standalone server",
                         CLUSTER).expect(code("NOT_A_CLUSTER").severity(CRITICAL)).build(),
                 cluster("redis-cluster-shard-lost", "a master and its replica both die: a third of the slots is down",
                         CLUSTER, TIMEOUTS).breaks(lab -> lab.cluster().shardLost())

@@ -42,7 +42,20 @@ public final class RedisLab implements Lab {
     private final SentinelGroup sentinel;
     private final ClusterGroup cluster;
     private final TlsServer tls;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closed;
+    /** What {@link #heal()} restores: the whole lab, or one {@link Part} of it. */
+    private final Part healed;
+
+    /**
+     * Parts of the lab that share no server: no fault of one touches a server of the other, so a view of each
+     * ({@link #part(Part)}) can break and heal its own while the other part's scenarios run.
+     */
+    public enum Part {
+        /** The standalone server, the primary and its replica, and the background clients faults keep running. */
+        NODES,
+        /** The Sentinel group, the Clusters and the TLS server, each with servers of its own. */
+        GROUPS
+    }
 
     private RedisLab(RedisVersion version) {
         servers = new RedisServers(version, LabFiles.tempDir("opsdoc-redis-lab-"));
@@ -52,6 +65,29 @@ public final class RedisLab implements Lab {
         sentinel = new SentinelGroup(servers);
         cluster = new ClusterGroup(servers);
         tls = new TlsServer(servers);
+        closed = new AtomicBoolean();
+        healed = null;
+    }
+
+    /** A view of {@code whole}: the same servers, healing only {@code part}. */
+    private RedisLab(RedisLab whole, Part part) {
+        servers = whole.servers;
+        nodes = whole.nodes;
+        standalone = whole.standalone;
+        replication = whole.replication;
+        sentinel = whole.sentinel;
+        cluster = whole.cluster;
+        tls = whole.tls;
+        closed = whole.closed;
+        healed = part;
+    }
+
+    /**
+     * This lab's servers, with a {@link #heal()} that restores only {@code part}: for scenarios that break only that
+     * part, run side by side with the other part's. Closing a view closes the lab.
+     */
+    public RedisLab part(Part part) {
+        return new RedisLab(this, part);
     }
 
     /** One Redis 6.2 lab per JVM, started on first use and stopped when the JVM exits. */
@@ -203,14 +239,24 @@ public final class RedisLab implements Lab {
     // ---------------------------------------------------------------------------------------------
     // Healing and closing
 
-    /** Stops every background client and restarts each server a fault touched; returns when all are healthy. */
+    /**
+     * Stops every background client and restarts each server a fault touched; returns when all are healthy. A
+     * {@link #part(Part) view} restores only its part, so that it never restarts a server the other part's running
+     * scenario has just broken.
+     */
     @Override
-    public synchronized void heal() {
+    public void heal() {
         ensureOpen();
-        servers.background.close();
-        nodes.heal();
-        sentinel.heal();
-        cluster.heal();
+        if (healed != Part.GROUPS) {
+            synchronized (nodes) {
+                servers.background.close();
+                nodes.heal();
+            }
+        }
+        if (healed != Part.NODES) {
+            sentinel.heal();
+            cluster.heal();
+        }
     }
 
     @Override

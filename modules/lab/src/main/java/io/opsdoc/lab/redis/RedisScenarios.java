@@ -14,6 +14,7 @@ import io.opsdoc.lab.scenario.ScenarioSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The seven Redis checks against real servers: every code from a real fault, read as the lab's 'monitor' user, on
@@ -32,6 +33,24 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
      * is promised by redis-slow-script, at the default.
      */
     static final String CLIENT_TIMEOUT_ON_A_LOADED_MACHINE = "5s";
+    /**
+     * The sampling window of a scenario whose codes are read from one INFO/CONFIG snapshot (a setting, a link state,
+     * a ratio), not from a change between the two samples: the default 2 s would only be waited out. Scenarios whose
+     * codes are rates or deltas over the window (OOM errors, evictions, rejected connections, full resyncs, backlog
+     * throughput) and the healthy ones, whose absent codes the window must have had a chance to show, keep theirs.
+     */
+    static final String SNAPSHOT_ONLY_WINDOW = "500ms";
+
+    private static final Set<String> ON_GROUPS = RedisGroupScenarios.onGroups();
+
+    /**
+     * Whether {@code s} breaks and reads only the Sentinel group, the Clusters or the TLS server
+     * ({@link RedisLab.Part#GROUPS}); every other scenario uses the standalone server, the primary or the replica
+     * ({@link RedisLab.Part#NODES}). The two parts share no server, so their scenarios can run side by side.
+     */
+    public static boolean onGroups(Scenario<RedisLab> s) {
+        return ON_GROUPS.contains(s.id());
+    }
 
     @Override
     public String system() {
@@ -138,18 +157,20 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
         return List.of(
                 standalone("redis-memory-healthy", "maxmemory set with allkeys-lru, far from full", MEMORY).healthy()
                         .metrics("used_memory_bytes", "maxmemory_bytes").build(),
-                standalone("redis-no-maxmemory", "maxmemory 0", MEMORY).breaks(lab -> lab.standalone().maxmemoryUnset())
+                standalone("redis-no-maxmemory", "maxmemory 0", MEMORY).param("window", SNAPSHOT_ONLY_WINDOW).breaks(lab -> lab.standalone().maxmemoryUnset())
                         .expect(code("MAXMEMORY_UNSET").evidence("maxmemory", 0)).build(),
                 standalone("redis-maxmemory-above-ram", "maxmemory 1 TiB, more than the machine has", MEMORY)
+                        .param("window", SNAPSHOT_ONLY_WINDOW)
                         .breaks(lab -> lab.standalone().maxmemoryAboveSystemMemory())
                         .expect(code("MAXMEMORY_ABOVE_SYSTEM_MEMORY").severity(WARNING).positive("total_system_memory"))
                         .build(),
                 standalone("redis-volatile-without-ttls", "volatile-lru, and no key has a TTL", MEMORY)
+                        .param("window", SNAPSHOT_ONLY_WINDOW)
                         .breaks(lab -> lab.standalone().volatilePolicyWithoutTtls())
                         .expect(code("VOLATILE_POLICY_WITHOUT_TTLS").evidence("maxmemory_policy", "volatile-lru")
                                 .evidence("keys_with_ttl", 0)).build(),
                 standalone("redis-fragmented", "96 MiB of small keys, then 90 % of them deleted", MEMORY)
-                        .param("fragmentation-min", "32MiB").breaks(lab -> lab.standalone().fragmented(96))
+                        .param("fragmentation-min", "32MiB").param("window", SNAPSHOT_ONLY_WINDOW).breaks(lab -> lab.standalone().fragmented(96))
                         .expect(code("FRAGMENTATION_HIGH").severity(WARNING)).build());
     }
 
@@ -216,20 +237,24 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
                 on(Node.REPLICA, "redis-replica-healthy", "a read-only replica, linked and caught up", REPLICATION)
                         .healthy().build(),
                 on(Node.REPLICA, "redis-link-down", "the replica points at a master port where nothing listens",
-                        REPLICATION).breaks(lab -> lab.replication().replicaLinkDown())
+                        REPLICATION).param("window", SNAPSHOT_ONLY_WINDOW).breaks(lab -> lab.replication().replicaLinkDown())
                         .expect(code("LINK_DOWN").severity(CRITICAL).evidence("master_link_status", "down")).build(),
                 on(Node.PRIMARY, "redis-replica-lagging", "the replica stops reading while the primary writes 2 MiB",
                         REPLICATION).param("lag-seconds", "1s").breaks(lab -> lab.replication().replicaLagging())
                         .expect(code("REPLICA_LAGGING").positive("offset_gap_bytes")).build(),
                 on(Node.REPLICA, "redis-replica-writable", "replica-read-only no", REPLICATION)
+                        .param("window", SNAPSHOT_ONLY_WINDOW)
                         .breaks(lab -> lab.replication().replicaWritable())
                         .expect(code("REPLICA_WRITABLE").severity(WARNING)).absent("LINK_DOWN", "SYNC_IN_PROGRESS").build(),
                 on(Node.PRIMARY, "redis-replica-detached", "REPLICAOF NO ONE on the only replica", REPLICATION)
-                        .param("expect-replicas", "1").breaks(lab -> lab.replication().replicaDetached())
+                        .param("expect-replicas", "1").param("window", SNAPSHOT_ONLY_WINDOW)
+                        .breaks(lab -> lab.replication().replicaDetached())
                         .expect(code("MISSING_REPLICAS").severity(CRITICAL).evidence("online_replicas", 0)
                                 .evidence("expected", 1)).build(),
                 on(Node.REPLICA, "redis-full-sync", "the replica restarted empty and copies the whole data set",
-                        REPLICATION).breaks(lab -> lab.replication().fullSyncInProgress())
+                        // the sync lasts ~3 s: a short window also reads it well before it ends
+                        REPLICATION).param("window", SNAPSHOT_ONLY_WINDOW)
+                        .breaks(lab -> lab.replication().fullSyncInProgress())
                         .expect(code("SYNC_IN_PROGRESS").severity(WARNING)).absent("LINK_DOWN").build(),
                 // a loaded 2-core machine can take more than 3 s for one fork + transfer: the window must hold at
                 // least one whole resync for the rise in sync_full to be seen

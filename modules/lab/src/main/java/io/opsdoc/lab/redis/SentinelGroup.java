@@ -149,6 +149,13 @@ public final class SentinelGroup {
         }
         master.stop();
         awaitSentinels("o_down", 1, m -> m.get("flags").contains("o_down"));
+        // Sentinel learns the priority from the replica's INFO, every 10 s (every 1 s once the master is down): until
+        // it has, it still counts the replica as promotable, and on a loaded machine the check could read that
+        RedisServers.await("the Sentinel seeing replica-priority 0", () -> {
+            List<Map<String, String>> known = replicas(0);
+            return !known.isEmpty() && known.stream().allMatch(r -> "0".equals(r.get("slave-priority"))
+                    || "0".equals(r.get("replica-priority")));
+        });
     }
 
     /** Two of the three Sentinels stop, then the master dies: the last Sentinel sees s_down but cannot agree o_down. */

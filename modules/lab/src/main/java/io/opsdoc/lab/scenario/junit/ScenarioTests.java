@@ -2,9 +2,12 @@ package io.opsdoc.lab.scenario.junit;
 
 import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.scenario.LabVariant;
+import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioResult;
 import io.opsdoc.lab.scenario.ScenarioRunner;
 import io.opsdoc.lab.scenario.ScenarioSet;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
@@ -26,6 +29,16 @@ public final class ScenarioTests {
     }
 
     public static <L extends Lab> Stream<DynamicNode> of(ScenarioSet<L> set, String variantName) {
+        return of(set, variantName, s -> true, lab -> lab);
+    }
+
+    /**
+     * Only the scenarios {@code which} selects, run in order on {@code part} of the variant's shared lab: a view whose
+     * {@link Lab#heal()} undoes only what those scenarios can break. A lab made of independent parts (servers that no
+     * scenario of the other part touches) can so run each part's scenarios from its own factory, side by side.
+     */
+    public static <L extends Lab> Stream<DynamicNode> of(ScenarioSet<L> set, String variantName,
+            Predicate<Scenario<L>> which, UnaryOperator<L> part) {
         LabVariant<L> variant = set.variant(variantName);
         String missing = variant.unavailable().get();
         if (missing != null) {
@@ -36,8 +49,8 @@ public final class ScenarioTests {
             }
             Assumptions.assumeTrue(false, set.system() + " " + variant.name() + " scenarios skipped: " + missing);
         }
-        L lab = variant.shared().get();
-        return set.scenarios().stream().filter(s -> s.runsOn(variant.name()))
+        L lab = part.apply(variant.shared().get());
+        return set.scenarios().stream().filter(s -> s.runsOn(variant.name())).filter(which)
                 .map(s -> DynamicTest.dynamicTest(s.id() + ": " + s.story(), () -> {
                     ScenarioResult r = RUNNER.run(s, lab);
                     if (!r.held()) {

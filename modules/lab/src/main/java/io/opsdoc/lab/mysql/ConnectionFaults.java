@@ -36,8 +36,10 @@ public final class ConnectionFaults {
      * The server is full and turns clients away while the check watches. MariaDB admits max_connections ordinary
      * logins plus one for an account with SUPER/CONNECTION ADMIN; only an attempt beyond that is refused at accept
      * time and counted in Connection_errors_max_connections (a refusal at login is counted in Aborted_connects only).
-     * So: connections fill all but one slot, the check takes the last, the admin then takes the extra one, and a
-     * client keeps trying to get in every 100 ms.
+     * So: connections fill all but two slots, the check takes one, the fault then fills the ordinary slots that are
+     * left and the admin takes the extra one, and a client keeps trying to get in every 100 ms. Leaving two slots, not
+     * one, keeps the check's own login safe from one stray connection (a replica I/O thread reconnecting) that a
+     * clean-clone run once saw take the single free slot first.
      */
     public static AutoCloseable refusing(MariaDbReplicationLab lab) throws SQLException {
         Undo undo = lab.untilHeal(new Undo());
@@ -48,7 +50,7 @@ public final class ConnectionFaults {
             // the replica's I/O thread may be reconnecting after the scenario before (which filled the server): let it
             // in first, so it is counted below and cannot take the last slot meant for the check
             awaitProcesses(poller, "COMMAND LIKE 'Binlog Dump%'", Duration.ofSeconds(10));
-            fill(held, poller, MAX_CONNECTIONS - 1);
+            fill(held, poller, MAX_CONNECTIONS - 2);
             AtomicReference<Connection> extra = new AtomicReference<>();
             undo.add(() -> {
                 Connection c = extra.get();
@@ -58,9 +60,10 @@ public final class ConnectionFaults {
             });
             undo.add(BackgroundLoad.attempts("refused-logins", Duration.ofMillis(100), () -> {
                 if (extra.get() == null) {
-                    // wait for the check itself to hold the last ordinary slot, then take the admin's extra one
-                    if (processes(poller, "USER = '" + lab.noPrivilegeUser() + "'") > 0
-                            && ServerStatus.counter(poller, "Threads_connected") >= MAX_CONNECTIONS) {
+                    // wait for the check itself to be in, fill what is left of the ordinary slots, then take the
+                    // admin's extra one: from then on every ordinary login is refused
+                    if (processes(poller, "USER = '" + lab.noPrivilegeUser() + "'") > 0) {
+                        fill(held, poller, MAX_CONNECTIONS);
                         extra.set(lab.adminConnection(false));
                     }
                     return;

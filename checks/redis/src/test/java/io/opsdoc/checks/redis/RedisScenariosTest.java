@@ -17,8 +17,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * must produce. The two versions' labs run side by side, and within a lab its two parts ({@link RedisLab.Part}: the
  * standalone server, primary and replica; the Sentinel group, Clusters and TLS server) share no server, so each part's
  * scenarios run in order from a factory of their own, side by side with the other part's, on a view of the lab that
- * heals only that part. Each holds its part's lock ({@link LabLock}); the hand-written tests, which heal the whole
- * lab, hold both.
+ * heals only that part. This class runs the NODES part; {@link RedisGroupScenariosTest} the GROUPS part (a class of
+ * its own, so that JUnit runs the parts as concurrent classes). Each holds its part's lock ({@link LabLock}); the
+ * hand-written tests, which heal the whole lab, hold both.
  */
 @Tag("lab")
 @Execution(ExecutionMode.CONCURRENT)
@@ -32,29 +33,13 @@ class RedisScenariosTest {
     }
 
     @TestFactory
-    @ResourceLock(LabLock.REDIS_6_2_GROUPS)
-    Stream<DynamicNode> onRedis62Groups() {
-        return groups(RedisVersion.V6_2);
-    }
-
-    @TestFactory
     @ResourceLock(LabLock.REDIS_7)
     Stream<DynamicNode> onRedis7() {
         return nodes(RedisVersion.V7);
     }
 
-    @TestFactory
-    @ResourceLock(LabLock.REDIS_7_GROUPS)
-    Stream<DynamicNode> onRedis7Groups() {
-        return groups(RedisVersion.V7);
-    }
-
     private static Stream<DynamicNode> nodes(RedisVersion v) {
         return ScenarioTests.of(SCENARIOS, v.label(), s -> !RedisScenarios.onGroups(s),
                 lab -> lab.part(RedisLab.Part.NODES));
-    }
-
-    private static Stream<DynamicNode> groups(RedisVersion v) {
-        return ScenarioTests.of(SCENARIOS, v.label(), RedisScenarios::onGroups, lab -> lab.part(RedisLab.Part.GROUPS));
     }
 }

@@ -39,6 +39,11 @@ final class FailoverProbe {
 
     /** host[:port] entries of the {@code replicas} parameter; a bad entry is the operator's error. */
     static List<Target.HostPort> replicas(String parameter) {
+        return hostPorts("replicas", parameter);
+    }
+
+    /** host[:port] entries of a list parameter ({@code replicas}, mysql-galera's {@code peers}). */
+    static List<Target.HostPort> hostPorts(String name, String parameter) {
         List<Target.HostPort> out = new ArrayList<>();
         for (String entry : parameter.split("[,\\s]+")) {
             if (entry.isBlank()) {
@@ -48,11 +53,11 @@ final class FailoverProbe {
             try {
                 t = Target.parse("mysql://" + entry.trim());
             } catch (UsageException e) {
-                throw new UsageException("replicas: '" + entry + "' is not host[:port]");
+                throw new UsageException(name + ": '" + entry + "' is not host[:port]");
             }
             if (t.hosts().size() != 1 || t.user().isPresent() || !t.path().isEmpty() || !t.query().isEmpty()) {
-                throw new UsageException("replicas: '" + entry + "' is not host[:port] (the replicas use the target's "
-                        + "user, password and options)");
+                throw new UsageException(name + ": '" + entry + "' is not host[:port] (they are read with the "
+                        + "target's user, password and options)");
             }
             out.add(t.host());
         }

@@ -10,7 +10,9 @@ enum GaleraCode implements CheckCode {
     CLUSTER_SHRUNK("the cluster has fewer nodes than expected"),
     FLOW_CONTROL_PAUSED("replication was paused by flow control for much of the window"),
     CERTIFICATION_CONFLICTS("transactions of this node failed certification (conflicting writes on several nodes)"),
-    RECV_QUEUE_HIGH("many write-sets wait to be applied on this node");
+    RECV_QUEUE_HIGH("many write-sets wait to be applied on this node"),
+    DONOR_FALLING_BEHIND("a donor or desynced node's receive queue is long and not shrinking: it falls behind the cluster"),
+    SPLIT_VIEW("this node and its listed peers are in two or more Primary components at once (split brain)");
 
     private final String title;
 

@@ -22,7 +22,7 @@ final class GaleraWindow {
     static void evaluate(MysqlFacts facts, Map<String, String> now, Parameters p, Evaluation.Builder out) {
         flowControl(facts, now, p, out);
         certification(facts, p, out);
-        recvQueue(now, p, out);
+        recvQueue(facts, now, p, out);
     }
 
     private static void flowControl(MysqlFacts facts, Map<String, String> now, Parameters p, Evaluation.Builder out) {
@@ -76,7 +76,15 @@ final class GaleraWindow {
         }
     }
 
-    private static void recvQueue(Map<String, String> now, Parameters p, Evaluation.Builder out) {
+    /**
+     * A long receive queue means two different things. A Synced node applies as fast as it can and holds the cluster
+     * back through flow control (RECV_QUEUE_HIGH). A node in state 2 (Donor/Desynced: serving a state transfer, or
+     * desynced by wsrep_desync=ON or FLUSH TABLES WITH READ LOCK for a backup) sends no flow control, so while its queue
+     * does not shrink it drifts further from the cluster and risks needing a full SST (DONOR_FALLING_BEHIND, the
+     * mysqld-mixin's MySQLGaleraDonorFallingBehind). A donor whose queue shrinks over the window is catching up: only
+     * the long queue is reported.
+     */
+    private static void recvQueue(MysqlFacts facts, Map<String, String> now, Parameters p, Evaluation.Builder out) {
         Long queue = MysqlFacts.number(now.get("wsrep_local_recv_queue"));
         if (queue == null) {
             return;
@@ -86,11 +94,29 @@ final class GaleraWindow {
             return;
         }
         String state = now.get("wsrep_local_state");
+        Long before = facts.statusAfter() == null ? null : facts.counter("wsrep_local_recv_queue");
+        boolean donorAllWindow = "2".equals(state)
+                && (facts.statusAfter() == null || "2".equals(facts.status().get("wsrep_local_state")));
+        if (donorAllWindow && (before == null || queue >= before)) {
+            out.finding(DONOR_FALLING_BEHIND, Severity.WARNING, String.format(Locale.ROOT, "this node is %s "
+                    + "(wsrep_local_state=2) and %d write-sets wait to be applied (warning at %d)%s: a donor or "
+                    + "desynced node sends no flow control, so the gap grows for as long as the others write; it will "
+                    + "need a long catch-up, or a full state transfer if the gap outgrows the donors' gcache",
+                    now.getOrDefault("wsrep_local_state_comment", "Donor/Desynced"), queue, warn, before == null ? ""
+                            : String.format(Locale.ROOT, ", %s over the %.1f s window (from %d)", queue > before
+                                    ? "grown by " + (queue - before) : "not shrinking", facts.windowSeconds(), before)),
+                    Evidence.of("wsrep_local_recv_queue", queue, "recv-queue-warning", warn, "wsrep_local_state", state)
+                            .putIfPresent("wsrep_local_recv_queue_before", before)
+                            .putIfPresent("wsrep_local_state_comment", now.get("wsrep_local_state_comment"))
+                            .putIfPresent("wsrep_desync", facts.variable("wsrep_desync")));
+            return;
+        }
         out.finding(RECV_QUEUE_HIGH, Severity.WARNING, queue + " write-sets wait to be applied on this node (warning at "
                 + warn + "): it serves stale reads" + ("2".equals(state)
-                ? " and, desynced or donating, sends no flow control, so the gap keeps growing while the others write"
-                : " and throttles the whole cluster through flow control"),
+                ? "; it is Donor/Desynced but its queue shrank over the window: it is catching up"
+                : " and throttles the whole cluster through flow control once the queue passes gcs.fc_limit"),
                 Evidence.of("wsrep_local_recv_queue", queue, "recv-queue-warning", warn)
+                        .putIfPresent("wsrep_local_recv_queue_before", before)
                         .putIfPresent("wsrep_local_recv_queue_avg", now.get("wsrep_local_recv_queue_avg"))
                         .putIfPresent("wsrep_local_state", state));
     }

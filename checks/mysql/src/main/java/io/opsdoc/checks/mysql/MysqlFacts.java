@@ -15,10 +15,24 @@ import java.util.Map;
  * @param windowMillis     the window actually measured between the two samples; null when sampled once
  * @param replicaStatement the statement that produced {@code replicaChannels}; null when not read
  * @param replicaChannels  its rows (empty on a server that is not a replica)
+ * @param peers            mysql-galera only: the wsrep status of the other cluster members listed in its {@code peers}
+ *                         parameter, one map per peer with {@code endpoint} and either the status variables or
+ *                         {@code error_code}/{@code error} when the peer could not be read; empty otherwise
  */
 public record MysqlFacts(String serverVersion, Map<String, String> variables, Map<String, String> status,
         Map<String, String> statusAfter, Long windowMillis, String replicaStatement,
-        List<Map<String, String>> replicaChannels) {
+        List<Map<String, String>> replicaChannels, List<Map<String, String>> peers) {
+
+    public MysqlFacts(String serverVersion, Map<String, String> variables, Map<String, String> status,
+            Map<String, String> statusAfter, Long windowMillis, String replicaStatement,
+            List<Map<String, String>> replicaChannels) {
+        this(serverVersion, variables, status, statusAfter, windowMillis, replicaStatement, replicaChannels, List.of());
+    }
+
+    MysqlFacts withPeers(List<Map<String, String>> read) {
+        return new MysqlFacts(serverVersion, variables, status, statusAfter, windowMillis, replicaStatement,
+                replicaChannels, List.copyOf(read));
+    }
 
     /** The value of the first of {@code names} this server has (dialects name the same setting differently). */
     String variable(String... names) {

@@ -2,6 +2,7 @@ package io.opsdoc.checks.mysql;
 
 import static io.opsdoc.checks.mysql.GaleraCode.*;
 
+import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -11,6 +12,7 @@ import io.opsdoc.core.Parameters;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Severity;
+import io.opsdoc.core.Target;
 import java.util.List;
 import java.util.Map;
 
@@ -32,11 +34,17 @@ public final class MysqlGalera extends MysqlServerCheck {
             new ParameterSpec("cert-failures", ParameterType.INTEGER, "1",
                     "certification failures (wsrep_local_cert_failures) during the window at which to warn"),
             new ParameterSpec("recv-queue-warning", ParameterType.INTEGER, "100",
-                    "write-sets waiting to be applied on this node (wsrep_local_recv_queue) at which to warn"));
+                    "write-sets waiting to be applied on this node (wsrep_local_recv_queue) at which to warn; on a "
+                            + "node in state 2 (Donor/Desynced) for the whole window, a queue this long that does not "
+                            + "shrink is DONOR_FALLING_BEHIND"),
+            new ParameterSpec("peers", ParameterType.STRING, "",
+                    "the cluster's other nodes as host[:port], comma-separated, read with the target's user and "
+                            + "password; two Primary components among them and this node is SPLIT_VIEW (empty: "
+                            + "this node only)"));
 
     private static final Reads READS = new Reads(List.of("wsrep_on", "wsrep_desync", "wsrep_cluster_name"),
             List.of("wsrep_cluster_status", "wsrep_cluster_size", "wsrep_local_state", "wsrep_local_state_comment",
-                    "wsrep_ready", "wsrep_connected", "wsrep_cluster_conf_id", "wsrep_flow_control_paused",
+                    "wsrep_ready", "wsrep_connected", "wsrep_cluster_conf_id", "wsrep_cluster_state_uuid", "wsrep_flow_control_paused",
                     "wsrep_local_recv_queue", "wsrep_local_recv_queue_avg", "wsrep_local_cert_failures",
                     "wsrep_flow_control_paused_ns", "wsrep_flow_control_sent", "wsrep_flow_control_recv",
                     "wsrep_local_bf_aborts", "wsrep_flow_control_requested", "wsrep_flow_control_active"),
@@ -49,6 +57,14 @@ public final class MysqlGalera extends MysqlServerCheck {
     public MysqlGalera() {
         super(ID, "Is this Galera node in a Primary component, Synced and ready, in a cluster of the expected size?",
                 PARAMETERS, GaleraCode.class, MysqlGrants.loginOnly("the wsrep status variables"), READS);
+    }
+
+    @Override
+    public MysqlFacts collect(CheckContext context) throws Exception {
+        List<Target.HostPort> peers = FailoverProbe.hostPorts("peers", context.parameters().string("peers"));
+        MysqlFacts own = super.collect(context);
+        // read after this node's last sample: the views compared are seconds apart at most
+        return peers.isEmpty() ? own : own.withPeers(GaleraPeers.read(context, peers, ID));
     }
 
     @Override
@@ -105,6 +121,7 @@ public final class MysqlGalera extends MysqlServerCheck {
                     Evidence.of("wsrep_cluster_size", size, "expected-size", expected, "wsrep_cluster_status", component));
         }
         GaleraWindow.evaluate(facts, s, p, out);
+        GaleraViews.evaluate(facts, s, out);
     }
 
     private static void metric(Evaluation.Builder out, Map<String, String> s, String name, String metric) {

@@ -102,6 +102,45 @@ final class GaleraFaults {
         }
     }
 
+    /**
+     * A Synced node with a long receive queue and no flow control: a session on node 2 holds LOCK TABLES on the table
+     * (its applier waits for the metadata lock), gcs.fc_limit on node 2 is raised above the backlog, and node 1 commits
+     * exactly {@link #BACKLOG} updates. Node 2 then holds that many write-sets unapplied, by construction, for as long
+     * as the lock is held, and stays Synced (state 4): nothing desynced it.
+     */
+    static AutoCloseable recvQueueBacklog(GaleraLab lab) throws SQLException {
+        createTable(lab);
+        String before = providerOption(lab, 2, "gcs.fc_limit");
+        lab.execute(2, "SET GLOBAL wsrep_provider_options = 'gcs.fc_limit=" + (BACKLOG * 10) + "'");
+        Connection locker = lab.admin(2);
+        AutoCloseable undo = () -> {
+            locker.close();
+            lab.execute(2, "SET GLOBAL wsrep_provider_options = 'gcs.fc_limit=" + before + "'");
+            lab.awaitNode(2, "an empty receive queue", s -> "0".equals(s.get("wsrep_local_recv_queue")),
+                    Duration.ofSeconds(30));
+        };
+        try {
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLES " + TABLE + " WRITE");
+            }
+            try (Connection c = lab.admin(1); Statement s = c.createStatement()) {
+                for (int i = 0; i < BACKLOG; i++) {
+                    s.execute("UPDATE " + TABLE + " SET v = v + 1 WHERE id = 5");
+                }
+            }
+            // the applier holds the first write-set while it waits for the lock: BACKLOG - 1 stay queued
+            lab.awaitNode(2, "wsrep_local_recv_queue >= " + (BACKLOG - 1), s -> counter(s, "wsrep_local_recv_queue")
+                    >= BACKLOG - 1, Duration.ofSeconds(20));
+            return undo;
+        } catch (RuntimeException | SQLException e) {
+            close(undo);
+            throw e;
+        }
+    }
+
+    /** Write-sets left unapplied on node 2 by recvQueueBacklog: over recv-queue-warning (100), far under fc_limit. */
+    static final int BACKLOG = 300;
+
     /** The current value of one wsrep provider option on a node (e.g. gcs.fc_limit = 16). */
     static String providerOption(GaleraLab lab, int node, String name) throws SQLException {
         try (Connection c = lab.admin(node); Statement s = c.createStatement();

@@ -53,6 +53,7 @@ public final class GaleraLab implements Lab {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Integer> desynced = new ArrayList<>();
     /** Client loads and settings of the windowed faults (GaleraFaults), undone by heal() if still open. */
+    private boolean split;
     private final List<AutoCloseable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private GaleraLab(Path dir) {
@@ -189,6 +190,34 @@ public final class GaleraLab implements Lab {
         awaitNode(index, "Donor/Desynced", s -> "2".equals(s.get("wsrep_local_state")), FAULT_DEADLINE);
     }
 
+    /**
+     * Split brain: node 3 leaves cleanly, then is bootstrapped as a new cluster on a group-communication port the others
+     * do not know (an isolated node bootstrapped by an operator). Nodes 1+2 and node 3 are then two Primary components
+     * that both accept writes. heal() stops node 3, drops its grastate.dat and lets it rejoin by SST.
+     */
+    public synchronized void splitBrain() {
+        GaleraNode third = nodes.get(2);
+        third.stop();
+        awaitNode(1, "wsrep_cluster_size=2", s -> "2".equals(s.get("wsrep_cluster_size")), FAULT_DEADLINE);
+        third.markSafeToBootstrap();
+        split = true;
+        third.startIsolatedBootstrap(Ports.freePorts(1)[0]);
+        awaitNode(3, "Synced, alone in a Primary component", s -> "Primary".equals(s.get("wsrep_cluster_status"))
+                && "1".equals(s.get("wsrep_cluster_size")) && "Synced".equals(s.get("wsrep_local_state_comment")),
+                FORM_DEADLINE);
+    }
+
+    /** host:port of every node but {@code index}, for mysql-galera's peers parameter. */
+    public String peersOf(int index) {
+        StringBuilder b = new StringBuilder();
+        for (GaleraNode n : nodes) {
+            if (n.index() != index) {
+                b.append(b.length() == 0 ? "" : ",").append(HOST).append(':').append(n.sqlPort());
+            }
+        }
+        return b.toString();
+    }
+
     /** FLUSH TABLES WITH READ LOCK on node 2 (a backup) while node 1 writes: its receive queue grows. */
     public AutoCloseable fallingBehind() throws SQLException {
         return hold(GaleraFaults.fallingBehind(this));
@@ -197,6 +226,11 @@ public final class GaleraLab implements Lab {
     /** LOCK TABLES on node 2 blocks its applier with gcs.fc_limit=1: node 2 pauses the cluster (flow control). */
     public AutoCloseable flowControlPaused() throws SQLException {
         return hold(GaleraFaults.flowControlPaused(this));
+    }
+
+    /** LOCK TABLES on node 2 while node 1 commits a fixed backlog: a Synced node with a long receive queue. */
+    public AutoCloseable recvQueueBacklog() throws SQLException {
+        return hold(GaleraFaults.recvQueueBacklog(this));
     }
 
     /** Rounds of a local commit on node 1 ordered after a conflicting write-set from node 2 it had not applied. */
@@ -237,6 +271,12 @@ public final class GaleraLab implements Lab {
             }
         }
         desynced.clear();
+        if (split) {
+            // the bootstrapped side's history is not the cluster's: it must come back by a full state transfer
+            nodes.get(2).stop();
+            nodes.get(2).forgetState();
+            split = false;
+        }
         GaleraNode firstRunning = nodes.stream().filter(GaleraNode::running).findFirst().orElse(null);
         if (firstRunning == null) {
             nodes.get(0).markSafeToBootstrap();

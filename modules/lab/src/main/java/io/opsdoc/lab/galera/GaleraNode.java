@@ -21,6 +21,7 @@ final class GaleraNode {
     private final Path dir;
     private final int sqlPort;
     private Process process;
+    private int istPort;
 
     GaleraNode(int index, Path dir, int sqlPort) {
         this.index = index;
@@ -39,6 +40,7 @@ final class GaleraNode {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
         }
         int gcomm = gcommPorts.get(index - 1);
+        this.istPort = istPort;
         String cnf = String.join("\n",
                 "[mysqld]",
                 "user=mysql",
@@ -89,6 +91,36 @@ final class GaleraNode {
                     .redirectOutput(dir.resolve("node" + index + ".out").toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Galera node " + index, e);
+        }
+    }
+
+    /**
+     * Starts mariadbd as the first node of a new cluster (--wsrep-new-cluster) with an empty member list and its group
+     * communication on {@code gcommPort}, an address the other nodes do not know: an operator bootstrapping a node cut
+     * off by a network partition. The others cannot reach it, so each side stays a Primary component of its own.
+     */
+    void startIsolatedBootstrap(int gcommPort) {
+        List<String> cmd = List.of(MARIADBD.toString(), "--defaults-file=" + cnf(), "--wsrep-new-cluster",
+                "--wsrep-cluster-address=gcomm://", "--wsrep-node-address=127.0.0.1:" + gcommPort,
+                "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:" + gcommPort + ";ist.recv_addr=127.0.0.1:"
+                        + istPort + ";evs.inactive_timeout=PT6S;evs.suspect_timeout=PT3S");
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("node" + index + ".out").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Galera node " + index, e);
+        }
+    }
+
+    /**
+     * Forgets the node's replication position (grastate.dat): after a split its history may differ from the cluster's,
+     * so it must rejoin by a full state transfer (SST), not an incremental one.
+     */
+    void forgetState() {
+        try {
+            Files.deleteIfExists(dataDir().resolve("grastate.dat"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete grastate.dat of node " + index, e);
         }
     }
 

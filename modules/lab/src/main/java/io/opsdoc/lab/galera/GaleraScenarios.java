@@ -35,14 +35,21 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
     @Override
     public List<Scenario<GaleraLab>> scenarios() {
         return List.of(
-                node1("galera-healthy", "three nodes, all Synced in one Primary component").healthy()
-                        .metrics("cluster_size", "flow_control_paused_ratio", "recv_queue", "flow_control_paused_percent",
+                node1("galera-healthy", "three nodes, all Synced in one Primary component; the other two listed as peers")
+                        .param("peers", lab -> lab.peersOf(1)).healthy()
+                        .metrics("primary_components_seen", "cluster_size", "flow_control_paused_ratio", "recv_queue", "flow_control_paused_percent",
                                 "cert_failures_per_second").build(),
                 node1("galera-node-killed", "one node was killed (SIGKILL): the other two keep quorum")
-                        .breaks(lab -> lab.killNode(3))
+                        .param("peers", lab -> lab.peersOf(1)).breaks(lab -> lab.killNode(3))
                         .expect(code("CLUSTER_SHRUNK").severity(WARNING).evidence("wsrep_cluster_size", 2)
                                 .says("even size"))
-                        .absent("NON_PRIMARY_COMPONENT", "NODE_NOT_READY", "NODE_NOT_SYNCED").build(),
+                        // node 3 is listed but refuses connections: unreadable, not a second component
+                        .absent("NON_PRIMARY_COMPONENT", "NODE_NOT_READY", "NODE_NOT_SYNCED", "SPLIT_VIEW").build(),
+                node1("galera-split-view", "node 3 left, then an operator bootstrapped it (--wsrep-new-cluster) while "
+                                + "nodes 1 and 2 kept running: two Primary components")
+                        .param("peers", lab -> lab.peersOf(1)).breaks(GaleraLab::splitBrain)
+                        .expect(code("SPLIT_VIEW").severity(CRITICAL).says("split brain", "was bootstrapped"))
+                        .absent("NON_PRIMARY_COMPONENT", "NODE_NOT_READY").build(),
                 node1("galera-quorum-lost", "two of three nodes were killed: the survivor is a minority")
                         .breaks(GaleraLab::killTwoNodes)
                         .expect(code("NON_PRIMARY_COMPONENT").severity(CRITICAL)
@@ -57,10 +64,18 @@ public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
                 Scenario.<GaleraLab>of("galera-falling-behind", "a backup holds FLUSH TABLES WITH READ LOCK on node 2 "
                                 + "while node 1 keeps writing").checks(CHECK).target(lab -> lab.nodeUri(2))
                         .password(GaleraLab::monitorPassword).holds(GaleraLab::fallingBehind)
-                        .expect(code("RECV_QUEUE_HIGH").severity(WARNING).positive("wsrep_local_recv_queue")
-                                .says("sends no flow control"))
+                        .expect(code("DONOR_FALLING_BEHIND").severity(WARNING).positive("wsrep_local_recv_queue")
+                                .evidence("wsrep_local_state", "2").says("sends no flow control"))
                         .expect(code("NODE_NOT_SYNCED").severity(WARNING).evidence("wsrep_local_state", "2"))
-                        .absent("NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
+                        .absent("RECV_QUEUE_HIGH", "NON_PRIMARY_COMPONENT", "CLUSTER_SHRUNK").build(),
+                Scenario.<GaleraLab>of("galera-recv-queue", "a session on node 2 holds LOCK TABLES on a table while node 1 "
+                                + "commits 300 updates to it: node 2 stays Synced with 300 write-sets unapplied")
+                        .checks(CHECK).target(lab -> lab.nodeUri(2)).password(GaleraLab::monitorPassword)
+                        .holds(GaleraLab::recvQueueBacklog)
+                        .expect(code("RECV_QUEUE_HIGH").severity(WARNING).evidence("wsrep_local_state", "4")
+                                .says("stale reads"))
+                        .absent("DONOR_FALLING_BEHIND", "NODE_NOT_SYNCED", "FLOW_CONTROL_PAUSED",
+                                "NON_PRIMARY_COMPONENT").build(),
                 Scenario.<GaleraLab>of("galera-flow-control", "a session on node 2 holds LOCK TABLES on the table node 1 "
                                 + "writes (gcs.fc_limit=1): node 2's applier waits and node 2 pauses the cluster")
                         .checks(CHECK).target(lab -> lab.nodeUri(2)).password(GaleraLab::monitorPassword)

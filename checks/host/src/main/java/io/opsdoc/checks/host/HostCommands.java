@@ -123,6 +123,69 @@ final class HostCommands {
         return "LC_ALL=C " + String.join(" ", systemctlArgv(units));
     }
 
+    /**
+     * iptables-rules' dumps: {@code iptables-save -c} and {@code ip6tables-save -c} (the back end the system's
+     * alternatives chose), and for the mixed-back-end test {@code iptables-legacy-save -c} and {@code iptables-nft-save
+     * -c}. Read-only, but the kernel answers only a caller with CAP_NET_ADMIN.
+     */
+    static final List<String> FIREWALL_DUMPS = List.of("iptables-save", "ip6tables-save", "iptables-legacy-save",
+            "iptables-nft-save");
+
+    /** A network namespace name as {@code ip netns} creates them under /run/netns. */
+    static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /**
+     * The argv of one dump: plain, through {@code sudo -n /usr/sbin/NAME -c} (the one sudoers rule an operator may
+     * grant), or, on local: only, inside a named network namespace with {@code ip netns exec NAME}.
+     */
+    static List<String> firewallArgv(String dump, boolean sudo, String netns) {
+        if (!FIREWALL_DUMPS.contains(dump)) {
+            throw new IllegalArgumentException("not a firewall dump iptables-rules runs: " + dump);
+        }
+        List<String> argv = new java.util.ArrayList<>();
+        if (!netns.isEmpty()) {
+            if (!NETNS.matcher(netns).matches() || netns.startsWith(".")) {
+                throw new IllegalArgumentException("not a network namespace name: " + netns);
+            }
+            argv.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        if (sudo) {
+            argv.addAll(List.of("sudo", "-n", "/usr/sbin/" + dump, "-c"));
+        } else {
+            argv.addAll(List.of(dump, "-c"));
+        }
+        return argv;
+    }
+
+    /** The shell line sent over SSH for one dump (no namespace: the SSH user reads its sshd's namespace). */
+    static String firewallLine(String dump, boolean sudo) {
+        return "LC_ALL=C PATH=/usr/sbin:/sbin:/usr/bin:/bin " + String.join(" ", firewallArgv(dump, sudo, ""));
+    }
+
+    /**
+     * What one firewall dump's run means: its output; null when the tool is not installed (RHEL 8+ has no
+     * iptables-legacy-save); PERMISSION_DENIED, saying what is missing, when the caller lacks CAP_NET_ADMIN or sudo
+     * refused; PROBE_FAILED otherwise. Never echoes more than the tool's first error line.
+     */
+    static String firewallResult(String command, Integer status, String out, String err, boolean sudo) throws ProbeException {
+        if (status != null && status == 0) {
+            return out;
+        }
+        String first = err.lines().filter(l -> !l.isBlank()).findFirst().orElse("no message").strip();
+        if (status != null && status == 127 || first.contains("command not found") || first.contains("No such file")) {
+            return null;
+        }
+        if (first.contains("Permission denied") || first.contains("Operation not permitted")
+                || first.contains("must be root") || first.startsWith("sudo:")) {
+            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, command + ": " + first + " (reading the rules "
+                    + "needs CAP_NET_ADMIN in the host's network namespace: run opsdoc as root there, or in a container "
+                    + "with --cap-add NET_ADMIN --network host; " + (sudo ? "or fix the sudoers rule that opsdoc grants "
+                    + "iptables-rules prints" : "or grant the one sudoers rule of opsdoc grants iptables-rules and set "
+                    + "sudo=true") + ")");
+        }
+        throw new ProbeException(ProbeErrors.PROBE_FAILED, command + " exited with " + status + ": " + first);
+    }
+
     /** An absolute, normal path with no NUL or line break: what {@link #listLine} and {@link #streamLine} accept. */
     static void requireFilePath(String path) {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')

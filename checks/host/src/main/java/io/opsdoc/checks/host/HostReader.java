@@ -69,6 +69,16 @@ interface HostReader {
     /** {@code systemctl show} of the named units: only asked when systemd runs (/run/systemd/system exists). */
     String systemctlShow(List<String> units) throws Exception;
 
+    /**
+     * One of {@link HostCommands#FIREWALL_DUMPS} with packet counters ({@code -c}), as printed; null when that tool is
+     * not installed. {@code sudo}: through {@code sudo -n /usr/sbin/NAME -c}; {@code netns}: inside that named
+     * namespace (local: only; empty for the transport's own). Without CAP_NET_ADMIN: PERMISSION_DENIED.
+     */
+    default String firewallDump(String dump, boolean sudo, String netns) throws Exception {
+        throw new io.opsdoc.core.ProbeException(io.opsdoc.core.ProbeErrors.PROBE_FAILED,
+                "this transport cannot read firewall rules");
+    }
+
     @FunctionalInterface
     interface StreamBody<T> {
         T apply(InputStream in) throws Exception;

@@ -3,6 +3,8 @@ package io.opsdoc.checks.host;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.ClientPool;
 import io.opsdoc.core.FileGlob;
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
 import java.util.List;
 
 /**
@@ -101,6 +103,17 @@ final class HostSession implements AutoCloseable {
         @Override
         public <T> T stream(String path, StreamBody<T> body) throws Exception {
             return ssh.stream(HostCommands.streamLine(path), path, context, body);
+        }
+
+        @Override
+        public String firewallDump(String dump, boolean sudo, String netns) throws Exception {
+            if (!netns.isEmpty()) {
+                throw new ProbeException(ProbeErrors.PROBE_FAILED, "netns= is for local: only; over ssh:// the rules "
+                        + "are those of the namespace the SSH server runs in");
+            }
+            String line = HostCommands.firewallLine(dump, sudo);
+            SshHost.Result r = ssh.exec(line, context);
+            return HostCommands.firewallResult(dump + " -c on " + ssh.where(), r.status(), r.out(), r.err(), sudo);
         }
 
         @Override

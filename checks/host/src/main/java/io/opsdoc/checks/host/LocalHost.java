@@ -103,6 +103,30 @@ final class LocalHost implements HostReader {
     }
 
     @Override
+    public String firewallDump(String dump, boolean sudo, String netns) throws Exception {
+        List<String> argv = HostCommands.firewallArgv(dump, sudo, netns);
+        String command = String.join(" ", argv);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            return null; // the tool (or ip, or sudo) is not installed: this back end cannot hold rules here
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not finish before the deadline (the xtables "
+                    + "lock held by another iptables, or a very large rule set)");
+        }
+        return HostCommands.firewallResult(command, p.exitValue(), out.get(1, TimeUnit.SECONDS),
+                err.get(1, TimeUnit.SECONDS), sudo);
+    }
+
+    @Override
     public String processStats() throws Exception {
         StringBuilder all = new StringBuilder();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {

@@ -203,6 +203,18 @@ public final class HostLab implements Lab {
         return netns.peer();
     }
 
+    /** The lab namespace's name: iptables-rules reads it with local: and netns=NAME, never this machine's rules. */
+    public String netnsName() {
+        netInterface();
+        return netns.name();
+    }
+
+    /** A fault of {@link FirewallFaults} in the lab's namespace (never this machine's rules), until heal(). */
+    AutoCloseable firewall(FirewallFaults.Fault fault) throws IOException {
+        String ns = netnsName();
+        return held(fault.apply(new FirewallFaults.Where(ns, netns.hostAddress(), netns.nsAddress(), dir)));
+    }
+
     /** The peer's service stops (its port refuses), until heal(). */
     public void peerServiceStopped() {
         held(peer().stopService());

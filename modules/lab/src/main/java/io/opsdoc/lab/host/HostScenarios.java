@@ -25,7 +25,8 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
     static final List<String> CHECKS = List.of("linux-disk", "linux-inodes", "linux-load", "linux-memory",
             "linux-swap", "linux-fd-usage", "linux-zombies", "linux-cpu", "linux-tcp-states", "linux-tcp-queues",
             "linux-conntrack", "linux-process-threads", "linux-net-traffic", "linux-ip-forward",
-            "tcp-keepalive-config", "dns-resolution", "linux-arp", "linux-service-autostart");
+            "tcp-keepalive-config", "dns-resolution", "linux-arp", "linux-service-autostart",
+            "iptables-rules");
     private static final long MIB = 1024 * 1024;
 
     @Override
@@ -106,6 +107,7 @@ public final class HostScenarios implements ScenarioSet<HostLab> {
         all.addAll(NetworkScenarios.scenarios());
         all.addAll(PeerScenarios.scenarios());
         all.addAll(AutostartScenarios.scenarios());
+        all.addAll(FirewallScenarios.scenarios());
         all.add(transport("ssh-host-key-changed", "the host's key is not the one pinned in known_hosts",
                 HostLab::changeHostKey, "SSH_HOST_KEY_CHANGED", "ssh-keygen -R"));
         all.add(transport("ssh-host-key-unknown", "the host is not in known_hosts yet", HostLab::forgetHostKey,

@@ -111,6 +111,11 @@ public final class LabNetns implements AutoCloseable {
         return subnet + "2";
     }
 
+    /** The host end's address on the pair. */
+    String hostAddress() {
+        return subnet + "1";
+    }
+
     /** Starts the lab's sshd again inside the namespace (once). */
     public synchronized void startSshd(LabSshd labSshd) {
         if (sshd == null) {

@@ -1,5 +1,6 @@
 package io.opsdoc.checks.edge;
 
+import io.opsdoc.core.OnlineCpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,7 +70,7 @@ final class NginxTuningReader {
                 }
             }
         }
-        return new NginxTuningFacts(config.toString(), wp == null ? "1" : wp.arg(0), cpus(),
+        return new NginxTuningFacts(config.toString(), wp == null ? "1" : wp.arg(0), OnlineCpus.count(),
                 wc == null ? 512 : parseInt(wc.arg(0), 512), rl == null ? null : parseInt(rl.arg(0), null),
                 masterLimit, why, keepaliveOff, upstreams, http11[0]);
     }
@@ -114,20 +115,6 @@ final class NginxTuningReader {
             }
         }
         return null;
-    }
-
-    /** CPUs online, as sysconf(_SC_NPROCESSORS_ONLN) counts them for worker_processes auto. */
-    static int cpus() {
-        try {
-            int n = 0;
-            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/online")).trim().split(",")) {
-                String[] ab = range.split("-");
-                n += ab.length == 1 ? 1 : Integer.parseInt(ab[1]) - Integer.parseInt(ab[0]) + 1;
-            }
-            return n;
-        } catch (IOException | RuntimeException e) {
-            return Runtime.getRuntime().availableProcessors();
-        }
     }
 
     private static Integer parseInt(String s, Integer fallback) {

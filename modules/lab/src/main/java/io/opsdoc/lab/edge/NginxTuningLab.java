@@ -1,5 +1,6 @@
 package io.opsdoc.lab.edge;
 
+import io.opsdoc.core.OnlineCpus;
 import io.opsdoc.lab.ExternalBinary;
 import io.opsdoc.lab.Ports;
 import io.opsdoc.lab.scenario.Lab;
@@ -44,7 +45,7 @@ public final class NginxTuningLab implements Lab {
     private NginxTuningLab() {
         dir = LabFiles.tempDir("opsdoc-nginx-tuning-lab");
         port = Ports.freePort();
-        cpus = onlineCpus();
+        cpus = OnlineCpus.count();
         nginx = LabNginx.start(dir.resolve("nginx"), main(), events(), http(true, "65"), List.of(port));
         originalNofile = nofile();
     }
@@ -197,17 +198,4 @@ public final class NginxTuningLab implements Lab {
         }
     }
 
-    /** CPUs online, as nginx counts them for worker_processes auto. */
-    private static int onlineCpus() {
-        try {
-            int n = 0;
-            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/online")).trim().split(",")) {
-                String[] ab = range.split("-");
-                n += ab.length == 1 ? 1 : Integer.parseInt(ab[1]) - Integer.parseInt(ab[0]) + 1;
-            }
-            return n;
-        } catch (IOException | RuntimeException e) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package io.opsdoc.lab.host;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -71,25 +70,9 @@ final class FirewallFaults {
                 "-j", "DROP");
         DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(hostAddress));
         InetAddress peer = InetAddress.getByName(w.nsAddress());
-        Thread sender = new Thread(() -> {
-            byte[] payload = new byte[64];
-            while (!socket.isClosed()) {
-                try {
-                    socket.send(new DatagramPacket(payload, payload.length, peer, 9));
-                    Thread.sleep(20);
-                } catch (IOException e) {
-                    // closed by the handle, or a transient send error: the next send tries again
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "lab-firewall-drops");
-        sender.setDaemon(true);
-        sender.start();
+        UdpSender sender = UdpSender.start("lab-firewall-drops", socket, peer, 9, 64, 20);
         AutoCloseable stop = () -> {
-            socket.close();
-            sender.interrupt();
-            sender.join(5000);
+            sender.close();
             drop.close();
         };
         try {

@@ -1,7 +1,6 @@
 package io.opsdoc.lab.host;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -147,26 +146,10 @@ public final class LabNetns implements AutoCloseable {
         Commands.run("ip", "-n", ns, "link", "set", nsIf, "mtu", "1280");
         DatagramSocket socket = new DatagramSocket();
         InetAddress peer = InetAddress.getByName(subnet + "2");
-        Thread sender = new Thread(() -> {
-            byte[] payload = new byte[1400];
-            while (!socket.isClosed()) {
-                try {
-                    socket.send(new DatagramPacket(payload, payload.length, peer, 9));
-                    Thread.sleep(10);
-                } catch (IOException e) {
-                    // a send refused locally is still no reason to stop the fault
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "lab-mtu-drops");
-        sender.setDaemon(true);
         long before = txDropped();
-        sender.start();
+        UdpSender sender = UdpSender.start("lab-mtu-drops", socket, peer, 9, 1400, 10);
         AutoCloseable stop = () -> {
-            socket.close();
-            sender.interrupt();
-            sender.join(5000);
+            sender.close();
             Commands.quietly("ip", "-n", ns, "link", "set", nsIf, "mtu", "1500");
         };
         try {

@@ -154,23 +154,11 @@ final class SshHost implements AutoCloseable {
 
     /** Runs one of the fixed commands; {@code strict}: a non-zero exit status is a failure. */
     String run(String command, CheckContext context, boolean strict) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (ChannelExec channel = session.createExecChannel(command)) {
-            channel.setOut(out);
-            channel.setErr(err);
-            channel.open().verify(context.remaining());
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), context.remaining());
-            if (events.contains(ClientChannelEvent.TIMEOUT)) {
-                throw new ProbeException(ProbeErrors.TIMEOUT, "'" + command + "' on " + target.where()
-                        + " did not finish before the deadline");
-            }
-            Integer status = channel.getExitStatus();
-            if (strict && (status == null || status != 0)) {
-                throw HostCommands.failure(command + " on " + target.where(), err.toString(StandardCharsets.UTF_8));
-            }
+        Result r = exec(command, context);
+        if (strict && (r.status() == null || r.status() != 0)) {
+            throw HostCommands.failure(command + " on " + target.where(), r.err());
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return r.out();
     }
 
     /** What one command printed and how it ended; the caller judges the exit status. */

@@ -3,6 +3,7 @@ package io.opsdoc.cli;
 import io.opsdoc.core.Check;
 import io.opsdoc.core.CheckRegistry;
 import io.opsdoc.core.FindingCode;
+import io.opsdoc.lab.scenario.Lab;
 import io.opsdoc.lab.scenario.Scenario;
 import io.opsdoc.lab.scenario.ScenarioSet;
 import io.opsdoc.lab.scenario.ScenarioSets;
@@ -22,7 +23,7 @@ final class CheckIndex {
 
     /** One check's places. Scenario paths are empty where the lab is not part of the installation. */
     record Entry(Check<?> check, String system, String source, List<String> notes, String scenarioSource,
-            String scenarioTest, List<String> scenarios, int codes) {
+            List<String> scenarioTests, List<String> scenarios, int codes) {
     }
 
     private CheckIndex() {
@@ -41,7 +42,7 @@ final class CheckIndex {
                 notes.add("docs/notes/en/" + code.noteId() + ".md");
             }
             String setSource = "";
-            String setTest = "";
+            Set<String> setTests = new LinkedHashSet<>();
             List<String> ids = new ArrayList<>();
             for (ScenarioSet<?> set : sets) {
                 List<String> mine = set.scenarios().stream().filter(s -> s.checks().contains(c.id())).map(Scenario::id)
@@ -52,11 +53,22 @@ final class CheckIndex {
                 ids.addAll(mine);
                 Class<?> k = set.getClass();
                 setSource = "modules/lab/src/main/java/" + k.getName().replace('.', '/') + ".java";
-                setTest = module + "/src/test/java/" + pkg.replace('.', '/') + "/" + k.getSimpleName() + "Test.java";
+                testClasses(set, c.id()).forEach(t -> setTests.add(testPath(t)));
             }
-            entries.add(new Entry(c, system, source, List.copyOf(notes), setSource, setTest, ids, c.codes().size()));
+            entries.add(new Entry(c, system, source, List.copyOf(notes), setSource, List.copyOf(setTests), ids, c.codes().size()));
         }
         return entries;
+    }
+
+    private static <L extends Lab> List<String> testClasses(ScenarioSet<L> set, String checkId) {
+        return set.scenarios().stream().filter(s -> s.checks().contains(checkId)).map(set::testClass).distinct()
+                .toList();
+    }
+
+    /** {@code io.opsdoc.checks.X.Name} lives in module {@code checks/X}. */
+    private static String testPath(String testClass) {
+        String system = testClass.split("\\.")[3];
+        return "checks/" + system + "/src/test/java/" + testClass.replace('.', '/') + ".java";
     }
 
     private static List<ScenarioSet<?>> scenarioSets() {
@@ -98,8 +110,9 @@ final class CheckIndex {
                 if (!e.scenarioSource().isEmpty()) {
                     b.append("- scenarios: [").append(e.scenarioSource()).append("](../").append(e.scenarioSource())
                             .append("): ").append(String.join(", ", e.scenarios())).append('\n');
-                    b.append("- scenario test: [").append(e.scenarioTest()).append("](../").append(e.scenarioTest())
-                            .append(")\n");
+                    for (String t : e.scenarioTests()) {
+                        b.append("- scenario test: [").append(t).append("](../").append(t).append(")\n");
+                    }
                 }
                 b.append('\n');
             }

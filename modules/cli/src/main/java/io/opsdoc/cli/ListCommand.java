@@ -41,7 +41,7 @@ final class ListCommand implements Runnable {
                 if (!e.scenarioSource().isEmpty()) {
                     out.println("    scenarios " + e.scenarioSource() + "  (" + e.scenarios().size() + ": "
                             + String.join(", ", e.scenarios()) + ")");
-                    out.println("    tests     " + e.scenarioTest());
+                    out.println("    tests     " + String.join(", ", e.scenarioTests()));
                 }
                 out.println();
             }

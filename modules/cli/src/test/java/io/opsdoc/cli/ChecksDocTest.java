@@ -29,7 +29,7 @@ class ChecksDocTest {
             });
             if (!e.scenarioSource().isEmpty()) {
                 paths.add(e.scenarioSource());
-                paths.add(e.scenarioTest());
+                paths.addAll(e.scenarioTests());
             }
             paths.stream().filter(p -> !Files.exists(ROOT.resolve(p))).forEach(p -> missing.add(e.check().id() + ": " + p));
         }

@@ -17,6 +17,12 @@ import java.util.List;
 public final class GaleraScenarios implements ScenarioSet<GaleraLab> {
     private static final String CHECK = "mysql-galera";
 
+    /** Galera is a MySQL flavour: its checks and their test live in checks/mysql. */
+    @Override
+    public String testClass(Scenario<GaleraLab> s) {
+        return "io.opsdoc.checks.mysql.GaleraScenariosTest";
+    }
+
     @Override
     public String system() {
         return "mysql-galera";

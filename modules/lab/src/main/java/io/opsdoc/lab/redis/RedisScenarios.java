@@ -53,6 +53,11 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
     }
 
     @Override
+    public String testClass(Scenario<RedisLab> s) {
+        return "io.opsdoc.checks.redis." + (onGroups(s) ? "RedisGroupScenariosTest" : "RedisScenariosTest");
+    }
+
+    @Override
     public String system() {
         return "redis";
     }

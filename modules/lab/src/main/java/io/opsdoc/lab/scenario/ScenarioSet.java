@@ -28,6 +28,17 @@ public interface ScenarioSet<L extends Lab> {
         return Map.of();
     }
 
+    /**
+     * The fully qualified name of the test class that runs {@code s}. By convention the lab package
+     * {@code io.opsdoc.lab.X} has its tests in module {@code checks/X}, package {@code io.opsdoc.checks.X}, named after
+     * the set; a set kept elsewhere, or whose scenarios run in several test classes (independent lab parts side by
+     * side), says which.
+     */
+    default String testClass(Scenario<L> s) {
+        String pkg = getClass().getPackageName();
+        return "io.opsdoc.checks." + pkg.substring(pkg.lastIndexOf('.') + 1) + "." + getClass().getSimpleName() + "Test";
+    }
+
     default LabVariant<L> variant(String name) {
         return variants().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(
                 () -> new IllegalArgumentException(system() + " has no lab variant '" + name + "'; it has "

@@ -77,6 +77,7 @@ public final class Opsdoc implements Runnable {
     }
 
     public static void main(String[] args) {
+        CommonPool.atLeastTwoWorkers();
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 

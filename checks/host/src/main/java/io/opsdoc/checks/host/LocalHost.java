@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,8 +117,8 @@ final class LocalHost implements HostReader {
         } catch (IOException e) {
             return null; // the tool (or ip, or sudo) is not installed: this back end cannot hold rules here
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINS);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINS);
         if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not finish before the deadline (the xtables "
@@ -271,8 +273,8 @@ final class LocalHost implements HostReader {
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINS);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINS);
         if (!p.waitFor(context.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new ProbeException(ProbeErrors.TIMEOUT, String.join(" ", argv) + " did not finish before the deadline "
@@ -285,6 +287,16 @@ final class LocalHost implements HostReader {
         }
         return stdout;
     }
+
+    /**
+     * Threads that read a command's output while it runs. Reads block until the command exits, so they must not take
+     * the JDK's common pool, which the CLI sizes for short tasks (see {@code Opsdoc.main}).
+     */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "opsdoc-local-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static String drain(InputStream in) {
         try (in) {

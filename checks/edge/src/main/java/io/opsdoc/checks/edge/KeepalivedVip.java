@@ -10,6 +10,7 @@ import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.FailureClassifier;
+import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Metric;
 import io.opsdoc.core.ParameterSpec;
 import io.opsdoc.core.ParameterType;
@@ -37,8 +38,10 @@ import java.util.concurrent.TimeoutException;
  * ssh:// URI ({@code ssh://opsdoc@lb1,lb2?identity=...}), the same user, key and known_hosts for all; each peer's
  * addresses are read with {@code ip -o addr show} over the host transport, in parallel. A VIP on two peers is split
  * brain (VRRP adverts not heard: a firewall dropping IP protocol 112, a partitioned link); on none, the service
- * address is dead. The VRRP state itself is not read: keepalived exposes it only through a signal, SNMP or DBus, none
- * of them read-only for an ordinary user; the holder of the VIP is the MASTER in effect.
+ * address is dead. Each peer's /proc tells whether keepalived runs there (a pair with one keepalived has no standby).
+ * keepalived exposes its VRRP state only through a signal, SNMP or DBus, none of them open to an ordinary user, so
+ * the state is read, when {@code state-file} names it, from the file a notify script writes on every transition: one
+ * fixed {@code cat} of a path under /run/keepalived or /var/lib/keepalived, and only a state word is ever reported.
  */
 public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
     public static final String ID = "keepalived-vip";
@@ -48,12 +51,34 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
     private static final List<ParameterSpec> PARAMETERS = List.of(new ParameterSpec("vip", ParameterType.STRING, "",
             "the virtual IP address(es) keepalived moves between the peers, comma-separated (virtual_ipaddress; a "
                     + "prefix such as /24 is ignored). Empty: no VIP is named, so only split brain is judged: any "
-                    + "global address (not on lo) held by more than one peer"));
+                    + "global address (not on lo) held by more than one peer"),
+            new ParameterSpec("state-file", ParameterType.STRING, "",
+                    "the file each peer's keepalived notify script writes the instance's state to (MASTER, BACKUP, "
+                            + "FAULT, STOP), e.g. /run/keepalived/VI_1.state; only paths under /run/keepalived, "
+                            + "/var/run/keepalived or /var/lib/keepalived are read, never keepalived.conf. Empty: the "
+                            + "VRRP state is not read"),
+            new ParameterSpec("expected-master", ParameterType.STRING, "",
+                    "the peer (host, or host:port, as the target names it) that should hold the VIP, the one with "
+                            + "the highest priority; needs vip. Empty: any single holder is fine (nopreempt pairs)"));
 
     public KeepalivedVip() {
         super(ID, "ssh", "Is the keepalived virtual IP on exactly one peer (no split brain, not lost)?",
                 KeepalivedFacts.class, PARAMETERS, HostAccess.codesWith(KeepalivedCode.class),
-                HostAccess.grants(ID, "ip -o addr show on every peer").subList(0, 1)); // ssh:// only
+                peerGrants());
+    }
+
+    /** ssh:// only: the host transport's ordinary user, plus what the state file needs. */
+    private static List<GrantSet> peerGrants() {
+        GrantSet ssh = HostAccess.grants(ID, "ip -o addr show, cat of every /proc/PID/stat (is keepalived running) "
+                + "and, with state-file, cat -- FILE of that one file, on every peer").get(0);
+        List<String> statements = new ArrayList<>(ssh.statements());
+        statements.add("# with state-file: the notify script writes it world-readable (umask 022), e.g. "
+                + "notify /etc/keepalived/notify.sh in vrrp_instance, the script: printf '%s\\n' \"$3\" > "
+                + "/run/keepalived/\"$2\".state");
+        return List.of(new GrantSet(ssh.flavor(), List.copyOf(statements), ssh.comment() + " The state file may only "
+                + "be under /run/keepalived, /var/run/keepalived or /var/lib/keepalived and not a .conf: "
+                + "keepalived.conf and keepalived's dumps hold auth_pass, which the monitoring user must not read; "
+                + "only a state word from the file is ever reported."));
     }
 
     @Override
@@ -70,7 +95,19 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
     @Override
     public void validate(Target target, Parameters parameters) {
         validate(target);
-        IpAddresses.vips(parameters.string("vip"));
+        List<String> vips = IpAddresses.vips(parameters.string("vip"));
+        VrrpState.stateFile(parameters.string("state-file"));
+        String expected = parameters.string("expected-master").strip();
+        if (!expected.isEmpty()) {
+            if (vips.isEmpty()) {
+                throw new UsageException("parameter expected-master needs vip: the preferred master is judged by "
+                        + "where the VIP is");
+            }
+            if (peers(target).stream().map(HostAccess::where).noneMatch(w -> VrrpState.names(w, expected))) {
+                throw new UsageException("parameter expected-master: '" + expected + "' is none of the target's peers "
+                        + "(" + String.join(", ", peers(target).stream().map(HostAccess::where).toList()) + ")");
+            }
+        }
     }
 
     /** One single-host target per peer, with the shared user and options (identity, known-hosts). */
@@ -93,17 +130,12 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
             return t;
         });
         try {
-            List<Future<List<HostAddress>>> reads = new ArrayList<>();
+            String stateFile = VrrpState.stateFile(context.parameters().string("state-file"));
+            List<Future<KeepalivedFacts.Peer>> reads = new ArrayList<>();
             for (Target peer : peers) {
                 CheckContext one = new CheckContext(peer, context.password(), context.parameters(), context.deadline(),
                         context.clients());
-                reads.add(pool.submit(() -> HostAccess.with(one, host -> {
-                    String out = host.addresses();
-                    if (out == null) {
-                        throw new ProbeException(ProbeErrors.PROBE_FAILED, "this transport cannot list the addresses");
-                    }
-                    return IpAddresses.parse(out);
-                })));
+                reads.add(pool.submit(() -> HostAccess.with(one, host -> read(host, stateFile))));
             }
             List<KeepalivedFacts.Peer> facts = new ArrayList<>();
             Exception first = null;
@@ -111,8 +143,10 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
                 String where = HostAccess.where(peers.get(i));
                 try {
                     // the session honours the deadline itself; the extra second only lets it report why
-                    facts.add(new KeepalivedFacts.Peer(where, reads.get(i).get(context.remaining().toMillis() + 1000,
-                            TimeUnit.MILLISECONDS), null, null));
+                    KeepalivedFacts.Peer read = reads.get(i).get(context.remaining().toMillis() + 1000,
+                            TimeUnit.MILLISECONDS);
+                    facts.add(new KeepalivedFacts.Peer(where, read.addresses(), null, null, read.keepalived(),
+                            read.state(), read.stateError()));
                 } catch (ExecutionException | TimeoutException e) {
                     Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
                     if (cause instanceof TimeoutException) {
@@ -132,6 +166,34 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One peer's addresses, keepalived processes and (with a state file) state, in one session. */
+    private static KeepalivedFacts.Peer read(HostAccess.Host host, String stateFile) throws Exception {
+        String out = host.addresses();
+        if (out == null) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, "this transport cannot list the addresses");
+        }
+        Integer keepalived = VrrpState.keepalivedProcesses(host.processStats());
+        String state = null;
+        String stateError = null;
+        if (!stateFile.isEmpty()) {
+            try {
+                String content = host.stream(stateFile, in -> new String(in.readNBytes(VrrpState.MAX_BYTES),
+                        StandardCharsets.UTF_8));
+                state = VrrpState.parse(content);
+                if (state == null) {
+                    // never the content: a wrong path could name a file with secrets
+                    stateError = stateFile + " holds no VRRP state word (" + String.join(", ", VrrpState.STATES) + ")";
+                }
+            } catch (ProbeException e) {
+                if (e.code() == ProbeErrors.TIMEOUT) {
+                    throw e;
+                }
+                stateError = e.getMessage();
+            }
+        }
+        return new KeepalivedFacts.Peer("", IpAddresses.parse(out), null, null, keepalived, state, stateError);
     }
 
     @Override
@@ -182,6 +244,7 @@ public final class KeepalivedVip extends DescribedCheck<KeepalivedFacts> {
                 }
             });
         }
+        VrrpState.evaluate(readable, vips, p.string("state-file").strip(), p.string("expected-master").strip(), out);
     }
 
     private static void splitBrain(String vip, List<String> on, Evaluation.Builder out) {

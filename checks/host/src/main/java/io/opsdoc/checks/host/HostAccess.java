@@ -21,13 +21,19 @@ public final class HostAccess {
     private HostAccess() {
     }
 
-    /** What a check may ask a host: one /proc or /sys file, the interfaces' addresses, backup files. */
+    /** What a check may ask a host: one /proc or /sys file, the interfaces' addresses, the processes, backup files. */
     public interface Host {
         /** One file under /proc or /sys, e.g. {@code /proc/sys/net/ipv4/conf/all/arp_ignore}. */
         String read(String path) throws Exception;
 
         /** {@code ip -o addr show} in the C locale; null when this transport cannot give it ({@code local:?proc=}). */
         String addresses() throws Exception;
+
+        /**
+         * The {@code /proc/[pid]/stat} line of every process the user can see, one per line (keepalived-vip: is
+         * keepalived running). Over SSH one fixed cat of every /proc/PID/stat.
+         */
+        String processStats() throws Exception;
 
         /**
          * The regular files in the glob's directory whose names match, newest first (symbolic links judged by their
@@ -76,6 +82,11 @@ public final class HostAccess {
             @Override
             public String addresses() throws Exception {
                 return reader.addresses();
+            }
+
+            @Override
+            public String processStats() throws Exception {
+                return reader.processStats();
             }
 
             @Override

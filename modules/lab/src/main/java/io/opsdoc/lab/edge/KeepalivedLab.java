@@ -17,19 +17,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
  * Debian's keepalived 2.2 in two network namespaces (peers A and B) joined by their own veth pair, VRRP between them
  * for one VIP, and a third namespace set up as an LVS-DR real server. Each namespace also has a veth pair to this
  * host with the lab's OpenSSH server inside, so the checks reach every peer as an operator would: over ssh://, as an
- * ordinary user with a key. Faults: A's keepalived stopped (the VIP moves to B), VRRP dropped by iptables in both
- * namespaces (both take the VIP: split brain), both keepalived stopped (no VIP), A's sshd rejected (a peer that
- * cannot be read), and the real server's VIP or ARP sysctls taken away. {@link #close()} deletes the namespaces.
+ * ordinary user with a key. Peers A and B are hosts of their own ({@link VrrpPeerHost}: also a PID and a mount
+ * namespace), so each sees only its own keepalived in /proc and has its own /run/keepalived, where keepalived's
+ * notify script writes the instance's state ({@code VI_1.state}: MASTER, BACKUP, FAULT, STOP) and where the
+ * {@code track_file} it watches lives. Faults: A's keepalived stopped (the VIP moves to B), A's tracked file set to 1
+ * (A enters FAULT, B takes the VIP), VRRP dropped by iptables in both namespaces (both take the VIP: split brain),
+ * both keepalived stopped (no VIP), A's sshd rejected (a peer that cannot be read), and the real server's VIP or ARP
+ * sysctls taken away. {@link #close()} deletes the namespaces.
  */
 public final class KeepalivedLab implements Lab {
     static final String KEEPALIVED = "/usr/sbin/keepalived";
+    private static final String INSTANCE = "VI_1";
+    private static final String TRACK_FILE = "fault";
     private static final Duration VRRP_WAIT = Duration.ofSeconds(30);
     private static KeepalivedLab shared;
 
@@ -41,8 +46,12 @@ public final class KeepalivedLab implements Lab {
     private final String linkA;
     private final String linkB;
     private final String subnet;
+    private VrrpPeerHost hostA;
+    private VrrpPeerHost hostB;
     private Process keepalivedA;
     private Process keepalivedB;
+    private Process sshdA;
+    private Process sshdB;
     private boolean dirty;
 
     private KeepalivedLab(Path dir, LabSshd sshd, LabNetns a, LabNetns b, LabNetns rs) {
@@ -64,6 +73,11 @@ public final class KeepalivedLab implements Lab {
         }
         if (!Files.isExecutable(Path.of("/usr/sbin/iptables"))) {
             return "iptables is not installed (Debian package iptables)";
+        }
+        for (String tool : List.of("/usr/bin/unshare", "/usr/bin/nsenter")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return tool + " is not installed (Debian package util-linux)";
+            }
         }
         if (LabNetns.unavailable() != null) {
             return LabNetns.unavailable();
@@ -124,15 +138,41 @@ public final class KeepalivedLab implements Lab {
         Commands.run("ip", "-n", a.name(), "link", "set", linkA, "up");
         Commands.run("ip", "-n", b.name(), "link", "set", linkB, "up");
         int vrid = ThreadLocalRandom.current().nextInt(1, 255);
+        writeNotifyScript();
         writeConfig("A", linkA, "MASTER", 150, vrid);
         writeConfig("B", linkB, "BACKUP", 100, vrid);
-        CompletableFuture<Void> sshds = CompletableFuture.allOf(CompletableFuture.runAsync(() -> a.startSshd(sshd)),
-                CompletableFuture.runAsync(() -> b.startSshd(sshd)), CompletableFuture.runAsync(() -> rs.startSshd(sshd)));
-        keepalivedA = startKeepalived("A", a);
-        keepalivedB = startKeepalived("B", b);
+        hostA = VrrpPeerHost.start("A", a, dir.resolve("A-run"), dir.resolve("A.holder.log"));
+        hostB = VrrpPeerHost.start("B", b, dir.resolve("B-run"), dir.resolve("B.holder.log"));
+        hostA.write(TRACK_FILE, "0\n");
+        hostB.write(TRACK_FILE, "0\n");
+        CompletableFuture<Void> sshds = CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> sshdA = sshd.launchIn(hostA.enter(), a.name(), a.nsAddress())),
+                CompletableFuture.runAsync(() -> sshdB = sshd.launchIn(hostB.enter(), b.name(), b.nsAddress())),
+                CompletableFuture.runAsync(() -> rs.startSshd(sshd)));
+        keepalivedA = startKeepalived("A", hostA);
+        keepalivedB = startKeepalived("B", hostB);
         realServerHealthy();
         sshds.join();
         awaitHolders(true, false);
+        awaitStates("MASTER", "BACKUP");
+    }
+
+    /**
+     * What SREs install for monitoring: keepalived calls it on every transition with TYPE NAME STATE PRIORITY, and it
+     * replaces /run/keepalived/NAME.state atomically (rename), world-readable, so an ordinary user can read the state.
+     */
+    private void writeNotifyScript() {
+        try {
+            Path script = dir.resolve("notify.sh");
+            Files.writeString(script, String.join("\n",
+                    "#!/bin/sh",
+                    "umask 022",
+                    "printf '%s\\n' \"$3\" > " + VrrpPeerHost.RUN + "/\"$2\".state.tmp && mv -f " + VrrpPeerHost.RUN
+                            + "/\"$2\".state.tmp " + VrrpPeerHost.RUN + "/\"$2\".state") + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void writeConfig(String name, String device, String state, int priority, int vrid) {
@@ -140,10 +180,13 @@ public final class KeepalivedLab implements Lab {
             Files.writeString(dir.resolve(name + ".conf"), String.join("\n",
                     "global_defs {",
                     "  router_id opsdoc" + name,
-                    "  enable_script_security",
                     "  script_user root",
                     "}",
-                    "vrrp_instance VI_1 {",
+                    // a non-zero number in the file puts the instance in FAULT (weight 0), like a failed check
+                    "track_file " + TRACK_FILE + " {",
+                    "  file " + VrrpPeerHost.RUN + "/" + TRACK_FILE,
+                    "}",
+                    "vrrp_instance " + INSTANCE + " {",
                     "  state " + state,
                     "  interface " + device,
                     "  virtual_router_id " + vrid,
@@ -153,6 +196,10 @@ public final class KeepalivedLab implements Lab {
                     "    auth_type PASS",
                     "    auth_pass opsdoc1",
                     "  }",
+                    "  track_file {",
+                    "    " + TRACK_FILE + " weight 0",
+                    "  }",
+                    "  notify " + dir.resolve("notify.sh"),
                     "  virtual_ipaddress {",
                     "    " + vip() + "/24 dev " + device,
                     "  }",
@@ -163,34 +210,15 @@ public final class KeepalivedLab implements Lab {
     }
 
     /** keepalived in the foreground (-n), VRRP only (-P), its own pid files so two can run on one host. */
-    private Process startKeepalived(String name, LabNetns ns) {
-        try {
-            return new ProcessBuilder("ip", "netns", "exec", ns.name(), KEEPALIVED, "-n", "-l", "-D", "-P",
-                    "-f", dir.resolve(name + ".conf").toString(), "-p", dir.resolve(name + ".pid").toString(),
-                    "-r", dir.resolve(name + ".vrrp.pid").toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve(name + ".log").toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private Process startKeepalived(String name, VrrpPeerHost host) {
+        return host.start(List.of(KEEPALIVED, "-n", "-l", "-D", "-P", "-f", dir.resolve(name + ".conf").toString(),
+                "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + ".vrrp.pid").toString()),
+                dir.resolve(name + ".log"));
     }
 
     /** SIGTERM, as systemctl stop does: keepalived sends a priority-0 advert, so the backup takes over at once. */
     private static void stop(Process p) {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-        }
-        children.forEach(ProcessHandle::destroyForcibly); // the VRRP child, should the parent have died first
+        VrrpPeerHost.stop(p);
     }
 
     // ---- what the scenarios name ----
@@ -208,6 +236,16 @@ public final class KeepalivedLab implements Lab {
     /** Both keepalived peers in one ssh:// target; {@code knownHosts} "" (the right keys), "empty" or "changed". */
     public String peersTarget(String knownHosts) {
         return target(List.of(a.nsAddress(), b.nsAddress()), knownHosts);
+    }
+
+    /** Where each peer's notify script writes the instance's state (the same path on both, as on real hosts). */
+    public String stateFile() {
+        return VrrpPeerHost.RUN + "/" + INSTANCE + ".state";
+    }
+
+    /** The peer meant to be MASTER (priority 150), as the peers target names it. */
+    public String preferredMaster() {
+        return a.nsAddress();
     }
 
     /** The real-server namespace as an ssh:// target. */
@@ -240,6 +278,17 @@ public final class KeepalivedLab implements Lab {
         dirty = true;
         stop(keepalivedA);
         awaitHolders(false, true);
+    }
+
+    /**
+     * A's tracked file says 1, as a failed health check would: A enters FAULT and drops the VIP, B becomes MASTER.
+     * Both keepalived keep running.
+     */
+    public void faultPreferredMaster() {
+        dirty = true;
+        hostA.write(TRACK_FILE, "1\n");
+        awaitHolders(false, true);
+        awaitStates("FAULT", "MASTER");
     }
 
     /** Both keepalived stopped: nobody holds the VIP. */
@@ -294,14 +343,17 @@ public final class KeepalivedLab implements Lab {
         for (LabNetns n : List.of(a, b)) {
             Commands.run("ip", "netns", "exec", n.name(), "iptables", "-F", "INPUT");
         }
+        hostA.write(TRACK_FILE, "0\n");
+        hostB.write(TRACK_FILE, "0\n");
         if (!keepalivedA.isAlive()) {
-            keepalivedA = startKeepalived("A", a);
+            keepalivedA = startKeepalived("A", hostA);
         }
         if (!keepalivedB.isAlive()) {
-            keepalivedB = startKeepalived("B", b);
+            keepalivedB = startKeepalived("B", hostB);
         }
         realServerHealthy();
         awaitHolders(true, false);
+        awaitStates("MASTER", "BACKUP");
         dirty = false;
     }
 
@@ -310,6 +362,13 @@ public final class KeepalivedLab implements Lab {
         Awaitility.await("VIP " + vip() + (onA ? " on" : " not on") + " A and" + (onB ? " on" : " not on") + " B")
                 .atMost(VRRP_WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> holds(a, linkA) == onA && holds(b, linkB) == onB);
+    }
+
+    /** Waits until the state files keepalived's notify script wrote on A and B say these states. */
+    private void awaitStates(String onA, String onB) {
+        Awaitility.await(INSTANCE + " " + onA + " on A and " + onB + " on B").atMost(VRRP_WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> hostA.read(INSTANCE + ".state").equals(onA) && hostB.read(INSTANCE + ".state").equals(onB));
     }
 
     private boolean holds(LabNetns ns, String device) {
@@ -327,6 +386,16 @@ public final class KeepalivedLab implements Lab {
     private void closeLinks() {
         stop(keepalivedA);
         stop(keepalivedB);
+        for (VrrpPeerHost h : new VrrpPeerHost[] {hostA, hostB}) {
+            if (h != null) {
+                h.close(); // and with it the sshd inside
+            }
+        }
+        for (Process p : new Process[] {sshdA, sshdB}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
     }
 
     @Override

@@ -41,11 +41,28 @@ public final class KeepalivedScenarios implements ScenarioSet<KeepalivedLab> {
     public List<Scenario<KeepalivedLab>> scenarios() {
         return List.of(
                 vip("keepalived-healthy", "the MASTER (priority 150) holds the VIP, the BACKUP (100) does not")
-                        .healthy().metrics("keepalived_vip_holders", "keepalived_peers_read")
+                        .healthy().metrics("keepalived_vip_holders", "keepalived_peers_read", "keepalived_running")
                         // the first SSH logins of the JVM load the client and derive two keys from the passphrase
                         .timeout(Duration.ofSeconds(30)).build(),
+                vrrp("keepalived-vrrp-healthy", "the notify scripts' state files say MASTER on the preferred peer, "
+                        + "which holds the VIP, and BACKUP on the other").healthy()
+                        .metrics("keepalived_vrrp_state", "keepalived_running").build(),
                 vip("keepalived-failover", "the MASTER's keepalived is stopped: the BACKUP takes the VIP over, as "
-                        + "designed").breaks(KeepalivedLab::stopMaster).healthy().build(),
+                        + "designed, but the pair has no standby left").breaks(KeepalivedLab::stopMaster)
+                        .expect(code("KEEPALIVED_DOWN").severity(WARNING).evidence("keepalived_processes", 0)
+                                .says("not running", "no standby left"))
+                        .absent("VIP_ABSENT", "VIP_ON_MULTIPLE_NODES", "PEER_UNREADABLE").build(),
+                vrrp("keepalived-master-fault", "the preferred MASTER's tracked file reports a failure (track_file, "
+                        + "weight 0): it enters FAULT and drops the VIP, the BACKUP becomes MASTER")
+                        .breaks(KeepalivedLab::faultPreferredMaster)
+                        .expect(code("VRRP_FAULT").severity(WARNING).evidence("state", "FAULT").says("FAULT state"))
+                        .expect(code("UNEXPECTED_MASTER").severity(WARNING).says("not on the preferred master",
+                                "its state is FAULT"))
+                        .absent("KEEPALIVED_DOWN", "VIP_ABSENT", "VIP_ON_MULTIPLE_NODES", "STATE_UNREADABLE").build(),
+                vrrp("keepalived-state-file-missing", "state-file names a file the notify scripts do not write (another "
+                        + "instance's name)").param("state-file", "/run/keepalived/VI_9.state")
+                        .expect(code("STATE_UNREADABLE").severity(WARNING).says("state of", "is unknown"))
+                        .absent("KEEPALIVED_DOWN", "VRRP_FAULT", "UNEXPECTED_MASTER").build(),
                 vip("keepalived-split-brain", "a firewall drops VRRP (IP protocol 112) in both namespaces: each peer "
                         + "stops hearing the other's adverts and takes the VIP").breaks(KeepalivedLab::blockVrrp)
                         .expect(code("VIP_ON_MULTIPLE_NODES").severity(CRITICAL).says("split brain", "on 2 peers"))
@@ -53,6 +70,7 @@ public final class KeepalivedScenarios implements ScenarioSet<KeepalivedLab> {
                 vip("keepalived-vip-absent", "keepalived is stopped on both peers: the VIP is nowhere")
                         .breaks(KeepalivedLab::stopBoth)
                         .expect(code("VIP_ABSENT").severity(CRITICAL).says("none of the 2 peer(s)"))
+                        .expect(code("KEEPALIVED_DOWN").severity(CRITICAL).says("nor on any other peer"))
                         .absent("VIP_ON_MULTIPLE_NODES").build(),
                 vip("keepalived-peer-unreadable", "a firewall on the MASTER rejects SSH from the monitoring host: the "
                         + "VIP is there but the check cannot see it").breaks(KeepalivedLab::rejectSshToMaster)
@@ -113,6 +131,12 @@ public final class KeepalivedScenarios implements ScenarioSet<KeepalivedLab> {
     private static Scenario.Builder<KeepalivedLab> vip(String id, String story) {
         return Scenario.<KeepalivedLab>of(id, story).checks("keepalived-vip").target(lab -> lab.peersTarget(""))
                 .password(KeepalivedLab::passphrase).param("vip", KeepalivedLab::vip);
+    }
+
+    /** keepalived-vip with the VRRP state read from the notify scripts' files, and the preferred master named. */
+    private static Scenario.Builder<KeepalivedLab> vrrp(String id, String story) {
+        return vip(id, story).param("state-file", KeepalivedLab::stateFile)
+                .param("expected-master", KeepalivedLab::preferredMaster);
     }
 
     /** The real-server namespace stands in for a director: it is the same kernel, without IPVS. */

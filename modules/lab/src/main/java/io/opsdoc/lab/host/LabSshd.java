@@ -161,6 +161,15 @@ public final class LabSshd implements AutoCloseable {
      * this sshd's port: commands run there see that namespace's /proc/sys/net and /proc/net. Returns what stops it.
      */
     public Process launchInNetns(String ns, String address) {
+        return launchIn(List.of("ip", "netns", "exec", ns), ns, address);
+    }
+
+    /**
+     * The same second sshd, started through {@code enter} (a command prefix that joins the namespaces of a lab
+     * "host", e.g. {@code nsenter -t PID --net --mount --pid}); {@code name} tells its files apart.
+     */
+    public Process launchIn(List<String> enter, String name, String address) {
+        String ns = name;
         Path config = dir.resolve("sshd_config." + ns);
         Path log = dir.resolve("sshd." + ns + ".log");
         try {
@@ -173,8 +182,9 @@ public final class LabSshd implements AutoCloseable {
         }
         Process p;
         try {
-            p = new ProcessBuilder("ip", "netns", "exec", ns, SSHD, "-D", "-e", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> argv = new java.util.ArrayList<>(enter);
+            argv.addAll(List.of(SSHD, "-D", "-e", "-f", config.toString()));
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

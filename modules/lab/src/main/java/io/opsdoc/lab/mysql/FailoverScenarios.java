@@ -66,6 +66,13 @@ final class FailoverScenarios {
                         .expect(code("MHA_MANAGER_DOWN").severity(CRITICAL).evidence("mha_status", "NOT_RUNNING")
                                 .evidence("exit_status", 2).says("no masterha_manager runs"))
                         .expect(code("BEST_CANDIDATE").severity(INFO)).absent("MHA_REPL_CHECK_FAILED").build(),
+                failover("mha-manager-never-started-ssh", "the MHA manager host is reached over ssh:// as an "
+                        + "unprivileged user in the MHA group, and no manager was ever started there",
+                        FailoverFaults::firstReplica)
+                        .param("mha-conf", MhaFaults::sshConf).param("mha-host", MhaFaults::sshHost)
+                        .expect(code("MHA_MANAGER_DOWN").severity(CRITICAL).evidence("mha_status", "NOT_RUNNING")
+                                .says("no masterha_manager runs"))
+                        .absent("PROBE_FAILED", "AUTH_FAILED", "PERMISSION_DENIED").build(),
                 failover("mha-repl-check-replica-stopped", "the replica's SQL thread was stopped, and the check also "
                         + "runs masterha_check_repl", FailoverFaults::firstReplica)
                         .param("mha-conf", MhaFaults::conf).param("mha-check-repl", "true")

@@ -2,11 +2,16 @@ package io.opsdoc.lab.mysql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /**
@@ -37,18 +42,67 @@ public final class MhaFaults {
      * The application file {@code app1.cnf} for the lab pair (written on first use, mode 0600: it holds the admin
      * password, as a real one holds MHA's). Returns its absolute path, the check's {@code mha-conf}.
      */
-    public static synchronized String conf(MariaDbReplicationLab lab) {
+    public static String conf(MariaDbReplicationLab lab) {
+        return conf(lab, "app1");
+    }
+
+    /**
+     * A second application file ({@code app2.cnf}, its own work dir, for which no manager was ever started) readable by
+     * the ssh lab's test user the way the grants say (group-readable), for the scenario over ssh://.
+     */
+    public static synchronized String sshConf(MariaDbReplicationLab lab) {
+        String conf = conf(lab, "app2");
+        lab.ssh().shareWithTestUser(Path.of(conf).getParent());
+        return conf;
+    }
+
+    /**
+     * ssh:// to this machine as the ssh lab's test user, with an unencrypted copy of its key: the check never offers
+     * the database password to the manager host, so a passphrase could not be given.
+     */
+    public static synchronized String sshHost(MariaDbReplicationLab lab) {
+        String target = lab.ssh().target(io.opsdoc.lab.host.LabSshAccess.HostKey.KNOWN);
+        Matcher m = Pattern.compile("identity=([^&]+)").matcher(target);
+        if (!m.find()) {
+            throw new IllegalStateException("no identity in the ssh lab's target");
+        }
+        Path key = Path.of(URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
+        Path copy = lab.workDir().resolve("mha-id_ed25519");
+        try {
+            if (!Files.exists(copy)) {
+                Files.copy(key, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+                Process p = new ProcessBuilder("ssh-keygen", "-q", "-p", "-P", lab.ssh().passphrase(), "-N", "", "-f",
+                        copy.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("ssh-keygen could not remove the key copy's passphrase: " + out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return target.substring(0, m.start()) + "identity=" + URLEncoder.encode(copy.toString(), StandardCharsets.UTF_8)
+                + target.substring(m.end());
+    }
+
+    private static synchronized String conf(MariaDbReplicationLab lab, String app) {
         String missing = unavailable();
         if (missing != null) {
             throw new IllegalStateException(missing);
         }
         Path dir = lab.workDir().resolve("mha");
-        Path conf = dir.resolve("app1.cnf");
+        Path conf = dir.resolve(app + ".cnf");
+        Path work = dir.resolve(app + "-work");
         try {
             if (!Files.exists(conf)) {
-                Files.createDirectories(dir.resolve("work"));
+                Files.createDirectories(work);
                 Files.createDirectories(dir.resolve("remote"));
-                Path tmp = Files.createFile(dir.resolve("app1.cnf.tmp"),
+                Path tmp = Files.createFile(dir.resolve(app + ".cnf.tmp"),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(tmp, String.join("\n",
                         "[server default]",
@@ -57,8 +111,8 @@ public final class MhaFaults {
                         "repl_user=" + lab.adminUser(),
                         "repl_password=" + lab.adminPassword(),
                         "ssh_user=root",
-                        "manager_workdir=" + dir.resolve("work"),
-                        "manager_log=" + dir.resolve("work").resolve("manager.log"),
+                        "manager_workdir=" + work,
+                        "manager_log=" + work.resolve("manager.log"),
                         "remote_workdir=" + dir.resolve("remote"),
                         "ping_interval=1",
                         "",
@@ -87,7 +141,7 @@ public final class MhaFaults {
     public static void managerKilled(MariaDbReplicationLab lab) {
         String conf = conf(lab);
         Path dir = Path.of(conf).getParent();
-        Path status = dir.resolve("work").resolve("app1.master_status.health");
+        Path status = dir.resolve("app1-work").resolve("app1.master_status.health");
         Process manager;
         try {
             manager = new ProcessBuilder(MANAGER, "--conf=" + conf)

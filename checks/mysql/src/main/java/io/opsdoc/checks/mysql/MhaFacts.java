@@ -7,7 +7,8 @@ import java.util.List;
  * every {@code pass...=value} in them is masked already here: MHA echoes configuration values, and facts are printed
  * ({@code opsdoc check --facts}).
  *
- * @param host        the {@code mha-host} parameter as given ({@code local:} or {@code ssh://user@host})
+ * @param host        the {@code mha-host} parameter as displayed ({@code local:} or {@code ssh://user@host}, never a
+ *                    password)
  * @param conf        the {@code mha-conf} parameter: the application's configuration file on that host
  * @param status      {@code masterha_check_status --conf=CONF}; null when it could not be run
  * @param repl        {@code masterha_check_repl --conf=CONF}; null when not asked ({@code mha-check-repl=false}) or

@@ -69,9 +69,10 @@ final class MhaProbe {
         if (confParam.isBlank()) {
             return null;
         }
-        String hostParam = context.parameters().string("mha-host");
         String conf = conf(confParam);
-        Target host = host(hostParam);
+        Target host = host(context.parameters().string("mha-host"));
+        // as shown anywhere: a password written into the URI never reaches the facts
+        String hostParam = host.display();
         boolean repl = context.parameters().bool("mha-check-repl");
         MhaFacts.Run[] runs = new MhaFacts.Run[2];
         try {

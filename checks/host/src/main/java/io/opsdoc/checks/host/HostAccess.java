@@ -49,6 +49,17 @@ public final class HostAccess {
          * the body concluded from the bytes it got.
          */
         <T> T stream(String path, FileReading<T> body) throws Exception;
+
+        /**
+         * Runs one fixed, read-only program chosen by the calling check (argv: no shell locally, every word quoted
+         * over SSH) and returns its output and exit status, whatever the status. Ended with its children at the
+         * deadline (TIMEOUT); a program that is not installed locally is PROBE_FAILED.
+         */
+        Result command(List<String> argv) throws Exception;
+    }
+
+    /** What a program printed and how it ended; {@code status} is null when SSH reported none. */
+    public record Result(String out, String err, Integer status) {
     }
 
     @FunctionalInterface
@@ -98,7 +109,24 @@ public final class HostAccess {
             public <T> T stream(String path, FileReading<T> body) throws Exception {
                 return reader.stream(path, body::apply);
             }
+
+            @Override
+            public Result command(List<String> argv) throws Exception {
+                return reader.command(argv);
+            }
         }));
+    }
+
+    /**
+     * Like {@link #with(CheckContext, Reading)}, on another host than the check's target: one a parameter names
+     * (mysql-failover-readiness's MHA manager host). The target's password is not offered to that host: its key must
+     * be unencrypted (?identity=FILE) or held by an SSH agent.
+     */
+    public static <T> T on(CheckContext context, Target host, Reading<T> body) throws Exception {
+        HostTarget.of(host);
+        CheckContext onHost = new CheckContext(host, java.util.Optional.empty(), context.parameters(),
+                context.deadline(), context.clients());
+        return with(onHost, body);
     }
 
     /** A check's codes: its own enum's, then the SSH transport's (host key unknown or changed). */

@@ -194,6 +194,18 @@ final class HostCommands {
         }
     }
 
+    /** One program and its arguments as an SSH exec line: C locale, every word single-quoted, no shell syntax. */
+    static String commandLine(List<String> argv) {
+        StringBuilder line = new StringBuilder("LC_ALL=C");
+        for (String a : argv) {
+            if (a.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')) {
+                throw new IllegalArgumentException("a command argument holds a NUL or line break");
+            }
+            line.append(' ').append(quote(a));
+        }
+        return line.toString();
+    }
+
     /** POSIX single quotes: the only character that needs care inside them is the quote itself. */
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";

@@ -79,6 +79,16 @@ interface HostReader {
                 "this transport cannot read firewall rules");
     }
 
+    /**
+     * Runs one fixed program (argv, no shell on local:; each argument single-quoted over SSH) and returns what it
+     * printed and its exit status, whatever the status: the caller judges it. Killed with its children at the
+     * deadline (TIMEOUT).
+     */
+    default HostAccess.Result command(List<String> argv) throws Exception {
+        throw new io.opsdoc.core.ProbeException(io.opsdoc.core.ProbeErrors.PROBE_FAILED,
+                "this transport cannot run programs");
+    }
+
     @FunctionalInterface
     interface StreamBody<T> {
         T apply(InputStream in) throws Exception;

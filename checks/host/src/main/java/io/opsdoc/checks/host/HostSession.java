@@ -117,6 +117,12 @@ final class HostSession implements AutoCloseable {
         }
 
         @Override
+        public HostAccess.Result command(List<String> argv) throws Exception {
+            SshHost.Result r = ssh.exec(HostCommands.commandLine(argv), context);
+            return new HostAccess.Result(r.out(), r.err(), r.status());
+        }
+
+        @Override
         public String autostartListing(String root) throws Exception {
             return ssh.run(HostCommands.autostartLine(root), context, false);
         }

@@ -262,6 +262,29 @@ final class LocalHost implements HostReader {
         return true;
     }
 
+    @Override
+    public HostAccess.Result command(List<String> argv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, argv.get(0) + " cannot be run on this machine (not "
+                    + "installed, or not on PATH)");
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
+            // the program may have started others (ssh to each node): none may outlive the check
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new ProbeException(ProbeErrors.TIMEOUT, argv.get(0) + " did not finish before the deadline");
+        }
+        return new HostAccess.Result(out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS), p.exitValue());
+    }
+
     /** Runs a fixed command without a shell, in the C locale, killed at the deadline. */
     private String run(List<String> argv, boolean failOnError) throws Exception {
         return run(argv, failOnError, false);

@@ -12,7 +12,9 @@ enum FailoverCode implements CheckCode {
     CANNOT_BECOME_SOURCE("a replica without binlog or log_slave_updates cannot serve the others"),
     NO_PROMOTABLE_REPLICA("every replica of the source lacks a binlog or log_slave_updates"),
     NO_REPLICA("no replica replicates from this source: nothing to fail over to"),
-    REPLICA_UNREADABLE("a listed replica could not be read");
+    REPLICA_UNREADABLE("a listed replica could not be read"),
+    MHA_MANAGER_DOWN("the MHA manager is not monitoring the source (masterha_check_status is not PING_OK)"),
+    MHA_REPL_CHECK_FAILED("masterha_check_repl failed: MHA could not fail over cleanly now");
 
     private final String title;
 

@@ -8,8 +8,13 @@ import java.util.Map;
  *
  * @param source   the target; always read (a source that cannot be read makes the whole check UNKNOWN)
  * @param replicas the {@code replicas} parameter's servers, in the order given
+ * @param mha      what the MHA tools said on the manager host; null when {@code mha-conf} is not set
  */
-public record FailoverFacts(Server source, List<Server> replicas) {
+public record FailoverFacts(Server source, List<Server> replicas, MhaFacts mha) {
+
+    public FailoverFacts(Server source, List<Server> replicas) {
+        this(source, replicas, null);
+    }
 
     /**
      * One server as read, or why it could not be.

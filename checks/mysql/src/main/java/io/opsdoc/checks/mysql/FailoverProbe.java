@@ -73,7 +73,7 @@ final class FailoverProbe {
         }
         List<FailoverFacts.Server> read = new ArrayList<>();
         if (replicas.isEmpty()) {
-            return new FailoverFacts(source, read);
+            return new FailoverFacts(source, read, MhaProbe.collect(context));
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, replicas.size()), r -> {
             Thread t = new Thread(r, "opsdoc-mysql-failover-replica");
@@ -91,7 +91,7 @@ final class FailoverProbe {
         } finally {
             pool.shutdownNow();
         }
-        return new FailoverFacts(source, read);
+        return new FailoverFacts(source, read, MhaProbe.collect(context));
     }
 
     private static FailoverFacts.Server await(Future<FailoverFacts.Server> f, CheckContext context, String endpoint)

@@ -41,7 +41,15 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
                             + "options (none listed is NO_REPLICA)"),
             new ParameterSpec("missing-transactions", ParameterType.INTEGER, "1",
                     "transactions a replica may lack (behind the best candidate, or the best behind the source) before "
-                            + "it is reported; raise it on a busy source whose replicas are always a few behind"));
+                            + "it is reported; raise it on a busy source whose replicas are always a few behind"),
+            new ParameterSpec("mha-conf", ParameterType.STRING, "",
+                    "the MHA application file on the manager host, e.g. /etc/masterha/app1.cnf (empty: MHA is not "
+                            + "used and not asked)"),
+            new ParameterSpec("mha-host", ParameterType.STRING, "local:",
+                    "where masterha_manager runs: local: or ssh://user@host[:port][?identity=FILE]"),
+            new ParameterSpec("mha-check-repl", ParameterType.BOOLEAN, "false",
+                    "also run masterha_check_repl: slow (seconds per node), logs in to every node over SSH and writes a "
+                            + "test file in remote_workdir, so it runs only when asked"));
 
     public MysqlFailoverReadiness() {
         super(ID, "mysql", "If the source failed now, which replica should take over, and which would lose transactions?",
@@ -54,6 +62,15 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
         if (target.hosts().size() != 1) {
             throw new UsageException("mysql-failover-readiness runs against the source alone; list its replicas with "
                     + "--set replicas=HOST:PORT,HOST:PORT");
+        }
+    }
+
+    @Override
+    public void validate(Target target, Parameters parameters) {
+        validate(target);
+        if (!parameters.string("mha-conf").isBlank()) {
+            MhaProbe.conf(parameters.string("mha-conf"));
+            MhaProbe.host(parameters.string("mha-host"));
         }
     }
 
@@ -72,6 +89,7 @@ public final class MysqlFailoverReadiness extends DescribedCheck<FailoverFacts> 
 
     @Override
     public void evaluate(FailoverFacts facts, Parameters p, Evaluation.Builder out) {
+        MhaVerdict.evaluate(facts.mha(), out);
         FailoverFacts.Server source = facts.source();
         ReplicationProgress sourceProgress = sourceProgress(source);
         List<Candidate> candidates = new ArrayList<>();

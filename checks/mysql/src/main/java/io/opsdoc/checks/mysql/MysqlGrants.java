@@ -37,7 +37,18 @@ final class MysqlGrants {
                         + "(@@gtid_binlog_pos is a variable), the grant there is harmless."),
                 with("REPLICATION SLAVE ADMIN", "MariaDB 10.5.0 to 10.5.8", onAll + "these releases put SHOW SLAVE "
                         + "STATUS under REPLICATION SLAVE ADMIN; upgrade to 10.5.9+ to monitor with SLAVE MONITOR only."),
-                with("REPLICATION CLIENT", "MariaDB 10.4 and earlier", onAll + "SHOW SLAVE STATUS needs REPLICATION CLIENT."));
+                with("REPLICATION CLIENT", "MariaDB 10.4 and earlier", onAll + "SHOW SLAVE STATUS needs REPLICATION CLIENT."),
+                new GrantSet("MHA manager host (only with --set mha-conf=FILE)", List.of(
+                        "# no database privilege: the MHA tools use the accounts of the MHA configuration file",
+                        "# run as the user that runs masterha_manager, or one in its group: masterha_check_status "
+                                + "reads the configuration file and opens <manager_workdir>/<app>.master_status.health "
+                                + "read-write (it locks it), so the group needs r on the file and rw on that status file",
+                        "# over ssh://: that user's key, unencrypted (?identity=FILE) or in an ssh-agent; the "
+                                + "database password is never offered to the manager host"),
+                        "masterha_check_status only reads the manager's status file and pid. masterha_check_repl "
+                                + "(--set mha-check-repl=true) logs in to every database with the file's MHA account "
+                                + "and over SSH to every node, and creates remote_workdir and a test file there: "
+                                + "enable it where that is acceptable."));
     }
 
     /** SHOW GLOBAL STATUS and SHOW GLOBAL VARIABLES only: any account that can log in may run them. */

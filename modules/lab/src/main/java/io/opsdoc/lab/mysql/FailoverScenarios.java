@@ -60,6 +60,26 @@ final class FailoverScenarios {
                         FailoverFaults::firstReplica).breaks(MariaDbReplicationLab::detachReplica)
                         .expect(code("NOT_REPLICATING_FROM_SOURCE").severity(WARNING).evidence("rows", 0))
                         .expect(code("NO_REPLICA").severity(CRITICAL).says("none of the 1 listed")).build(),
+                failover("mha-manager-down", "masterha_manager was started for the pair and killed (a crash, an OOM "
+                        + "kill): no MHA manager watches the source", FailoverFaults::firstReplica)
+                        .param("mha-conf", MhaFaults::conf).breaks(MhaFaults::managerKilled)
+                        .expect(code("MHA_MANAGER_DOWN").severity(CRITICAL).evidence("mha_status", "NOT_RUNNING")
+                                .evidence("exit_status", 2).says("no masterha_manager runs"))
+                        .expect(code("BEST_CANDIDATE").severity(INFO)).absent("MHA_REPL_CHECK_FAILED").build(),
+                failover("mha-manager-never-started-ssh", "the MHA manager host is reached over ssh:// as an "
+                        + "unprivileged user in the MHA group, and no manager was ever started there",
+                        FailoverFaults::firstReplica)
+                        .param("mha-conf", MhaFaults::sshConf).param("mha-host", MhaFaults::sshHost)
+                        .expect(code("MHA_MANAGER_DOWN").severity(CRITICAL).evidence("mha_status", "NOT_RUNNING")
+                                .says("no masterha_manager runs"))
+                        .absent("PROBE_FAILED", "AUTH_FAILED", "PERMISSION_DENIED").build(),
+                failover("mha-repl-check-replica-stopped", "the replica's SQL thread was stopped, and the check also "
+                        + "runs masterha_check_repl", FailoverFaults::firstReplica)
+                        .param("mha-conf", MhaFaults::conf).param("mha-check-repl", "true")
+                        .breaks(MariaDbReplicationLab::stopSqlThread)
+                        .expect(code("MHA_REPL_CHECK_FAILED").severity(WARNING).evidence("exit_status", 1)
+                                .says("SQL Thread is stopped"))
+                        .build(),
                 failover("failover-none-listed", "the check was given no replicas", lab -> "")
                         .expect(code("NO_REPLICA").severity(CRITICAL).says("no replica was listed")).build(),
                 failover("failover-replica-down", "a listed replica's port has nothing listening",

@@ -341,15 +341,20 @@ final class EtcdApi {
             t = t.getCause();
         }
         if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "POST " + path + " on " + where(base) + ": no answer within "
+            return new ProbeException(ProbeErrors.TIMEOUT, request(path) + " on " + where(base) + ": no answer within "
                     + Runner.human(timeout) + " (packets dropped, or the server accepted and said nothing)", t);
         }
         FailureClassifier.Failure f = FailureClassifier.network(t, where(base), base.getHost());
         if (f != null) {
             return new ProbeException(f.code(), f.reason(), t);
         }
-        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, "POST " + path + " on " + where(base)
+        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, request(path) + " on " + where(base)
                 + ": the answer is not HTTP (" + FailureClassifier.oneLine(t) + ")", t);
+    }
+
+    /** "POST /v3/..." for the gateway calls, "GET /metrics" for the metrics. */
+    private static String request(String path) {
+        return (path.equals("/metrics") ? "GET " : "POST ") + path;
     }
 
     private static String where(URI u) {

@@ -142,11 +142,11 @@ final class EtcdClusterRisks {
                     evidence(first.member(), wal, commit, facts.windowMs(), p), first.member());
         }
         if (!Double.isNaN(worstWal)) {
-            out.metric(new Metric("etcd_wal_fsync_p99_seconds", round(worstWal), "s", Map.of(), null, walLimit));
+            out.metric(new Metric("etcd_wal_fsync_p99_seconds", round(worstWal), "s", Map.of(), walLimit, null));
         }
         if (!Double.isNaN(worstCommit)) {
-            out.metric(new Metric("etcd_backend_commit_p99_seconds", round(worstCommit), "s", Map.of(), null,
-                    commitLimit));
+            out.metric(new Metric("etcd_backend_commit_p99_seconds", round(worstCommit), "s", Map.of(), commitLimit,
+                    null));
         }
     }
 

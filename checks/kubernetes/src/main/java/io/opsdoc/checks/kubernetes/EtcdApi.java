@@ -8,6 +8,7 @@ import io.opsdoc.core.OpsdocVersion;
 import io.opsdoc.core.ProbeErrors;
 import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Runner;
+import io.opsdoc.core.SamplingWindow;
 import io.opsdoc.core.Target;
 import io.opsdoc.core.UsageException;
 import java.io.IOException;
@@ -113,7 +114,7 @@ final class EtcdApi {
         return out;
     }
 
-    static EtcdFacts collect(CheckContext context, Duration memberTimeout, long quotaParameter)
+    static EtcdFacts collect(CheckContext context, Duration memberTimeout, long quotaParameter, Duration window)
             throws ProbeException, InterruptedException {
         List<URI> endpoints = endpoints(context.target());
         HttpClient http = client(context.target());
@@ -179,17 +180,69 @@ final class EtcdApi {
             }
         }
 
+        // /metrics of every member that answered, twice a window apart: leader changes and disk latency histograms
+        List<EtcdMetrics> early = scrape(http, out, min(memberTimeout, context.remaining()));
+        List<EtcdMetrics> later = List.of();
+        long windowMs = 0;
+        Duration w = SamplingWindow.fit(window, context.remaining());
+        if (!w.isZero() && early.stream().anyMatch(EtcdMetrics::answered)) {
+            long t0 = System.nanoTime();
+            Thread.sleep(w.toMillis());
+            later = scrape(http, out, min(memberTimeout, context.remaining()));
+            windowMs = (System.nanoTime() - t0) / 1_000_000;
+        }
+
         long quota = quotaParameter;
         String source = "parameter";
         if (quota <= 0) {
-            quota = quotaFromMetrics(http, context, listedBy, memberTimeout);
+            quota = early.stream().mapToLong(EtcdMetrics::quotaBytes).filter(q -> q > 0).findFirst().orElse(0);
             source = "metrics";
             if (quota <= 0) {
                 quota = DEFAULT_QUOTA;
                 source = "default";
             }
         }
-        return new EtcdFacts(listedBy.toString(), clusterId, out, alarms, alarmsError, quota, source);
+        return new EtcdFacts(listedBy.toString(), clusterId, out, alarms, alarmsError, quota, source, early, later,
+                windowMs);
+    }
+
+    /**
+     * GET /metrics (served on the client URL unless --listen-metrics-urls moved it) of every member that answered its
+     * status, at once, each within the timeout; a member whose /metrics fails has an entry with the error.
+     */
+    private static List<EtcdMetrics> scrape(HttpClient http, List<EtcdFacts.Member> members, Duration timeout)
+            throws InterruptedException {
+        List<CompletableFuture<EtcdMetrics>> futures = new ArrayList<>();
+        for (EtcdFacts.Member m : members) {
+            if (!m.answered() || m.clientUrls().isEmpty()) {
+                continue;
+            }
+            String label = m.name().isEmpty() ? m.id() : m.name();
+            URI base = URI.create(m.clientUrls().get(0));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().timeout(timeout)
+                    .header("User-Agent", USER_AGENT).build();
+            futures.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((r, t) -> {
+                        if (t != null) {
+                            return EtcdMetrics.failed(label, failure(t, "/metrics", base, timeout).getMessage());
+                        }
+                        if (r.statusCode() != 200) {
+                            return EtcdMetrics.failed(label, "GET /metrics on " + where(base) + " answered HTTP "
+                                    + r.statusCode() + " " + firstLine(r.body()));
+                        }
+                        return EtcdMetrics.parse(label, System.currentTimeMillis() / 1000.0, r.body());
+                    }));
+        }
+        List<EtcdMetrics> out = new ArrayList<>();
+        for (CompletableFuture<EtcdMetrics> f : futures) {
+            try {
+                out.add(f.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                out.add(EtcdMetrics.failed("?", "GET /metrics failed: " + FailureClassifier.oneLine(e)));
+            }
+        }
+        return out;
     }
 
     private static CompletableFuture<EtcdFacts.Member> status(HttpClient http, JsonNode m, Duration timeout) {
@@ -243,28 +296,6 @@ final class EtcdApi {
         return new EtcdFacts.Member(id, name, urls, learner, error, null, 0, 0, "0", 0, 0, 0, List.of());
     }
 
-    /** etcd_server_quota_backend_bytes from the member's /metrics (served on the client URL by default); 0 if unknown. */
-    private static long quotaFromMetrics(HttpClient http, CheckContext context, URI base, Duration memberTimeout)
-            throws InterruptedException {
-        Duration timeout = min(memberTimeout, context.remaining());
-        try {
-            HttpResponse<String> r = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()
-                    .timeout(timeout).header("User-Agent", USER_AGENT).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (r.statusCode() != 200) {
-                return 0;
-            }
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith("etcd_server_quota_backend_bytes ")) {
-                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
-                }
-            }
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
-    }
-
     private static HttpRequest request(URI base, String path, String body, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
                 .timeout(timeout).header("User-Agent", USER_AGENT).header("Content-Type", "application/json").build();
@@ -310,15 +341,20 @@ final class EtcdApi {
             t = t.getCause();
         }
         if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-            return new ProbeException(ProbeErrors.TIMEOUT, "POST " + path + " on " + where(base) + ": no answer within "
+            return new ProbeException(ProbeErrors.TIMEOUT, request(path) + " on " + where(base) + ": no answer within "
                     + Runner.human(timeout) + " (packets dropped, or the server accepted and said nothing)", t);
         }
         FailureClassifier.Failure f = FailureClassifier.network(t, where(base), base.getHost());
         if (f != null) {
             return new ProbeException(f.code(), f.reason(), t);
         }
-        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, "POST " + path + " on " + where(base)
+        return new ProbeException(ProbeErrors.PROTOCOL_ERROR, request(path) + " on " + where(base)
                 + ": the answer is not HTTP (" + FailureClassifier.oneLine(t) + ")", t);
+    }
+
+    /** "POST /v3/..." for the gateway calls, "GET /metrics" for the metrics. */
+    private static String request(String path) {
+        return (path.equals("/metrics") ? "GET " : "POST ") + path;
     }
 
     private static String where(URI u) {

@@ -9,7 +9,10 @@ enum EtcdCode implements CheckCode {
     ETCD_ALARM("an alarm is raised (NOSPACE, CORRUPT)"),
     ETCD_DB_NEAR_QUOTA("the backend database is near its quota (--quota-backend-bytes)"),
     ETCD_DB_FRAGMENTED("most of the backend file is free pages a defragmentation would give back"),
-    ETCD_RAFT_LAGGING("a member's raft log is far behind the leader's, or it applies far behind what it has committed");
+    ETCD_RAFT_LAGGING("a member's raft log is far behind the leader's, or it applies far behind what it has committed"),
+    ETCD_EVEN_MEMBERS("the member list has an even number of voting members: no more failure tolerance than one fewer"),
+    ETCD_LEADER_CHURN("the leader keeps changing (leader changes per 15 minutes)"),
+    ETCD_SLOW_DISK("WAL fsync or backend commit p99 is too slow for etcd");
 
     private final String title;
 

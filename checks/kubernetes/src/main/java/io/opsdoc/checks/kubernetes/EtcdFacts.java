@@ -12,9 +12,23 @@ import java.util.List;
  * @param quotaSource  {@code metrics} (etcd_server_quota_backend_bytes), {@code status} (dbSizeQuota, etcd 3.6+),
  *                     {@code parameter} or {@code default}
  * @param alarmsError  why the alarms are unknown, when {@code alarms} is null
+ * @param metrics      each answering member's /metrics at the start of the window
+ * @param metricsLater the same a window later (empty when the window was 0)
+ * @param windowMs     the window actually measured between the two readings, 0 when there is one reading
  */
 public record EtcdFacts(String listedBy, String clusterId, List<Member> members, List<Alarm> alarms, String alarmsError,
-        long quotaBytes, String quotaSource) {
+        long quotaBytes, String quotaSource, List<EtcdMetrics> metrics, List<EtcdMetrics> metricsLater, long windowMs) {
+
+    /** Without /metrics readings (facts recorded before k8s-etcd read them). */
+    public EtcdFacts(String listedBy, String clusterId, List<Member> members, List<Alarm> alarms, String alarmsError,
+            long quotaBytes, String quotaSource) {
+        this(listedBy, clusterId, members, alarms, alarmsError, quotaBytes, quotaSource, List.of(), List.of(), 0);
+    }
+
+    public EtcdFacts {
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        metricsLater = metricsLater == null ? List.of() : List.copyOf(metricsLater);
+    }
 
     /**
      * One member of the member list and its own status. {@code error} is set when its status could not be read (then

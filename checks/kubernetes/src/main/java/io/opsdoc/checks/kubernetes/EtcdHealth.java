@@ -50,7 +50,20 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
                     "backend files smaller than this are never reported as fragmented (the mixin's floor)"),
             new ParameterSpec("raft-lag", ParameterType.INTEGER, "5000",
                     "raft entries a member may trail the leader's raftIndex (or its own committed index, when applying) "
-                            + "by; 5000 is the apply gap at which etcd itself starts refusing requests"));
+                            + "by; 5000 is the apply gap at which etcd itself starts refusing requests"),
+            new ParameterSpec("window", ParameterType.DURATION, "2s",
+                    "time between the two /metrics readings whose histogram difference gives the disk latency p99; "
+                            + "with fewer than 10 fsyncs (or commits) in it, or 0s, the histograms since each member "
+                            + "started decide"),
+            new ParameterSpec("wal-fsync-p99", ParameterType.DURATION, "500ms",
+                    "99th percentile of WAL fsync duration above which a member's disk is too slow (the etcd "
+                            + "mixin's etcdHighFsyncDurations)"),
+            new ParameterSpec("backend-commit-p99", ParameterType.DURATION, "250ms",
+                    "99th percentile of backend commit duration above which a member's disk is too slow (the etcd "
+                            + "mixin's etcdHighCommitDurations)"),
+            new ParameterSpec("leader-changes", ParameterType.INTEGER, "4",
+                    "leader changes per 15 minutes, averaged over a member's uptime (15 minutes at least), that "
+                            + "count as churn (the etcd mixin's etcdHighNumberOfLeaderChanges)"));
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("etcd v3 (JSON gateway on the client URL)",
             List.of("POST /v3/cluster/member/list", "POST /v3/maintenance/status",
@@ -60,7 +73,8 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
 
     public EtcdHealth() {
         super(ID, EtcdApi.SCHEME, "Does every etcd member answer, is there a leader, how full is the backend against "
-                + "its quota, and is an alarm (NOSPACE, CORRUPT) raised?", EtcdFacts.class, PARAMETERS, EtcdCode.class,
+                + "its quota, is an alarm (NOSPACE, CORRUPT) raised, does the member count tolerate a failure, does the leader "
+                + "keep changing, and are the disks fast enough?", EtcdFacts.class, PARAMETERS, EtcdCode.class,
                 GRANTS);
     }
 
@@ -87,7 +101,7 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
     @Override
     public EtcdFacts collect(CheckContext context) throws Exception {
         return EtcdApi.collect(context, context.parameters().duration("member-timeout"),
-                context.parameters().bytes("quota-backend-bytes"));
+                context.parameters().bytes("quota-backend-bytes"), context.parameters().duration("window"));
     }
 
     @Override
@@ -130,6 +144,9 @@ public final class EtcdHealth extends DescribedCheck<EtcdFacts> {
         alarms(facts, out);
         dbSize(facts, p, out);
         raftLag(facts, p, out);
+        EtcdClusterRisks.evenMembers(facts, out);
+        EtcdClusterRisks.leaderChurn(facts, p, out);
+        EtcdClusterRisks.slowDisk(facts, p, out);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class EtcdLab implements Lab {
     private LabEtcdMember tls;
     /** ssh:// to this machine for k8s-etcd-backup's remote scenarios, started on first use. */
     private final io.opsdoc.lab.host.LabSshAccess ssh;
+    private final EtcdMarginFaults margins;
     private int tlsPort;
 
     private EtcdLab(Path dir, List<LabEtcdMember> cluster, LabEtcdMember single) {
@@ -54,6 +55,7 @@ public final class EtcdLab implements Lab {
         this.cluster = cluster;
         this.single = single;
         this.ssh = new io.opsdoc.lab.host.LabSshAccess(dir);
+        this.margins = new EtcdMarginFaults(dir, cluster, () -> tls);
     }
 
     /** Null when etcd can run here, else which package is missing. */
@@ -61,7 +63,8 @@ public final class EtcdLab implements Lab {
         if (!Files.isExecutable(LabEtcdMember.BINARY)) {
             return ExternalBinary.missing("etcd-server", LabEtcdMember.BINARY.toString());
         }
-        return Files.isExecutable(ETCDCTL) ? null : ExternalBinary.missing("etcd-client", ETCDCTL.toString());
+        return Files.isExecutable(ETCDCTL) ? EtcdMarginFaults.unavailable()
+                : ExternalBinary.missing("etcd-client", ETCDCTL.toString());
     }
 
     public static synchronized EtcdLab shared() {
@@ -299,6 +302,21 @@ public final class EtcdLab implements Lab {
         });
     }
 
+    /** A fourth member added to the 3-member cluster (etcdctl member add) and never started. */
+    public void addUnstartedMember() {
+        margins.addUnstartedMember();
+    }
+
+    /** Leadership of the 3-member cluster moved four times (etcdctl move-leader). */
+    public void moveLeaderRepeatedly() {
+        margins.moveLeaderRepeatedly();
+    }
+
+    /** Every fsync of the TLS member delayed by 0.7 s (strace fault injection) while keys are written to it. */
+    public void slowDisk() {
+        margins.slowDisk();
+    }
+
     // ---- healing ----
 
     @Override
@@ -309,6 +327,7 @@ public final class EtcdLab implements Lab {
             await("the cluster whole again with one leader", START, () -> cluster.stream().allMatch(LabEtcdMember::ready)
                     && cluster.stream().map(m -> m.status().path("leader").asText()).distinct().count() == 1);
         }
+        margins.heal();
         JsonNode s = single.status();
         if (alarmed() || s == null || s.path("dbSize").asLong() > 4_000_000) {
             // the note's order: delete what grew, compact, defragment, then disarm
@@ -376,7 +395,7 @@ public final class EtcdLab implements Lab {
         }
     }
 
-    private static void await(String what, Duration atMost, Callable<Boolean> condition) {
+    static void await(String what, Duration atMost, Callable<Boolean> condition) {
         try {
             Awaitility.await(what).atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                     .pollInSameThread().until(condition);
@@ -387,6 +406,7 @@ public final class EtcdLab implements Lab {
 
     @Override
     public synchronized void close() {
+        margins.close();
         ssh.close();
         cluster.forEach(LabEtcdMember::kill);
         single.kill();

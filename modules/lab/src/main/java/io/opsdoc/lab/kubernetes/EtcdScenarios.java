@@ -15,13 +15,16 @@ import java.util.Map;
 
 /**
  * k8s-etcd against real etcd 3.4 members on loopback ({@link EtcdLab}): a 3-member cluster losing one member, then
- * two, and a single member with a 16 MiB quota that is filled until NOSPACE, or emptied and compacted but not
+ * two, growing to four members with one never started, its leadership moved four times, a member whose fsyncs strace
+ * delays, and a single member with a 16 MiB quota that is filled until NOSPACE, or emptied and compacted but not
  * defragmented; and k8s-etcd-backup on real snapshots of that member (etcdctl snapshot save) made stale, cut off (also read over ssh:// as an ordinary user),
  * changed or deleted.
  */
 public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
     private static final String ETCD = "k8s-etcd";
     private static final String BACKUP = "k8s-etcd-backup";
+    /** Two /metrics readings half a second apart: the window path runs, and ten scenarios do not add 20 s. */
+    private static final String WINDOW = "500ms";
 
     @Override
     public String system() {
@@ -42,12 +45,30 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
     public List<Scenario<EtcdLab>> scenarios() {
         return List.of(
                 cluster("etcd-cluster-healthy", "three members, one leader, a nearly empty backend")
-                        .healthy().metrics("etcd_members", "etcd_has_leader", "etcd_db_quota_used").build(),
+                        .healthy().metrics("etcd_members", "etcd_has_leader", "etcd_db_quota_used",
+                                "etcd_leader_changes_per_15m", "etcd_wal_fsync_p99_seconds",
+                                "etcd_backend_commit_p99_seconds").build(),
                 Scenario.<EtcdLab>of("etcd-tls-healthy", "a member that speaks only TLS and requires a client "
                                 + "certificate (kubeadm's etcd), asked over etcds:// with the CA, certificate and key")
-                        .checks(ETCD).target(EtcdLab::tlsTarget).healthy().metrics("etcd_members", "etcd_alarms").build(),
+                        .checks(ETCD).target(EtcdLab::tlsTarget).param("window", WINDOW).healthy()
+                        .metrics("etcd_members", "etcd_alarms", "etcd_wal_fsync_p99_seconds").build(),
                 single("etcd-single-healthy", "one member with a 16 MiB quota, nearly empty")
                         .healthy().metrics("etcd_db_size_bytes", "etcd_alarms").build(),
+                cluster("etcd-even-members", "a fourth member was added (etcdctl member add) and its process never "
+                        + "started: four voting members, three running. The unstarted member is also down "
+                        + "(ETCD_MEMBER_DOWN, CRITICAL: 3 of 4 answer and the quorum is 3)")
+                        .breaks(EtcdLab::addUnstartedMember)
+                        .expect(code("ETCD_EVEN_MEMBERS").severity(WARNING).evidence("voting_members", 4)
+                                .evidence("quorum", 3).evidence("failures_tolerated", 1)
+                                .says("4 voting members", "never started", "odd number"))
+                        .expect(code("ETCD_MEMBER_DOWN").severity(CRITICAL).says("never started"))
+                        .absent("ETCD_NO_LEADER").build(),
+                cluster("etcd-leader-churn", "leadership was moved to another member four times in a row "
+                        + "(etcdctl move-leader): every member has seen four leader changes within a minute")
+                        .breaks(EtcdLab::moveLeaderRepeatedly)
+                        .expect(code("ETCD_LEADER_CHURN").severity(WARNING).evidence("leader-changes", 4)
+                                .positive("leader_changes").says("leader change(s)", "per 15 minutes", "slow disks"))
+                        .absent("ETCD_NO_LEADER", "ETCD_MEMBER_DOWN", "ETCD_SLOW_DISK").build(),
                 cluster("etcd-member-down", "one follower of three was killed: the other two keep a leader")
                         .breaks(EtcdLab::stopOneMember)
                         .expect(code("ETCD_MEMBER_DOWN").severity(CRITICAL).evidence("answering", 2)
@@ -71,6 +92,14 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
                         .breaks(EtcdLab::fragment)
                         .expect(code("ETCD_DB_FRAGMENTED").severity(WARNING).says("defragment", "in use"))
                         .absent("ETCD_ALARM").build(),
+                Scenario.<EtcdLab>of("etcd-slow-disk", "every fsync and fdatasync of the TLS member returns 0.7 s "
+                                + "late (strace fault injection on all its threads) while keys were written to it")
+                        .checks(ETCD).target(EtcdLab::tlsTarget).param("window", WINDOW)
+                        .breaks(EtcdLab::slowDisk)
+                        .expect(code("ETCD_SLOW_DISK").severity(WARNING).positive("wal_fsync_p99_seconds")
+                                .positive("backend_commit_p99_seconds")
+                                .says("WAL fsync p99", "backend commit p99", "dedicated SSD"))
+                        .absent("ETCD_NO_LEADER", "ETCD_MEMBER_DOWN").build(),
                 backup("etcd-backup-fresh", "last night's etcdctl snapshot save, whole, an hour old")
                         .healthy().metrics("etcd_backup_age_seconds", "etcd_backup_size_bytes").build(),
                 backup("etcd-backup-stale", "the backup job stopped: the newest snapshot is 49 hours old")
@@ -138,7 +167,7 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
     }
 
     private static Scenario.Builder<EtcdLab> cluster(String id, String story) {
-        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::clusterTarget);
+        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::clusterTarget).param("window", WINDOW);
     }
 
     private static Scenario.Builder<EtcdLab> backup(String id, String story) {
@@ -146,6 +175,6 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
     }
 
     private static Scenario.Builder<EtcdLab> single(String id, String story) {
-        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::singleTarget);
+        return Scenario.<EtcdLab>of(id, story).checks(ETCD).target(EtcdLab::singleTarget).param("window", WINDOW);
     }
 }

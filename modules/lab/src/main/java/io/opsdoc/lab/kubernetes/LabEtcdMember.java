@@ -117,6 +117,34 @@ final class LabEtcdMember {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** This member's /metrics (Prometheus text), or "" when it does not answer. */
+    String metrics() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** A sample of this member's /metrics without labels (a counter or gauge), -1 when absent. */
+    double sample(String metric) {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(metric + " ")) {
+                return Double.parseDouble(line.substring(metric.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     /** Maintenance.Status of this member, or null when it does not answer. */
     JsonNode status() {
         return call("/v3/maintenance/status", "{}");

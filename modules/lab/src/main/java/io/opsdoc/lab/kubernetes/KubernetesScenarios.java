@@ -234,6 +234,14 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .expect(code("NO_ROOM_FOR_REPLICA").severity(WARNING)
                                 .evidence("pod_requests", "cpu 500m, memory 8Gi").says("ml-training"))
                         .absent("REQUESTS_HIGH").build(),
+                capacity("node-pod-slots-full", "worker-3 (max 17 pods) runs kube-proxy and 16 shop/queue-worker pods: "
+                        + "every pod slot used while CPU and memory are mostly free").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().podSlotsFull())
+                        .expect(code("NODE_PODS_NEAR_CAPACITY").severity(WARNING).evidence("node", "worker-3")
+                                .evidence("pods", 17).evidence("allocatable_pods", 17).evidence("used_percent", 100.0)
+                                .says("node worker-3 runs 17 pods of the 17", "OutOfpods", "maxPods"))
+                        .absent("REQUESTS_HIGH", "CANNOT_LOSE_A_NODE", "NO_ROOM_FOR_REPLICA")
+                        .metrics("max_node_pods_percent").build(),
                 // quotas read the same fields on every version: one variant is enough
                 capacity("quota-near-limit", "namespace batch: 9 report workers of 200m use 1800m of its 2-CPU quota")
                         .onlyOn(V132)

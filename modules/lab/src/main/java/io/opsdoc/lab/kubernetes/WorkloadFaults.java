@@ -256,6 +256,36 @@ public final class WorkloadFaults {
         }
     }
 
+    /**
+     * A small node joins (worker-3, an instance type whose pod network gives it 17 pod addresses, so the kubelet's
+     * maxPods is 17), and shop/queue-worker's 16 small pods are bound there beside its kube-proxy: 17 of 17 pod slots
+     * used while most CPU and memory are free.
+     */
+    public void podSlotsFull() {
+        Instant now = Instant.now();
+        Node n = KubeObjects.healthyNode("worker-3", now, lab.version());
+        for (var m : List.of(n.getStatus().getCapacity(), n.getStatus().getAllocatable())) {
+            m.put("pods", new Quantity("17"));
+        }
+        lab.put(n);
+        lab.put(KubeObjects.lease("worker-3", now.minusSeconds(4)));
+        lab.put(KubeObjects.daemonPod("kube-proxy-worker-3", "worker-3", now, lab.version()));
+        String name = "queue-worker";
+        String image = "registry.example.com/shop/" + name + ":3.4.1";
+        ResourceRequirements r = resources("10m", "32Mi", null, "64Mi");
+        Deployment d = KubeObjects.spreadByHostname(deployment(name, 16, 16, 16, now.minus(2, ChronoUnit.DAYS), true, image));
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        for (int i = 0; i < 16; i++) {
+            var c = appContainer(name, image, true);
+            c.setResources(r);
+            lab.put(pod(APP_NAMESPACE, name + "-6b7c8d9e0-" + suffix(i) + i, "ReplicaSet", name + "-6b7c8d9e0", "6b7c8d9e0",
+                    "worker-3", now.minus(2, ChronoUnit.DAYS), List.of(c),
+                    List.of(runningStatus(name, image, 0, now.minus(2, ChronoUnit.DAYS))), "Running", true,
+                    defaultTolerations()));
+        }
+    }
+
     /** Unrequested {cpu cores, memory bytes} on a node, from the pods bound to it. */
     private double[] free(String node) {
         Node n = lab.client().nodes().withName(node).get();

@@ -56,6 +56,8 @@ public final class ControlPlaneLab implements Lab {
     private final Map<String, LeaderLease> leases = new HashMap<>();
     /** The nodes labelled control-plane; static pods by node, then component (absent: no mirror pod). */
     private final List<String> controlPlaneNodes = new ArrayList<>();
+    /** The role label the control-plane nodes carry; null: none (an installer that does not label them). */
+    private String roleLabel;
     private final Map<String, Map<String, io.fabric8.kubernetes.api.model.Pod>> staticPods = new HashMap<>();
 
     private ControlPlaneLab(String version) {
@@ -154,7 +156,26 @@ public final class ControlPlaneLab implements Lab {
         staticPods.get(node).remove(component);
     }
 
+    /**
+     * A cluster built by kubeadm before 1.20 and never relabelled: its single control-plane node carries only
+     * node-role.kubernetes.io/master.
+     */
+    public synchronized void singleMasterOldLabel() {
+        controlPlane(List.of("cp-1"));
+        roleLabel = "node-role.kubernetes.io/master";
+    }
+
+    /**
+     * An installer that labels no node with a control-plane role, and one API server: only the EndpointSlice
+     * default/kubernetes (one address) tells how many there are. Without labelled nodes there are no static pods to look at.
+     */
+    public synchronized void singleApiServerUnlabelled() {
+        controlPlane(List.of("cp-1"));
+        roleLabel = null;
+    }
+
     private void controlPlane(List<String> nodes) {
+        roleLabel = "node-role.kubernetes.io/control-plane";
         controlPlaneNodes.clear();
         controlPlaneNodes.addAll(nodes);
         staticPods.clear();
@@ -222,12 +243,12 @@ public final class ControlPlaneLab implements Lab {
                         status = lease == null ? 404 : 200;
                         body = lease == null ? LeaderLease.notFound(name) : lease.json(Instant.now());
                     } else if (path.equals("/api/v1/nodes")) {
-                        // kubeadm labels its nodes control-plane only (since 1.24); nothing carries the old master label
+                        // kubeadm labels its nodes control-plane only (since 1.24); faults switch to the old master label or none
                         String selector = query(exchange.getRequestURI().getRawQuery(), "labelSelector");
                         status = 200;
                         type = "application/json";
-                        body = StaticPodObjects.nodeList("node-role.kubernetes.io/control-plane".equals(selector)
-                                ? controlPlaneNodes : List.of(), version);
+                        body = StaticPodObjects.nodeList(roleLabel != null && roleLabel.equals(selector)
+                                ? controlPlaneNodes : List.of(), version, roleLabel);
                     } else if (path.equals("/api/v1/namespaces/kube-system/pods")) {
                         String selector = query(exchange.getRequestURI().getRawQuery(), "fieldSelector");
                         String node = selector != null && selector.startsWith("spec.nodeName=") ? selector.substring(14) : null;

@@ -74,6 +74,18 @@ public final class ControlPlaneScenarios implements ScenarioSet<ControlPlaneLab>
                                 .evidence("node", "cp-1").evidence("apiserver_addresses", "10.0.0.11")
                                 .says("only one control-plane node (cp-1", "three control-plane nodes"))
                         .absent("STATIC_POD_DOWN").build(),
+                scenario("single-master-old-label", "a cluster built with kubeadm 1.19 and never relabelled: its one "
+                        + "control-plane node carries only node-role.kubernetes.io/master")
+                        .breaks(ControlPlaneLab::singleMasterOldLabel)
+                        .expect(code("SINGLE_CONTROL_PLANE_NODE").severity(WARNING).evidence("node", "cp-1")
+                                .evidence("label", "node-role.kubernetes.io/master"))
+                        .absent("STATIC_POD_DOWN").build(),
+                scenario("single-apiserver-unlabelled", "an installer that labels no control-plane node, and one API "
+                        + "server: default/kubernetes lists one address")
+                        .breaks(ControlPlaneLab::singleApiServerUnlabelled)
+                        .expect(code("SINGLE_CONTROL_PLANE_NODE").severity(WARNING).evidence("control_plane_nodes", 0)
+                                .evidence("apiserver_addresses", "10.0.0.11").says("lists one API server address"))
+                        .absent("STATIC_POD_DOWN").build(),
                 scenario("static-pod-crashloop", "a bad flag in kube-scheduler's manifest on cp-2: its container "
                         + "restarted 7 times and waits in CrashLoopBackOff; the schedulers on cp-1 and cp-3 are fine")
                         .breaks(lab -> lab.staticPodCrashLooping("kube-scheduler", "cp-2", 7))

@@ -41,9 +41,17 @@ final class StaticPodObjects {
         return "10.0.0." + (10 + Integer.parseInt(node.substring(node.lastIndexOf('-') + 1)));
     }
 
-    static String nodeList(List<String> nodes, String version) {
+    /** The control-plane nodes as kubeadm labels them, the role label replaced by {@code roleLabel} (null: none). */
+    static String nodeList(List<String> nodes, String version, String roleLabel) {
         Instant now = Instant.now();
-        List<Node> items = nodes.stream().map(n -> KubeObjects.healthyNode(n, now, version)).toList();
+        List<Node> items = nodes.stream().map(n -> {
+            Node node = KubeObjects.healthyNode(n, now, version);
+            node.getMetadata().getLabels().remove(KubeObjects.CONTROL_PLANE_TAINT);
+            if (roleLabel != null) {
+                node.getMetadata().getLabels().put(roleLabel, "");
+            }
+            return node;
+        }).toList();
         return JSON.asJson(new NodeListBuilder().withNewMetadata().withResourceVersion("48213").endMetadata()
                 .withItems(items).build());
     }

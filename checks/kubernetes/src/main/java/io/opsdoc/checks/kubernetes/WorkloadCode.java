@@ -12,7 +12,8 @@ enum WorkloadCode implements CheckCode {
     UNSCHEDULABLE("pods Pending because no node can take them"),
     OOM_KILLED("containers killed for exceeding their memory limit"),
     BESTEFFORT_POD("pods with no requests or limits (QoS BestEffort)"),
-    PROBES_MISSING("a serving container has no readiness or liveness probe");
+    PROBES_MISSING("a serving container has no readiness or liveness probe"),
+    STUCK_CREATING("pods bound to a node stay in ContainerCreating longer than creating-timeout (sandbox, network or volume setup failing)");
 
     private final String title;
 

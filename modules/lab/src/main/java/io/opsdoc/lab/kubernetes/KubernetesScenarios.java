@@ -206,6 +206,16 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .expect(code("UNSCHEDULABLE").severity(WARNING).evidence("reason", "Unschedulable")
                                 .says("1 pod of Deployment shop/search is Pending for 12m", "2 Insufficient memory",
                                         "no node has enough free resources")).build(),
+                workloads("stuck-creating", "shop/uploads' new pod was bound to worker-2 25 minutes ago, but its "
+                        + "ReadWriteOnce volume is still attached to worker-1: ContainerCreating ever since")
+                        .onlyOn(V132).breaks(lab -> lab.workloads().stuckCreating(Duration.ofMinutes(25)))
+                        .expect(code("STUCK_CREATING").severity(WARNING).evidence("pods_stuck", 1).evidence("nodes", "worker-2")
+                                .says("1 pod of Deployment shop/uploads is bound to worker-2 but still in ContainerCreating "
+                                        + "after 25m", "FailedMount"))
+                        .expect(code("REPLICAS_BELOW_DESIRED")).absent("UNSCHEDULABLE", "CRASH_LOOP").build(),
+                workloads("creating-within-timeout", "the same pod, bound 40 seconds ago: still mounting, within "
+                        + "creating-timeout").onlyOn(V132).breaks(lab -> lab.workloads().stuckCreating(Duration.ofSeconds(40)))
+                        .expect(code("REPLICAS_BELOW_DESIRED")).absent("STUCK_CREATING").build(),
                 workloads("oom-killed", "shop/cache outgrows its 128Mi memory limit and is OOMKilled")
                         .breaks(lab -> lab.workloads().oomKilled())
                         .expect(code("OOM_KILLED").severity(WARNING).evidence("memory_limit", "128Mi")

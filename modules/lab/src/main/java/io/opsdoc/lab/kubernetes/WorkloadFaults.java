@@ -257,6 +257,39 @@ public final class WorkloadFaults {
     }
 
     /**
+     * Deployment shop/uploads (2 replicas) keeps its files on a ReadWriteOnce volume: after a rollout the new pod
+     * was bound to worker-2 {@code ago}, while the volume is still attached to worker-1, so the kubelet cannot mount it
+     * (Multi-Attach error in its events): the pod stays Pending, its container waiting in ContainerCreating, no sandbox.
+     */
+    public void stuckCreating(Duration ago) {
+        Instant now = Instant.now();
+        Instant bound = now.minus(ago);
+        String name = "uploads";
+        String image = "registry.example.com/shop/" + name + ":5.0.2";
+        lab.put(deployment(name, 2, 1, 1, now.minus(20, ChronoUnit.DAYS), true, image));
+        lab.put(pod(APP_NAMESPACE, name + "-4d5e6f7a8-" + suffix(0), "ReplicaSet", name + "-4d5e6f7a8", "4d5e6f7a8",
+                "worker-1", now.minus(20, ChronoUnit.DAYS), List.of(appContainer(name, image, true)),
+                List.of(runningStatus(name, image, 0, now.minus(20, ChronoUnit.DAYS))), "Running", true, defaultTolerations()));
+        ContainerStatus waiting = new ContainerStatusBuilder().withName(name).withImage(image).withImageID("")
+                .withReady(false).withStarted(false).withRestartCount(0)
+                .withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState().build();
+        Pod p = pod(APP_NAMESPACE, name + "-9a8b7c6d5-" + suffix(1), "ReplicaSet", name + "-9a8b7c6d5", "9a8b7c6d5",
+                "worker-2", bound, List.of(appContainer(name, image, true)), List.of(waiting), "Pending", false,
+                defaultTolerations());
+        for (PodCondition c : p.getStatus().getConditions()) {
+            if (c.getType().equals("PodReadyToStartContainers")) {
+                c.setStatus("False");
+            }
+            if (!c.getStatus().equals("True")) {
+                c.setReason(c.getType().equals("PodReadyToStartContainers") ? null : "ContainersNotReady");
+                c.setMessage(c.getType().equals("PodReadyToStartContainers") ? null : "containers with unready status: [" + name + "]");
+            }
+        }
+        p.getStatus().setPodIP(null);
+        lab.put(p);
+    }
+
+    /**
      * A small node joins (worker-3, an instance type whose pod network gives it 17 pod addresses, so the kubelet's
      * maxPods is 17), and shop/queue-worker's 16 small pods are bound there beside its kube-proxy: 17 of 17 pod slots
      * used while most CPU and memory are free.

@@ -13,6 +13,7 @@ enum WorkloadCode implements CheckCode {
     OOM_KILLED("containers killed for exceeding their memory limit"),
     BESTEFFORT_POD("pods with no requests or limits (QoS BestEffort)"),
     PROBES_MISSING("a serving container has no readiness or liveness probe"),
+    NO_MEMORY_LIMIT("a workload's container declares resources but no memory limit"),
     STUCK_CREATING("pods bound to a node stay in ContainerCreating longer than creating-timeout (sandbox, network or volume setup failing)");
 
     private final String title;

@@ -84,6 +84,7 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
         for (Workload w : facts.workloads()) {
             degraded += replicas(w, podsByWorkload.getOrDefault(w.key(), List.of()), now, out) ? 1 : 0;
             probes(w, out);
+            memoryLimit(w, out);
         }
         int crashing = 0;
         for (Map.Entry<String, List<PodState>> e : podsByWorkload.entrySet()) {
@@ -416,5 +417,28 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
                 Evidence.of("container", c.name(), "ports", c.ports().toString(), "readinessProbe", c.readinessProbe(),
                         "livenessProbe", c.livenessProbe(), "startupProbe", c.startupProbe()),
                 w.key());
+    }
+
+    /**
+     * INFO: a container that declares requests (so it is not BestEffort, which BESTEFFORT_POD reports) but no memory
+     * limit can grow until the node runs short, and then the kubelet's eviction or the kernel's OOM killer picks
+     * victims on the whole node, not just this container. Templates without any resources are BESTEFFORT_POD's case.
+     */
+    private static void memoryLimit(Workload w, Evaluation.Builder out) {
+        List<ContainerSpec> uncapped = w.containers() == null ? List.of() : w.containers().stream()
+                .filter(c -> !c.name().startsWith("init:"))
+                .filter(c -> c.requests() != null && !c.requests().isEmpty())
+                .filter(c -> c.limits() == null || !c.limits().containsKey("memory")).toList();
+        if (uncapped.isEmpty()) {
+            return;
+        }
+        ContainerSpec c = uncapped.get(0);
+        String names = uncapped.stream().map(ContainerSpec::name).collect(Collectors.joining(", "));
+        out.finding(NO_MEMORY_LIMIT, Severity.INFO, "container " + names + " of " + label(w.key()) + " requests "
+                + c.requests() + " but has no memory limit: a leak grows until the node runs short of memory, and "
+                + "then eviction or the kernel's OOM killer can hit any pod on that node, not just this one. Set "
+                + "resources.limits.memory (equal to the request for a Guaranteed pod)",
+                Evidence.of("containers", names, "requests", c.requests().toString(), "limits",
+                        c.limits() == null || c.limits().isEmpty() ? "none" : c.limits().toString()), w.key() + "/memory-limit");
     }
 }

@@ -223,7 +223,13 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .absent("CRASH_LOOP", "RESTARTING_OFTEN", "REPLICAS_BELOW_DESIRED").build(),
                 workloads("besteffort", "shop/reports declares no requests or limits")
                         .breaks(lab -> lab.workloads().bestEffort()).healthy()
-                        .expect(code("BESTEFFORT_POD").severity(INFO).says("Deployment shop/reports")).build(),
+                        .expect(code("BESTEFFORT_POD").severity(INFO).says("Deployment shop/reports"))
+                        .absent("NO_MEMORY_LIMIT").build(),
+                workloads("no-memory-limit", "shop/indexer requests 500m and 1Gi and sets no limits").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().noMemoryLimit()).healthy()
+                        .expect(code("NO_MEMORY_LIMIT").severity(INFO).evidence("containers", "indexer")
+                                .evidence("limits", "none").says("Deployment shop/indexer", "resources.limits.memory"))
+                        .absent("BESTEFFORT_POD").build(),
                 workloads("no-probes", "shop/legacy serves on 8080 without readiness or liveness probes")
                         .breaks(lab -> lab.workloads().noProbes()).healthy()
                         .expect(code("PROBES_MISSING").severity(INFO).says("port 8080", "readiness or liveness")).build(),

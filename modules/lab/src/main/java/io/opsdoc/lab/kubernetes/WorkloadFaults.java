@@ -173,6 +173,24 @@ public final class WorkloadFaults {
         lab.put(p);
     }
 
+    /**
+     * Deployment {@code shop/indexer} requests 500m CPU and 1Gi memory and sets no limits at all (QoS Burstable):
+     * nothing caps its memory below the node's.
+     */
+    public void noMemoryLimit() {
+        Instant now = Instant.now();
+        String image = "registry.example.com/shop/indexer:2.2.0";
+        ResourceRequirements r = resources("500m", "1Gi", null, null);
+        Deployment d = deployment("indexer", 1, 1, 1, now.minus(4, ChronoUnit.DAYS), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        var c = appContainer("indexer", image, true);
+        c.setResources(r);
+        lab.put(pod(APP_NAMESPACE, "indexer-1a2b3c4d5-" + suffix(0), "ReplicaSet", "indexer-1a2b3c4d5", "1a2b3c4d5",
+                NODES.get(2), now.minus(4, ChronoUnit.DAYS), List.of(c),
+                List.of(runningStatus("indexer", image, 0, now.minus(4, ChronoUnit.DAYS))), "Running", true, defaultTolerations()));
+    }
+
     /** Deployment {@code shop/web} has 3 desired replicas but only {@code available} available (one pod fails readiness). */
     public void replicasBelowDesired(int available) {
         Instant now = Instant.now();

@@ -201,6 +201,7 @@ final class WorkloadCollector {
                 waiting == null ? null : waiting.getReason(), waiting == null ? null : waiting.getMessage(),
                 terminated == null ? null : terminated.getReason(), terminated == null ? null : terminated.getExitCode(),
                 last == null ? null : last.getReason(), last == null ? null : last.getExitCode(),
-                last == null ? null : NodeCollector.time(last.getFinishedAt()));
+                last == null ? null : NodeCollector.time(last.getFinishedAt()), s.getStarted(),
+                st == null || st.getRunning() == null ? null : NodeCollector.time(st.getRunning().getStartedAt()));
     }
 }

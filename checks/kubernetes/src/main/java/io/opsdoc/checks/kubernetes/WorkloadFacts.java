@@ -62,9 +62,12 @@ public record WorkloadFacts(Instant observedAt, ServerVersion server, String nam
         }
     }
 
-    /** A container's status: the current state (waiting / terminated reason) and the last termination. */
+    /**
+     * A container's status: the current state (waiting / terminated reason), the last termination, and
+     * {@code started} (false until its startup probe has succeeded; null when the server omits it).
+     */
     public record ContainerState(String name, String image, boolean ready, int restartCount, String waitingReason,
             String waitingMessage, String terminatedReason, Integer terminatedExitCode, String lastTerminatedReason,
-            Integer lastExitCode, Instant lastFinishedAt) {
+            Integer lastExitCode, Instant lastFinishedAt, Boolean started, Instant runningSince) {
     }
 }

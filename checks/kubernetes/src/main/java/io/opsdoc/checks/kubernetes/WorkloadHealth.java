@@ -97,6 +97,7 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
             imagePull(e.getKey(), pods, out);
             unschedulable(e.getKey(), pods, now, out);
             stuckCreating(e.getKey(), pods, now, p, out);
+            StartupProbes.evaluate(e.getKey(), label(e.getKey()), pods, now, out);
             oomKilled(e.getKey(), pods, now, out);
             bestEffort(e.getKey(), pods, out);
         }

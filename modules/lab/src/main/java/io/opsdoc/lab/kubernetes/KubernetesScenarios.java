@@ -225,6 +225,13 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .breaks(lab -> lab.workloads().bestEffort()).healthy()
                         .expect(code("BESTEFFORT_POD").severity(INFO).says("Deployment shop/reports"))
                         .absent("NO_MEMORY_LIMIT").build(),
+                workloads("startup-probe-failing", "shop/catalog needs longer to load its index than its startup probe "
+                        + "allows (30 x 10 s): killed 3 times, the 4th run not started either").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().startupProbeFailing())
+                        .expect(code("STARTUP_PROBE_FAILING").severity(WARNING).evidence("container", "catalog")
+                                .evidence("restartCount", 3).evidence("last_exit_code", 143)
+                                .says("has never passed its startup probe", "killed by the kubelet", "Startup probe failed"))
+                        .expect(code("NO_REPLICAS_AVAILABLE")).absent("CRASH_LOOP", "OOM_KILLED").build(),
                 workloads("no-memory-limit", "shop/indexer requests 500m and 1Gi and sets no limits").onlyOn(V132)
                         .breaks(lab -> lab.workloads().noMemoryLimit()).healthy()
                         .expect(code("NO_MEMORY_LIMIT").severity(INFO).evidence("containers", "indexer")

@@ -174,6 +174,35 @@ public final class WorkloadFaults {
     }
 
     /**
+     * Deployment {@code shop/catalog} got a startup probe of 30 x 10 s, but since its last release it loads its search
+     * index before answering /healthz and needs longer: the kubelet killed it three times (SIGTERM, exit 143) and its
+     * fourth run, 2 minutes old, is not started either.
+     */
+    public void startupProbeFailing() {
+        Instant now = Instant.now();
+        String name = "catalog";
+        String image = "registry.example.com/shop/" + name + ":7.1.0";
+        var startup = new io.fabric8.kubernetes.api.model.ProbeBuilder().withNewHttpGet().withPath("/healthz")
+                .withNewPort("http").endHttpGet().withPeriodSeconds(10).withFailureThreshold(30).build();
+        Deployment d = deployment(name, 1, 0, 0, now.minus(20, ChronoUnit.MINUTES), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setStartupProbe(startup);
+        lab.put(d);
+        var c = appContainer(name, image, true);
+        c.setStartupProbe(startup);
+        ContainerStatus status = new ContainerStatusBuilder().withName(name).withImage(image)
+                .withImageID(image.replace(":7.1.0", "@sha256:9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e"))
+                .withContainerID("containerd://4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d")
+                .withReady(false).withStarted(false).withRestartCount(3)
+                .withNewState().withNewRunning().withStartedAt(ts(now.minusSeconds(120))).endRunning().endState()
+                .withNewLastState().withNewTerminated().withReason("Error").withExitCode(143)
+                .withStartedAt(ts(now.minusSeconds(425))).withFinishedAt(ts(now.minusSeconds(122))).endTerminated()
+                .endLastState().build();
+        lab.put(pod(APP_NAMESPACE, name + "-2c3d4e5f6-" + suffix(0), "ReplicaSet", name + "-2c3d4e5f6", "2c3d4e5f6",
+                NODES.get(1), now.minus(20, ChronoUnit.MINUTES), List.of(c), List.of(status), "Running", false,
+                defaultTolerations()));
+    }
+
+    /**
      * Deployment {@code shop/indexer} requests 500m CPU and 1Gi memory and sets no limits at all (QoS Burstable):
      * nothing caps its memory below the node's.
      */

@@ -43,10 +43,12 @@ public record WorkloadFacts(Instant observedAt, ServerVersion server, String nam
     /**
      * @param ownerKind the controlling workload: Deployment (resolved from its ReplicaSet through pod-template-hash),
      *                  StatefulSet, DaemonSet, Job, ReplicaSet, ... or null for a bare pod
+     * @param critical  its labels match the critical-selector parameter (matched while listing, so that 50,000 pods'
+     *                  labels are not kept)
      */
     public record PodState(String namespace, String name, String ownerKind, String ownerName, String phase, String qosClass,
             String nodeName, Instant created, boolean terminating, List<Cond> conditions, List<ContainerSpec> containers,
-            List<ContainerState> statuses) {
+            List<ContainerState> statuses, boolean critical) {
 
         public Cond condition(String type) {
             return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.type())).findFirst().orElse(null);

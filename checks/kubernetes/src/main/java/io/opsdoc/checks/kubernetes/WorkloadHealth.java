@@ -49,6 +49,9 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
                     "a container restarted more than this many times, the last time within restart-window, is RESTARTING_OFTEN"),
             new ParameterSpec("restart-window", ParameterType.DURATION, "2m",
                     "how recent the last restart must be for RESTARTING_OFTEN"),
+            new ParameterSpec("critical-selector", ParameterType.STRING, "",
+                    "pods whose labels match this equality selector (app=payments or tier=critical,team=core) must be QoS "
+                            + "Guaranteed; empty: not judged"),
             new ParameterSpec("creating-timeout", ParameterType.DURATION, "10m",
                     "a pod bound to a node for longer than this with a container still in ContainerCreating is "
                             + "STUCK_CREATING (image pulls of large images happen within ContainerCreating too)"));
@@ -98,6 +101,7 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
             unschedulable(e.getKey(), pods, now, out);
             stuckCreating(e.getKey(), pods, now, p, out);
             StartupProbes.evaluate(e.getKey(), label(e.getKey()), pods, now, out);
+            CriticalQos.evaluate(e.getKey(), label(e.getKey()), pods, p, out);
             oomKilled(e.getKey(), pods, now, out);
             bestEffort(e.getKey(), pods, out);
         }

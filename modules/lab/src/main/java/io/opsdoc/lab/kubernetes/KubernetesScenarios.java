@@ -232,6 +232,15 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                                 .evidence("restartCount", 3).evidence("last_exit_code", 143)
                                 .says("has never passed its startup probe", "killed by the kubelet", "Startup probe failed"))
                         .expect(code("NO_REPLICAS_AVAILABLE")).absent("CRASH_LOOP", "OOM_KILLED").build(),
+                workloads("critical-not-guaranteed", "the operator names shop/web critical (app=web); its pods request "
+                        + "250m CPU with a 1-CPU limit: Burstable").onlyOn(V132).param("critical-selector", "app=web")
+                        .expect(code("CRITICAL_WORKLOAD_NOT_GUARANTEED").severity(WARNING).evidence("qosClass", "Burstable")
+                                .evidence("pods", 3).says("Deployment shop/web", "critical-selector app=web",
+                                        "requests equal to limits"))
+                        .absent("BESTEFFORT_POD", "NO_MEMORY_LIMIT").build(),
+                workloads("critical-guaranteed", "shop/payments (app=payments) requests what it limits: Guaranteed")
+                        .onlyOn(V132).param("critical-selector", "app=payments").breaks(lab -> lab.workloads().guaranteedPayments())
+                        .healthy().absent("CRITICAL_WORKLOAD_NOT_GUARANTEED").build(),
                 workloads("no-memory-limit", "shop/indexer requests 500m and 1Gi and sets no limits").onlyOn(V132)
                         .breaks(lab -> lab.workloads().noMemoryLimit()).healthy()
                         .expect(code("NO_MEMORY_LIMIT").severity(INFO).evidence("containers", "indexer")

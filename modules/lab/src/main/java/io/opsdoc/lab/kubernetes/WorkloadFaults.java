@@ -202,6 +202,23 @@ public final class WorkloadFaults {
                 defaultTolerations()));
     }
 
+    /** Deployment {@code shop/payments}: requests equal to limits for CPU and memory, so its pods are QoS Guaranteed. */
+    public void guaranteedPayments() {
+        Instant now = Instant.now();
+        String image = "registry.example.com/shop/payments:4.0.3";
+        ResourceRequirements r = resources("500m", "512Mi", "500m", "512Mi");
+        Deployment d = deployment("payments", 1, 1, 1, now.minus(6, ChronoUnit.DAYS), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        var c = appContainer("payments", image, true);
+        c.setResources(r);
+        Pod p = pod(APP_NAMESPACE, "payments-3e4f5a6b7-" + suffix(0), "ReplicaSet", "payments-3e4f5a6b7", "3e4f5a6b7",
+                NODES.get(2), now.minus(6, ChronoUnit.DAYS), List.of(c),
+                List.of(runningStatus("payments", image, 0, now.minus(6, ChronoUnit.DAYS))), "Running", true, defaultTolerations());
+        p.getStatus().setQosClass("Guaranteed");
+        lab.put(p);
+    }
+
     /**
      * Deployment {@code shop/indexer} requests 500m CPU and 1Gi memory and sets no limits at all (QoS Burstable):
      * nothing caps its memory below the node's.

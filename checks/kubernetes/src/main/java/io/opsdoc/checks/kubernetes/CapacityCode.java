@@ -9,7 +9,8 @@ enum CapacityCode implements CheckCode {
     NO_ROOM_FOR_REPLICA("one more replica of the workload with the largest pods fits on no node"),
     QUOTA_NEAR_LIMIT("a namespace has used quota-warning or more of a ResourceQuota limit"),
     QUOTA_FULL("a namespace has used all of a ResourceQuota limit: new objects needing it are refused"),
-    QUOTA_EXCEEDED("a namespace uses more than a ResourceQuota limit (the limit was lowered below the usage)");
+    QUOTA_EXCEEDED("a namespace uses more than a ResourceQuota limit (the limit was lowered below the usage)"),
+    NODE_PODS_NEAR_CAPACITY("a node runs pods-warning or more of the pods it can hold (its allocatable pods, the kubelet's max-pods)");
 
     private final String title;
 

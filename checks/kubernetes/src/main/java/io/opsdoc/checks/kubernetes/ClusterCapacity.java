@@ -36,7 +36,10 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
             new ParameterSpec("requests-warning", ParameterType.PERCENT, "90%",
                     "requested share of the schedulable nodes' allocatable CPU or memory at which to warn"),
             new ParameterSpec("quota-warning", ParameterType.PERCENT, "90%",
-                    "used share of a ResourceQuota limit at which to report QUOTA_NEAR_LIMIT (kubernetes-mixin KubeQuotaAlmostFull)"));
+                    "used share of a ResourceQuota limit at which to report QUOTA_NEAR_LIMIT (kubernetes-mixin KubeQuotaAlmostFull)"),
+            new ParameterSpec("pods-warning", ParameterType.PERCENT, "95%",
+                    "share of a node's allocatable pods in use at which to report NODE_PODS_NEAR_CAPACITY (kubernetes-mixin "
+                            + "KubeletTooManyPods)"));
 
     private static final List<GrantSet> GRANTS = List.of(KubeGrants.clusterRole(ID,
             "Lists Nodes (allocatable), pods (requests), Deployments / StatefulSets (pod templates) and ResourceQuotas (used / hard).",
@@ -142,12 +145,52 @@ public final class ClusterCapacity extends DescribedCheck<CapacityFacts> {
         nodeLoss(schedulable, alloc, req, scope, out);
         room(facts, schedulable, out);
         quotas(facts, p, out);
+        podSlots(facts, p, out);
     }
 
     /**
      * Each quota'd resource against its limit, at the levels of the kubernetes-mixin alerts: at least quota-warning
      * (KubeQuotaAlmostFull), exactly full (KubeQuotaFullyUsed), above (KubeQuotaExceeded).
      */
+    /**
+     * Pods per node against the node's allocatable pods (the kubelet's maxPods: 110 by default, far fewer on clouds
+     * whose CNI gives each pod an address of the node's network interfaces). Every node counts, cordoned or not: the
+     * kubelet refuses the next pod (OutOfpods) whatever the scheduler thinks. Non-terminal pods only, as the kubelet
+     * counts them.
+     */
+    private static void podSlots(CapacityFacts facts, Parameters p, Evaluation.Builder out) {
+        Map<String, Integer> running = new java.util.HashMap<>();
+        for (PodRequests pod : facts.pods()) {
+            if (pod.nodeName() != null && !"Succeeded".equals(pod.phase()) && !"Failed".equals(pod.phase())) {
+                running.merge(pod.nodeName(), 1, Integer::sum);
+            }
+        }
+        double warn = p.percent("pods-warning");
+        double max = 0;
+        for (NodeCapacity n : facts.nodes()) {
+            long slots = n.allocatablePods() == null ? 0 : (long) Quantities.bytes(n.allocatablePods());
+            if (slots <= 0) {
+                continue;
+            }
+            int pods = running.getOrDefault(n.name(), 0);
+            double pct = 100.0 * pods / slots;
+            max = Math.max(max, pct);
+            if (pct >= warn) {
+                out.finding(NODE_PODS_NEAR_CAPACITY, Severity.WARNING, "node " + n.name() + " runs " + pods + " pods of the "
+                        + slots + " it can hold (" + round(pct) + "%, allocatable pods): " + (pods >= slots
+                                ? "the kubelet rejects any further pod with OutOfpods and the scheduler no longer binds to it"
+                                : "a few more and the kubelet rejects new pods (OutOfpods)")
+                        + ", whatever CPU and memory are left. Raise the kubelet's maxPods if its pod network has "
+                        + "addresses for more (110 is the upstream default; clouds that give pods addresses from the "
+                        + "node's interfaces cap it per instance type), use bigger or more nodes, or move DaemonSets' and "
+                        + "small pods' load elsewhere",
+                        Evidence.of("node", n.name(), "pods", pods, "allocatable_pods", slots, "used_percent", round(pct),
+                                "pods-warning", p.raw().get("pods-warning")), n.name() + "/pods");
+            }
+        }
+        out.metric(new Metric("max_node_pods_percent", round(max), "%", Map.of(), warn, null));
+    }
+
     private static void quotas(CapacityFacts facts, Parameters p, Evaluation.Builder out) {
         double warn = p.percent("quota-warning");
         int near = 0;

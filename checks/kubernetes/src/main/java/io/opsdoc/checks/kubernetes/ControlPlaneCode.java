@@ -10,7 +10,9 @@ enum ControlPlaneCode implements CheckCode {
     CERT_EXPIRING("the API server's serving certificate expires soon"),
     CERT_EXPIRED("the API server's serving certificate has expired"),
     NO_LEADER_CONTROLLER_MANAGER("no kube-controller-manager holds a current leader Lease"),
-    NO_LEADER_SCHEDULER("no kube-scheduler holds a current leader Lease");
+    NO_LEADER_SCHEDULER("no kube-scheduler holds a current leader Lease"),
+    SINGLE_CONTROL_PLANE_NODE("only one control-plane node (or one API server address): no control-plane high availability"),
+    STATIC_POD_DOWN("a control-plane static pod (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) is not Ready or missing on a control-plane node");
 
     private final String title;
 

@@ -33,7 +33,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The I/O half of {@link ControlPlaneHealth}: GET /version, /readyz?verbose and /livez?verbose through the client's
  * authenticated HTTP client, one TLS handshake with the API server to read the certificate it serves, and GET of the
- * two leader-election Leases in kube-system.
+ * two leader-election Leases in kube-system; then the control-plane nodes and their static pods
+ * ({@link StaticPodCollector}).
  */
 final class ControlPlaneCollector {
     private static final int MAX_LINES = 200;
@@ -56,7 +57,10 @@ final class ControlPlaneCollector {
             for (String component : LEADER_LEASES) {
                 leases.add(lease(session, component));
             }
-            return new ControlPlaneFacts(Instant.now(), version, base, readyz, livez, cert, leases);
+            List<ControlPlaneFacts.ControlPlaneNode> nodes = StaticPodCollector.nodes(session);
+            List<String> addresses = StaticPodCollector.apiserverAddresses(session);
+            List<ControlPlaneFacts.StaticPod> pods = StaticPodCollector.staticPods(session, nodes);
+            return new ControlPlaneFacts(Instant.now(), version, base, readyz, livez, cert, leases, nodes, addresses, pods);
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Is the API server ready and live, is etcd reachable from it, when does its serving certificate expire, and do
  * kube-controller-manager and kube-scheduler have a leader? Reads {@code /readyz?verbose} and {@code /livez?verbose}
- * (each named check, etcd among them), the certificate from the TLS handshake, and the two leader Leases.
+ * (each named check, etcd among them), the certificate from the TLS handshake, the two leader Leases, and how many
+ * control-plane nodes there are with their static pods ({@link StaticPods}).
  */
 public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> {
     public static final String ID = "k8s-control-plane";
@@ -42,10 +43,18 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
             List.of("/readyz", "/readyz/*", "/livez", "/livez/*", "/version")),
             KubeGrants.namedRole(ID + "-leases", ControlPlaneCollector.LEASE_NAMESPACE, "Reads the leader-election "
                     + "Leases of kube-controller-manager and kube-scheduler.", "coordination.k8s.io", "leases",
-                    ControlPlaneCollector.LEADER_LEASES));
+                    ControlPlaneCollector.LEADER_LEASES),
+            KubeGrants.clusterRole(ID + "-nodes", "Lists the nodes labelled node-role.kubernetes.io/control-plane (or "
+                    + "master) to count them.", new KubeGrants.Rule("", List.of("nodes"))),
+            KubeGrants.namespacedRole(ID + "-static-pods", StaticPodCollector.NAMESPACE, "Lists the pods in kube-system "
+                    + "on each control-plane node (field selector spec.nodeName) to find the static control-plane pods.",
+                    new KubeGrants.Rule("", List.of("pods"))),
+            KubeGrants.namedRole(ID + "-apiserver-endpoints", "default", "Reads the EndpointSlice default/kubernetes, "
+                    + "which lists every live API server's address.", "discovery.k8s.io", "endpointslices",
+                    List.of("kubernetes")));
 
     public ControlPlaneHealth() {
-        super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, when does its certificate expire, and do the controller manager and scheduler have a leader?",
+        super(ID, KubeTarget.SCHEME, "Is the Kubernetes API server ready and live, is etcd reachable, when does its certificate expire, do the controller manager and scheduler have a leader, and is the control plane redundant with its static pods Ready?",
                 ControlPlaneFacts.class, PARAMETERS, ControlPlaneCode.class, GRANTS);
     }
 
@@ -83,6 +92,7 @@ public final class ControlPlaneHealth extends DescribedCheck<ControlPlaneFacts> 
                 LeaderLeases.evaluate(l, facts.observedAt(), p.duration("lease-skew"), out);
             }
         }
+        StaticPods.evaluate(facts, out);
     }
 
     private static void endpoint(Endpoint e, ControlPlaneCode code, String meaning, ControlPlaneFacts facts, Evaluation.Builder out) {

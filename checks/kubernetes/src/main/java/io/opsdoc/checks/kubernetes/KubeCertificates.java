@@ -60,11 +60,15 @@ public final class KubeCertificates extends DescribedCheck<CertsFacts> {
             new ParameterSpec("cert-files", ParameterType.STRING, "/var/lib/kubelet/pki/kubelet-server-current.pem,"
                     + "/var/lib/kubelet/pki/kubelet.crt",
                     "comma-separated further certificate files, absent ones skipped (default: the kubelet's serving "
-                            + "certificate, rotated or self-signed)")),
+                            + "certificate, rotated or self-signed)"),
+            new ParameterSpec("kubelet-config", ParameterType.STRING, "/var/lib/kubelet/config.yaml",
+                    "the kubelet's KubeletConfiguration file, read for rotateCertificates and serverTLSBootstrap "
+                            + "(absent: skipped; empty: not read)")),
             CertificateExpiry.PARAMETERS.stream()).toList();
 
     private static final List<GrantSet> GRANTS = List.of(new GrantSet("local files", List.of(
-            "read the certificate files under pki-dir (*.crt, *.pem)", "read the kubeconfig files listed in kubeconfigs"),
+            "read the certificate files under pki-dir (*.crt, *.pem)", "read the kubeconfig files listed in kubeconfigs",
+            "read the kubelet config file (kubelet-config)"),
             "root, or a user in a group given read access to these files: kubeconfigs also hold private keys, so "
                     + "prefer running as root over widening their permissions; *.key files are never opened"));
 
@@ -129,12 +133,14 @@ public final class KubeCertificates extends DescribedCheck<CertsFacts> {
                 kubeconfig(Path.of(k.trim()), certs, skipped);
             }
         }
-        if (certs.isEmpty()) {
+        String kubeletFile = p.string("kubelet-config").trim();
+        CertsFacts.KubeletConfig kubelet = kubeletFile.isEmpty() ? null : KubeletConfigFile.read(Path.of(kubeletFile), skipped);
+        if (certs.isEmpty() && kubelet == null) {
             throw new ProbeException(ProbeErrors.PROBE_FAILED, "no certificate found to judge: " + (skipped.isEmpty()
                     ? "pki-dir and kubeconfigs are empty" : String.join("; ", skipped))
                     + " (is this a control-plane node? set pki-dir and kubeconfigs)");
         }
-        return new CertsFacts(Instant.now(), certs, skipped);
+        return new CertsFacts(Instant.now(), certs, skipped, kubelet);
     }
 
     private static void kubeconfig(Path file, List<CertsFacts.Cert> certs, List<String> skipped) {
@@ -217,8 +223,40 @@ public final class KubeCertificates extends DescribedCheck<CertsFacts> {
             }
         }
         out.metric(Metric.of("k8s_certs_checked", facts.certs().size(), ""));
-        out.metric(new Metric("k8s_cert_min_days_left", min, "d", java.util.Map.of(),
-                p.duration("cert-warning").toHours() / 24.0, p.duration("cert-critical").toHours() / 24.0));
+        if (!facts.certs().isEmpty()) {
+            out.metric(new Metric("k8s_cert_min_days_left", min, "d", java.util.Map.of(),
+                    p.duration("cert-warning").toHours() / 24.0, p.duration("cert-critical").toHours() / 24.0));
+        }
+        rotation(facts, out);
+    }
+
+    /**
+     * WARNING, not CRITICAL: nothing fails until the kubelet's client certificate (one year with kubeadm) runs out,
+     * and the evidence says when that is. Only the config file is read: a --rotate-certificates flag on the
+     * kubelet's command line (deprecated) would override it, which the summary says.
+     */
+    private static void rotation(CertsFacts facts, Evaluation.Builder out) {
+        CertsFacts.KubeletConfig k = facts.kubelet();
+        if (k == null || Boolean.TRUE.equals(k.rotateCertificates())) {
+            return;
+        }
+        CertsFacts.Cert client = facts.certs().stream().filter(c -> c.source().contains("kubelet-client")
+                || c.source().contains("kubelet.conf")).findFirst().orElse(null);
+        String setting = k.rotateCertificates() == null ? "does not set rotateCertificates (the default is false)"
+                : "sets rotateCertificates: false";
+        Evidence e = Evidence.of("file", k.file(), "rotateCertificates", k.rotateCertificates() == null ? "unset"
+                : k.rotateCertificates().toString(), "serverTLSBootstrap", k.serverTLSBootstrap() == null ? "unset"
+                : k.serverTLSBootstrap().toString());
+        if (client != null) {
+            e.put("client_cert", client.source()).put("client_not_after", client.notAfter().toString());
+        }
+        out.finding(KUBELET_CERT_ROTATION_OFF, Severity.WARNING, "the kubelet config " + k.file() + " " + setting
+                + ": the kubelet will not request a new client certificate before its current one expires"
+                + (client == null ? "" : " (" + client.source() + ", on " + client.notAfter() + ")")
+                + ", and then it can no longer reach the API server and the node goes NotReady. Set rotateCertificates: "
+                + "true (kubeadm writes it so) and restart the kubelet, unless its command line already has "
+                + "--rotate-certificates; check that kubelet-client-current.pem in /var/lib/kubelet/pki/ is renewed",
+                e, "kubelet-config");
     }
 
     private static String who(CertsFacts.Cert c) {

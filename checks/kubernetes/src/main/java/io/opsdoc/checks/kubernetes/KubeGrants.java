@@ -65,6 +65,39 @@ final class KubeGrants {
                 + namespace + " by name, nothing else.");
     }
 
+    /** A Role in one namespace with get and list on these resources, and its RoleBinding (for lists confined to kube-system). */
+    static GrantSet namespacedRole(String name, String namespace, String why, Rule... rules) {
+        StringBuilder role = new StringBuilder("---\n")
+                .append("apiVersion: rbac.authorization.k8s.io/v1\n")
+                .append("kind: Role\n")
+                .append("metadata:\n")
+                .append("  name: opsdoc-").append(name).append('\n')
+                .append("  namespace: ").append(namespace).append('\n')
+                .append("rules:");
+        for (Rule r : rules) {
+            role.append("\n- apiGroups: [\"").append(r.apiGroup()).append("\"]\n")
+                    .append("  resources: [").append(r.resources().stream().map(s -> "\"" + s + "\"")
+                            .collect(Collectors.joining(", "))).append("]\n")
+                    .append("  verbs: [\"get\", \"list\"]");
+        }
+        String binding = "---\n"
+                + "apiVersion: rbac.authorization.k8s.io/v1\n"
+                + "kind: RoleBinding\n"
+                + "metadata:\n"
+                + "  name: opsdoc-" + name + "\n"
+                + "  namespace: " + namespace + "\n"
+                + "roleRef:\n"
+                + "  apiGroup: rbac.authorization.k8s.io\n"
+                + "  kind: Role\n"
+                + "  name: opsdoc-" + name + "\n"
+                + "subjects:\n"
+                + "- kind: ServiceAccount\n"
+                + "  name: " + SERVICE_ACCOUNT + "\n"
+                + "  namespace: " + NAMESPACE;
+        return new GrantSet(FLAVOR, List.of(role.toString(), binding), why + " Read-only: get and list in " + namespace
+                + " only, nothing else.");
+    }
+
     private static String binding(String name) {
         return "---\n"
                 + "apiVersion: rbac.authorization.k8s.io/v1\n"

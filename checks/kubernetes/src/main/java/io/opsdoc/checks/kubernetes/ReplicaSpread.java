@@ -67,6 +67,9 @@ public final class ReplicaSpread extends DescribedCheck<SpreadFacts> {
         int concentrated = 0;
         for (Spreadable w : facts.workloads()) {
             List<ReadyPod> ready = byWorkload.getOrDefault(w.key(), List.of());
+            if (w.desired() >= min && w.rules().isEmpty()) {
+                noRules(w, ready, out);
+            }
             if (w.desired() < min || ready.size() < 2) {
                 continue;
             }
@@ -110,6 +113,26 @@ public final class ReplicaSpread extends DescribedCheck<SpreadFacts> {
             }
         }
         out.metric(Metric.of("workloads_judged", judged, ""));
+        out.metric(Metric.of("workloads_without_spread_rules", facts.workloads().stream()
+                .filter(w -> w.desired() >= min && w.rules().isEmpty()).count(), ""));
         out.metric(Metric.of("workloads_concentrated", concentrated, ""));
+    }
+
+    /**
+     * INFO, not WARNING: nothing is wrong yet, and the scheduler's default PodTopologySpread scoring (maxSkew 3 per
+     * node, 5 per zone, ScheduleAnyway) usually spreads the replicas anyway; it is a preference that loses to a full
+     * node, and pods never move back after a drain. ALL_REPLICAS_ON_ONE_NODE is the WARNING when that happened.
+     */
+    private static void noRules(Spreadable w, List<ReadyPod> ready, Evaluation.Builder out) {
+        Set<String> nodes = new HashSet<>();
+        ready.forEach(x -> nodes.add(x.nodeName()));
+        out.finding(NO_ANTI_AFFINITY, Severity.INFO, w.kind() + " " + w.namespace() + "/" + w.name() + " wants "
+                + w.desired() + " replicas, and its pod template has neither podAntiAffinity nor "
+                + "topologySpreadConstraints: where the replicas land is left to the scheduler's default spreading, "
+                + "which is best effort (a preference that loses to a full node, and pods do not move back after a "
+                + "drain). Today its " + ready.size() + " ready replicas are on " + nodes.size() + " node(s). Add "
+                + "topologySpreadConstraints on kubernetes.io/hostname (maxSkew 1), or a preferred podAntiAffinity on "
+                + "its own labels", Evidence.of("desired", w.desired(), "ready", ready.size(), "nodes_now", nodes.size(),
+                        "spread_rules", "none"), w.key() + "/rules");
     }
 }

@@ -12,7 +12,11 @@ enum WorkloadCode implements CheckCode {
     UNSCHEDULABLE("pods Pending because no node can take them"),
     OOM_KILLED("containers killed for exceeding their memory limit"),
     BESTEFFORT_POD("pods with no requests or limits (QoS BestEffort)"),
-    PROBES_MISSING("a serving container has no readiness or liveness probe");
+    PROBES_MISSING("a serving container has no readiness or liveness probe"),
+    NO_MEMORY_LIMIT("a workload's container declares resources but no memory limit"),
+    STARTUP_PROBE_FAILING("a container with a startup probe has never started: the probe has not succeeded and the kubelet keeps restarting it"),
+    CRITICAL_WORKLOAD_NOT_GUARANTEED("pods matching critical-selector are not QoS Guaranteed"),
+    STUCK_CREATING("pods bound to a node stay in ContainerCreating longer than creating-timeout (sandbox, network or volume setup failing)");
 
     private final String title;
 

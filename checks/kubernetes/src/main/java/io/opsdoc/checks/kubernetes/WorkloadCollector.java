@@ -36,6 +36,7 @@ final class WorkloadCollector {
 
     static WorkloadFacts collect(CheckContext context) throws ProbeException {
         String namespace = context.parameters().string("namespace");
+        Map<String, String> critical = CriticalQos.selector(context.parameters().string("critical-selector"));
         boolean all = namespace.isEmpty();
         try (KubeSession session = KubeSession.open(context, WorkloadHealth.ID)) {
             var client = session.client();
@@ -68,7 +69,7 @@ final class WorkloadCollector {
                 var op = client.pods();
                 AnyNamespaceOperation<Pod, PodList, ?> scoped = all ? op.inAnyNamespace() : op.inNamespace(namespace);
                 KubeSession.<PodList, Pod>pages(t -> scoped.list(KubeSession.page(t)), PodList::getItems,
-                        l -> l.getMetadata().getContinue(), p -> pods.add(pod(p)));
+                        l -> l.getMetadata().getContinue(), p -> pods.add(pod(p, critical)));
                 return null;
             });
             return new WorkloadFacts(Instant.now(), version, namespace, workloads, pods);
@@ -158,7 +159,7 @@ final class WorkloadCollector {
         }
     }
 
-    private static PodState pod(Pod p) {
+    private static PodState pod(Pod p, Map<String, String> critical) {
         var meta = p.getMetadata();
         OwnerReference owner = meta.getOwnerReferences() == null ? null
                 : meta.getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
@@ -188,7 +189,8 @@ final class WorkloadCollector {
         return new PodState(meta.getNamespace(), meta.getName(), ownerKind, ownerName,
                 status == null ? null : status.getPhase(), status == null ? null : status.getQosClass(),
                 p.getSpec() == null ? null : p.getSpec().getNodeName(), NodeCollector.time(meta.getCreationTimestamp()),
-                meta.getDeletionTimestamp() != null, conds, containers(p.getSpec()), states);
+                meta.getDeletionTimestamp() != null, conds, containers(p.getSpec()), states,
+                CriticalQos.matches(critical, meta.getLabels()));
     }
 
     private static ContainerState state(ContainerStatus s, String prefix) {
@@ -201,6 +203,7 @@ final class WorkloadCollector {
                 waiting == null ? null : waiting.getReason(), waiting == null ? null : waiting.getMessage(),
                 terminated == null ? null : terminated.getReason(), terminated == null ? null : terminated.getExitCode(),
                 last == null ? null : last.getReason(), last == null ? null : last.getExitCode(),
-                last == null ? null : NodeCollector.time(last.getFinishedAt()));
+                last == null ? null : NodeCollector.time(last.getFinishedAt()), s.getStarted(),
+                st == null || st.getRunning() == null ? null : NodeCollector.time(st.getRunning().getStartedAt()));
     }
 }

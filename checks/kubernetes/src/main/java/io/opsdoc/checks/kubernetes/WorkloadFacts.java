@@ -43,10 +43,12 @@ public record WorkloadFacts(Instant observedAt, ServerVersion server, String nam
     /**
      * @param ownerKind the controlling workload: Deployment (resolved from its ReplicaSet through pod-template-hash),
      *                  StatefulSet, DaemonSet, Job, ReplicaSet, ... or null for a bare pod
+     * @param critical  its labels match the critical-selector parameter (matched while listing, so that 50,000 pods'
+     *                  labels are not kept)
      */
     public record PodState(String namespace, String name, String ownerKind, String ownerName, String phase, String qosClass,
             String nodeName, Instant created, boolean terminating, List<Cond> conditions, List<ContainerSpec> containers,
-            List<ContainerState> statuses) {
+            List<ContainerState> statuses, boolean critical) {
 
         public Cond condition(String type) {
             return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.type())).findFirst().orElse(null);
@@ -62,9 +64,12 @@ public record WorkloadFacts(Instant observedAt, ServerVersion server, String nam
         }
     }
 
-    /** A container's status: the current state (waiting / terminated reason) and the last termination. */
+    /**
+     * A container's status: the current state (waiting / terminated reason), the last termination, and
+     * {@code started} (false until its startup probe has succeeded; null when the server omits it).
+     */
     public record ContainerState(String name, String image, boolean ready, int restartCount, String waitingReason,
             String waitingMessage, String terminatedReason, Integer terminatedExitCode, String lastTerminatedReason,
-            Integer lastExitCode, Instant lastFinishedAt) {
+            Integer lastExitCode, Instant lastFinishedAt, Boolean started, Instant runningSince) {
     }
 }

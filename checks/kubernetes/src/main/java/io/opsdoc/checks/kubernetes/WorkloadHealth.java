@@ -48,7 +48,13 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
             new ParameterSpec("restarts", ParameterType.INTEGER, "4",
                     "a container restarted more than this many times, the last time within restart-window, is RESTARTING_OFTEN"),
             new ParameterSpec("restart-window", ParameterType.DURATION, "2m",
-                    "how recent the last restart must be for RESTARTING_OFTEN"));
+                    "how recent the last restart must be for RESTARTING_OFTEN"),
+            new ParameterSpec("critical-selector", ParameterType.STRING, "",
+                    "pods whose labels match this equality selector (app=payments or tier=critical,team=core) must be QoS "
+                            + "Guaranteed; empty: not judged"),
+            new ParameterSpec("creating-timeout", ParameterType.DURATION, "10m",
+                    "a pod bound to a node for longer than this with a container still in ContainerCreating is "
+                            + "STUCK_CREATING (image pulls of large images happen within ContainerCreating too)"));
 
     private static final List<GrantSet> GRANTS = List.of(KubeGrants.clusterRole(ID,
             "Lists pods, Deployments, StatefulSets and DaemonSets (all namespaces, or the one given).",
@@ -81,6 +87,7 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
         for (Workload w : facts.workloads()) {
             degraded += replicas(w, podsByWorkload.getOrDefault(w.key(), List.of()), now, out) ? 1 : 0;
             probes(w, out);
+            memoryLimit(w, out);
         }
         int crashing = 0;
         for (Map.Entry<String, List<PodState>> e : podsByWorkload.entrySet()) {
@@ -92,6 +99,9 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
             restartingOften(e.getKey(), pods, now, p, out);
             imagePull(e.getKey(), pods, out);
             unschedulable(e.getKey(), pods, now, out);
+            stuckCreating(e.getKey(), pods, now, p, out);
+            StartupProbes.evaluate(e.getKey(), label(e.getKey()), pods, now, out);
+            CriticalQos.evaluate(e.getKey(), label(e.getKey()), pods, p, out);
             oomKilled(e.getKey(), pods, now, out);
             bestEffort(e.getKey(), pods, out);
         }
@@ -292,6 +302,42 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
         return "kubectl describe pod shows the kubelet's pull error in its events";
     }
 
+    /**
+     * Bound to a node (PodScheduled True) but a container still waits in ContainerCreating: the kubelet cannot build
+     * the pod sandbox (CNI), mount a volume (a PVC attached elsewhere, a missing Secret or ConfigMap), or is still
+     * pulling. The reason is in the pod's events, which this check does not read: the summary says where to look.
+     */
+    private static void stuckCreating(String key, List<PodState> pods, Instant now, Parameters p, Evaluation.Builder out) {
+        java.time.Duration limit = p.duration("creating-timeout");
+        List<PodState> stuck = new ArrayList<>();
+        Instant oldest = null;
+        for (PodState x : pods) {
+            Cond scheduled = x.condition("PodScheduled");
+            boolean creating = x.statuses().stream().anyMatch(c -> "ContainerCreating".equals(c.waitingReason()));
+            if (!"Pending".equals(x.phase()) || !creating || scheduled == null || !"True".equals(scheduled.status())) {
+                continue;
+            }
+            Instant since = scheduled.lastTransitionTime() != null ? scheduled.lastTransitionTime() : x.created();
+            if (since != null && java.time.Duration.between(since, now).compareTo(limit) > 0) {
+                stuck.add(x);
+                oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
+            }
+        }
+        if (stuck.isEmpty()) {
+            return;
+        }
+        PodState pod = stuck.get(0);
+        String nodes = stuck.stream().map(PodState::nodeName).distinct().collect(Collectors.joining(", "));
+        out.finding(STUCK_CREATING, Severity.WARNING, pods(stuck.size()) + " of " + label(key) + are(stuck.size())
+                + " bound to " + nodes + " but still in ContainerCreating after " + Durations.since(oldest, now)
+                + " (creating-timeout " + p.raw().get("creating-timeout") + "): the kubelet cannot finish the pod's "
+                + "sandbox, network or volumes. The reason is in its events: kubectl -n " + pod.namespace() + " describe pod "
+                + pod.name() + " (FailedCreatePodSandBox: the CNI on that node; FailedMount / FailedAttachVolume: a "
+                + "volume, Secret or ConfigMap; Pulling for minutes: a large or slow image)",
+                Evidence.of("pods_stuck", stuck.size(), "example_pod", pod.name(), "nodes", nodes, "since", oldest,
+                        "creating-timeout", p.raw().get("creating-timeout")), key + "/creating");
+    }
+
     private static void unschedulable(String key, List<PodState> pods, Instant now, Evaluation.Builder out) {
         List<PodState> stuck = pods.stream().filter(x -> "Pending".equals(x.phase())).filter(x -> {
             Cond c = x.condition("PodScheduled");
@@ -376,5 +422,28 @@ public final class WorkloadHealth extends DescribedCheck<WorkloadFacts> {
                 Evidence.of("container", c.name(), "ports", c.ports().toString(), "readinessProbe", c.readinessProbe(),
                         "livenessProbe", c.livenessProbe(), "startupProbe", c.startupProbe()),
                 w.key());
+    }
+
+    /**
+     * INFO: a container that declares requests (so it is not BestEffort, which BESTEFFORT_POD reports) but no memory
+     * limit can grow until the node runs short, and then the kubelet's eviction or the kernel's OOM killer picks
+     * victims on the whole node, not just this container. Templates without any resources are BESTEFFORT_POD's case.
+     */
+    private static void memoryLimit(Workload w, Evaluation.Builder out) {
+        List<ContainerSpec> uncapped = w.containers() == null ? List.of() : w.containers().stream()
+                .filter(c -> !c.name().startsWith("init:"))
+                .filter(c -> c.requests() != null && !c.requests().isEmpty())
+                .filter(c -> c.limits() == null || !c.limits().containsKey("memory")).toList();
+        if (uncapped.isEmpty()) {
+            return;
+        }
+        ContainerSpec c = uncapped.get(0);
+        String names = uncapped.stream().map(ContainerSpec::name).collect(Collectors.joining(", "));
+        out.finding(NO_MEMORY_LIMIT, Severity.INFO, "container " + names + " of " + label(w.key()) + " requests "
+                + c.requests() + " but has no memory limit: a leak grows until the node runs short of memory, and "
+                + "then eviction or the kernel's OOM killer can hit any pod on that node, not just this one. Set "
+                + "resources.limits.memory (equal to the request for a Guaranteed pod)",
+                Evidence.of("containers", names, "requests", c.requests().toString(), "limits",
+                        c.limits() == null || c.limits().isEmpty() ? "none" : c.limits().toString()), w.key() + "/memory-limit");
     }
 }

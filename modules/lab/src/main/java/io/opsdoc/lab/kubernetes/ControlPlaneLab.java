@@ -32,7 +32,10 @@ import javax.net.ssl.SSLContext;
  * It also answers GET of the leader-election Leases {@code kube-system/kube-controller-manager} and
  * {@code kube-system/kube-scheduler} ({@link LeaderLease}): renewed a second before each request while healthy, as a
  * leader renewing every 2 s would show. The Fabric8 mock server serves neither these endpoints nor a certificate one
- * can date, hence this server.
+ * can date, hence this server. For the control-plane topology it serves the control-plane nodes (label selector),
+ * the kube-system mirror pods of their static pods (field selector spec.nodeName) and the EndpointSlice
+ * default/kubernetes, built by {@link StaticPodObjects}: healthy is three control-plane nodes, all four static pods
+ * Ready on each.
  */
 public final class ControlPlaneLab implements Lab {
     private static final List<String> CHECKS = List.of("ping", "log", "etcd", "etcd-readiness", "informer-sync",
@@ -51,6 +54,11 @@ public final class ControlPlaneLab implements Lab {
     private final int[] certificate = new int[2];
     /** The leader Leases of kube-controller-manager and kube-scheduler, by name; absent: GET answers 404. */
     private final Map<String, LeaderLease> leases = new HashMap<>();
+    /** The nodes labelled control-plane; static pods by node, then component (absent: no mirror pod). */
+    private final List<String> controlPlaneNodes = new ArrayList<>();
+    /** The role label the control-plane nodes carry; null: none (an installer that does not label them). */
+    private String roleLabel;
+    private final Map<String, Map<String, io.fabric8.kubernetes.api.model.Pod>> staticPods = new HashMap<>();
 
     private ControlPlaneLab(String version) {
         this.version = version;
@@ -104,6 +112,7 @@ public final class ControlPlaneLab implements Lab {
         for (String component : LeaderLease.COMPONENTS) {
             leases.put(component, LeaderLease.renewing(component));
         }
+        controlPlane(List.of("cp-1", "cp-2", "cp-3"));
         serve(-30, 365);
     }
 
@@ -127,6 +136,54 @@ public final class ControlPlaneLab implements Lab {
     /** There is no Lease for {@code component}: GET answers 404 NotFound, as on a cluster where it never ran. */
     public synchronized void leaseMissing(String component) {
         leases.remove(component);
+    }
+
+    /** The cluster was built with one control-plane node (kubeadm init, no --control-plane joins): cp-1 only. */
+    public synchronized void singleControlPlane() {
+        controlPlane(List.of("cp-1"));
+    }
+
+    /**
+     * The static pod of {@code component} on {@code node} crash-loops (a bad flag in its manifest): its mirror pod is
+     * Running but not Ready, the container waiting in CrashLoopBackOff after {@code restarts} restarts.
+     */
+    public synchronized void staticPodCrashLooping(String component, String node, int restarts) {
+        staticPods.get(node).put(component, StaticPodObjects.crashLooping(component, node, restarts));
+    }
+
+    /** The manifest of {@code component} was moved out of /etc/kubernetes/manifests on {@code node}: no mirror pod. */
+    public synchronized void staticPodMissing(String component, String node) {
+        staticPods.get(node).remove(component);
+    }
+
+    /**
+     * A cluster built by kubeadm before 1.20 and never relabelled: its single control-plane node carries only
+     * node-role.kubernetes.io/master.
+     */
+    public synchronized void singleMasterOldLabel() {
+        controlPlane(List.of("cp-1"));
+        roleLabel = "node-role.kubernetes.io/master";
+    }
+
+    /**
+     * An installer that labels no node with a control-plane role, and one API server: only the EndpointSlice
+     * default/kubernetes (one address) tells how many there are. Without labelled nodes there are no static pods to look at.
+     */
+    public synchronized void singleApiServerUnlabelled() {
+        controlPlane(List.of("cp-1"));
+        roleLabel = null;
+    }
+
+    private void controlPlane(List<String> nodes) {
+        roleLabel = "node-role.kubernetes.io/control-plane";
+        controlPlaneNodes.clear();
+        controlPlaneNodes.addAll(nodes);
+        staticPods.clear();
+        for (String n : nodes) {
+            Map<String, io.fabric8.kubernetes.api.model.Pod> pods = new java.util.TreeMap<>();
+            StaticPodObjects.COMPONENTS.forEach(c -> pods.put(c, StaticPodObjects.running(c, n)));
+            staticPods.put(n, pods);
+        }
     }
 
     /** etcd does not answer the API server: both readyz and livez fail on their etcd checks. */
@@ -185,6 +242,25 @@ public final class ControlPlaneLab implements Lab {
                         type = "application/json";
                         status = lease == null ? 404 : 200;
                         body = lease == null ? LeaderLease.notFound(name) : lease.json(Instant.now());
+                    } else if (path.equals("/api/v1/nodes")) {
+                        // kubeadm labels its nodes control-plane only (since 1.24); faults switch to the old master label or none
+                        String selector = query(exchange.getRequestURI().getRawQuery(), "labelSelector");
+                        status = 200;
+                        type = "application/json";
+                        body = StaticPodObjects.nodeList(roleLabel != null && roleLabel.equals(selector)
+                                ? controlPlaneNodes : List.of(), version, roleLabel);
+                    } else if (path.equals("/api/v1/namespaces/kube-system/pods")) {
+                        String selector = query(exchange.getRequestURI().getRawQuery(), "fieldSelector");
+                        String node = selector != null && selector.startsWith("spec.nodeName=") ? selector.substring(14) : null;
+                        status = 200;
+                        type = "application/json";
+                        body = StaticPodObjects.podList(node == null ? staticPods.values().stream()
+                                .flatMap(m -> m.values().stream()).toList()
+                                : new ArrayList<>(staticPods.getOrDefault(node, Map.of()).values()));
+                    } else if (path.equals("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes")) {
+                        status = 200;
+                        type = "application/json";
+                        body = StaticPodObjects.apiserverSlice(controlPlaneNodes);
                     } else if (path.equals("/readyz") || path.equals("/livez")) {
                         List<String> failing = path.equals("/readyz") ? failingReadyz : failingLivez;
                         StringBuilder b = new StringBuilder();
@@ -219,6 +295,19 @@ public final class ControlPlaneLab implements Lab {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for the lab API server", e);
         }
+    }
+
+    private static String query(String raw, String name) {
+        if (raw == null) {
+            return null;
+        }
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+                return java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static void keytool(Path keystore, int startDays, int validityDays) throws IOException {

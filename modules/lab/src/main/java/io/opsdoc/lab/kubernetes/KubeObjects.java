@@ -155,6 +155,25 @@ final class KubeObjects {
                 .build();
     }
 
+    /** The template gains what a careful owner writes: maxSkew 1 over kubernetes.io/hostname, DoNotSchedule. */
+    static Deployment spreadByHostname(Deployment d) {
+        String app = d.getMetadata().getName();
+        return new DeploymentBuilder(d).editSpec().editTemplate().editSpec().addNewTopologySpreadConstraint().withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().addToMatchLabels("app", app).endLabelSelector().endTopologySpreadConstraint()
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    /** The template gains a soft anti-affinity on its own app label over kubernetes.io/hostname, weight 100. */
+    static Deployment preferAntiAffinity(Deployment d) {
+        String app = d.getMetadata().getName();
+        return new DeploymentBuilder(d).editSpec().editTemplate().editSpec().withNewAffinity().withNewPodAntiAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100).withNewPodAffinityTerm()
+                .withTopologyKey("kubernetes.io/hostname").withNewLabelSelector().addToMatchLabels("app", app)
+                .endLabelSelector().endPodAffinityTerm().endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity().endAffinity().endSpec().endTemplate().endSpec().build();
+    }
+
     static DeploymentCondition progressingComplete(String name, Instant created) {
         return new DeploymentConditionBuilder().withType("Progressing").withStatus("True").withReason("NewReplicaSetAvailable")
                 .withMessage("ReplicaSet \"" + name + "\" has successfully progressed.")

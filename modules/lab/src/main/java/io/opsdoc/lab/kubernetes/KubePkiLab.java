@@ -15,7 +15,8 @@ import java.util.Base64;
  * A kubeadm-shaped control-plane node's certificate files: {@code pki/ca.crt}, {@code pki/apiserver.crt},
  * {@code pki/etcd/server.crt} and an {@code admin.conf} whose user embeds its client certificate, all made by the
  * JDK's keytool through {@link LabCertificates} (a lab CA and leaves with the dates each fault needs). A fault
- * replaces one file with an expiring or expired certificate; {@link #heal()} writes the valid ones back.
+ * replaces one file with an expiring or expired certificate, or the kubelet config kubeadm writes with one that
+ * does not rotate certificates; {@link #heal()} writes the valid ones back.
  */
 public final class KubePkiLab implements Lab {
     private static KubePkiLab shared;
@@ -54,7 +55,7 @@ public final class KubePkiLab implements Lab {
 
     @Override
     public String where() {
-        return "PKI directory " + pkiDir() + " and kubeconfig " + adminConf();
+        return "PKI directory " + pkiDir() + ", kubeconfig " + adminConf() + " and kubelet config " + kubeletConfig();
     }
 
     public String pkiDir() {
@@ -65,6 +66,76 @@ public final class KubePkiLab implements Lab {
         return dir.resolve("admin.conf").toString();
     }
 
+    /** The node's kubelet config, as /var/lib/kubelet/config.yaml. */
+    public String kubeletConfig() {
+        return dir.resolve("kubelet").resolve("config.yaml").toString();
+    }
+
+    /**
+     * Someone replaced the kubelet's config: {@code explicit} true writes {@code rotateCertificates: false} (turned
+     * off on purpose), false leaves the key out (a hand-written config, where the API's default false applies).
+     */
+    public void kubeletRotationOff(boolean explicit) throws IOException {
+        String line = "rotateCertificates: true\n";
+        String config = KUBELET_CONFIG.replace(line, explicit ? "rotateCertificates: false\n" : "");
+        Files.writeString(Path.of(kubeletConfig()), config, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The KubeletConfiguration kubeadm 1.32 writes on join/init (kubeadm's defaults: rotateCertificates true,
+     * serverTLSBootstrap unset so the serving certificate is the kubelet's self-signed one).
+     */
+    private static final String KUBELET_CONFIG = """
+            apiVersion: kubelet.config.k8s.io/v1beta1
+            authentication:
+              anonymous:
+                enabled: false
+              webhook:
+                cacheTTL: 0s
+                enabled: true
+              x509:
+                clientCAFile: /etc/kubernetes/pki/ca.crt
+            authorization:
+              mode: Webhook
+              webhook:
+                cacheAuthorizedTTL: 0s
+                cacheUnauthorizedTTL: 0s
+            cgroupDriver: systemd
+            clusterDNS:
+            - 10.96.0.10
+            clusterDomain: cluster.local
+            containerRuntimeEndpoint: ""
+            cpuManagerReconcilePeriod: 0s
+            crashLoopBackOff: {}
+            evictionPressureTransitionPeriod: 0s
+            fileCheckFrequency: 0s
+            healthzBindAddress: 127.0.0.1
+            healthzPort: 10248
+            httpCheckFrequency: 0s
+            imageMaximumGCAge: 0s
+            imageMinimumGCAge: 0s
+            kind: KubeletConfiguration
+            logging:
+              flushFrequency: 0
+              options:
+                json:
+                  infoBufferSize: "0"
+                text:
+                  infoBufferSize: "0"
+              verbosity: 0
+            memorySwap: {}
+            nodeStatusReportFrequency: 0s
+            nodeStatusUpdateFrequency: 0s
+            rotateCertificates: true
+            runtimeRequestTimeout: 0s
+            shutdownGracePeriod: 0s
+            shutdownGracePeriodCriticalPods: 0s
+            staticPodPath: /etc/kubernetes/manifests
+            streamingConnectionIdleTimeout: 0s
+            syncFrequency: 0s
+            volumeStatsAggPeriod: 0s
+            """;
+
     @Override
     public synchronized void heal() {
         try {
@@ -73,6 +144,8 @@ public final class KubePkiLab implements Lab {
             leaf(Kind.VALID, dir.resolve("pki").resolve("apiserver.crt"));
             leaf(Kind.VALID, dir.resolve("pki").resolve("etcd").resolve("server.crt"));
             adminConf(Kind.VALID);
+            Files.createDirectories(dir.resolve("kubelet"));
+            Files.writeString(Path.of(kubeletConfig()), KUBELET_CONFIG, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

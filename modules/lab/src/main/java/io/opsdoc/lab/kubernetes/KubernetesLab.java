@@ -246,7 +246,8 @@ public final class KubernetesLab implements Lab {
             put(healthyNode(node, now, version));
             put(lease(node, now.minusSeconds(3)));
         }
-        put(deployment("web", 3, 3, 3, now, true));
+        // a well-kept Deployment: spread over nodes by a hard topology spread constraint
+        put(KubeObjects.spreadByHostname(deployment("web", 3, 3, 3, now, true)));
         for (int i = 0; i < 3; i++) {
             put(workloadPod("web", "web-7d9f8b6c4d-" + suffix(i), NODES.get(1 + i % 2), now));
         }

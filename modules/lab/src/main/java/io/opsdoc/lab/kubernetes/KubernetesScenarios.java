@@ -206,6 +206,16 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .expect(code("UNSCHEDULABLE").severity(WARNING).evidence("reason", "Unschedulable")
                                 .says("1 pod of Deployment shop/search is Pending for 12m", "2 Insufficient memory",
                                         "no node has enough free resources")).build(),
+                workloads("stuck-creating", "shop/uploads' new pod was bound to worker-2 25 minutes ago, but its "
+                        + "ReadWriteOnce volume is still attached to worker-1: ContainerCreating ever since")
+                        .onlyOn(V132).breaks(lab -> lab.workloads().stuckCreating(Duration.ofMinutes(25)))
+                        .expect(code("STUCK_CREATING").severity(WARNING).evidence("pods_stuck", 1).evidence("nodes", "worker-2")
+                                .says("1 pod of Deployment shop/uploads is bound to worker-2 but still in ContainerCreating "
+                                        + "after 25m", "FailedMount"))
+                        .expect(code("REPLICAS_BELOW_DESIRED")).absent("UNSCHEDULABLE", "CRASH_LOOP").build(),
+                workloads("creating-within-timeout", "the same pod, bound 40 seconds ago: still mounting, within "
+                        + "creating-timeout").onlyOn(V132).breaks(lab -> lab.workloads().stuckCreating(Duration.ofSeconds(40)))
+                        .expect(code("REPLICAS_BELOW_DESIRED")).absent("STUCK_CREATING").build(),
                 workloads("oom-killed", "shop/cache outgrows its 128Mi memory limit and is OOMKilled")
                         .breaks(lab -> lab.workloads().oomKilled())
                         .expect(code("OOM_KILLED").severity(WARNING).evidence("memory_limit", "128Mi")
@@ -213,7 +223,29 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .absent("CRASH_LOOP", "RESTARTING_OFTEN", "REPLICAS_BELOW_DESIRED").build(),
                 workloads("besteffort", "shop/reports declares no requests or limits")
                         .breaks(lab -> lab.workloads().bestEffort()).healthy()
-                        .expect(code("BESTEFFORT_POD").severity(INFO).says("Deployment shop/reports")).build(),
+                        .expect(code("BESTEFFORT_POD").severity(INFO).says("Deployment shop/reports"))
+                        .absent("NO_MEMORY_LIMIT").build(),
+                workloads("startup-probe-failing", "shop/catalog needs longer to load its index than its startup probe "
+                        + "allows (30 x 10 s): killed 3 times, the 4th run not started either").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().startupProbeFailing())
+                        .expect(code("STARTUP_PROBE_FAILING").severity(WARNING).evidence("container", "catalog")
+                                .evidence("restartCount", 3).evidence("last_exit_code", 143)
+                                .says("has never passed its startup probe", "killed by the kubelet", "Startup probe failed"))
+                        .expect(code("NO_REPLICAS_AVAILABLE")).absent("CRASH_LOOP", "OOM_KILLED").build(),
+                workloads("critical-not-guaranteed", "the operator names shop/web critical (app=web); its pods request "
+                        + "250m CPU with a 1-CPU limit: Burstable").onlyOn(V132).param("critical-selector", "app=web")
+                        .expect(code("CRITICAL_WORKLOAD_NOT_GUARANTEED").severity(WARNING).evidence("qosClass", "Burstable")
+                                .evidence("pods", 3).says("Deployment shop/web", "critical-selector app=web",
+                                        "requests equal to limits"))
+                        .absent("BESTEFFORT_POD", "NO_MEMORY_LIMIT").build(),
+                workloads("critical-guaranteed", "shop/payments (app=payments) requests what it limits: Guaranteed")
+                        .onlyOn(V132).param("critical-selector", "app=payments").breaks(lab -> lab.workloads().guaranteedPayments())
+                        .healthy().absent("CRITICAL_WORKLOAD_NOT_GUARANTEED").build(),
+                workloads("no-memory-limit", "shop/indexer requests 500m and 1Gi and sets no limits").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().noMemoryLimit()).healthy()
+                        .expect(code("NO_MEMORY_LIMIT").severity(INFO).evidence("containers", "indexer")
+                                .evidence("limits", "none").says("Deployment shop/indexer", "resources.limits.memory"))
+                        .absent("BESTEFFORT_POD").build(),
                 workloads("no-probes", "shop/legacy serves on 8080 without readiness or liveness probes")
                         .breaks(lab -> lab.workloads().noProbes()).healthy()
                         .expect(code("PROBES_MISSING").severity(INFO).says("port 8080", "readiness or liveness")).build(),
@@ -234,6 +266,14 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
                         .expect(code("NO_ROOM_FOR_REPLICA").severity(WARNING)
                                 .evidence("pod_requests", "cpu 500m, memory 8Gi").says("ml-training"))
                         .absent("REQUESTS_HIGH").build(),
+                capacity("node-pod-slots-full", "worker-3 (max 17 pods) runs kube-proxy and 16 shop/queue-worker pods: "
+                        + "every pod slot used while CPU and memory are mostly free").onlyOn(V132)
+                        .breaks(lab -> lab.workloads().podSlotsFull())
+                        .expect(code("NODE_PODS_NEAR_CAPACITY").severity(WARNING).evidence("node", "worker-3")
+                                .evidence("pods", 17).evidence("allocatable_pods", 17).evidence("used_percent", 100.0)
+                                .says("node worker-3 runs 17 pods of the 17", "OutOfpods", "maxPods"))
+                        .absent("REQUESTS_HIGH", "CANNOT_LOSE_A_NODE", "NO_ROOM_FOR_REPLICA")
+                        .metrics("max_node_pods_percent").build(),
                 // quotas read the same fields on every version: one variant is enough
                 capacity("quota-near-limit", "namespace batch: 9 report workers of 200m use 1800m of its 2-CPU quota")
                         .onlyOn(V132)

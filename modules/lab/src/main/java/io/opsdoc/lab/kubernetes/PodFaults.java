@@ -189,8 +189,13 @@ public final class PodFaults {
     }
 
     private void replicas(String name, List<String> nodes, Instant created) {
+        replicas(name, nodes, created, java.util.function.UnaryOperator.identity());
+    }
+
+    private void replicas(String name, List<String> nodes, Instant created,
+            java.util.function.UnaryOperator<Deployment> rules) {
         String image = "registry.example.com/shop/" + name + ":2.1.0";
-        lab.put(deployment(name, nodes.size(), nodes.size(), nodes.size(), created, true, image));
+        lab.put(rules.apply(deployment(name, nodes.size(), nodes.size(), nodes.size(), created, true, image)));
         for (int i = 0; i < nodes.size(); i++) {
             lab.put(pod(APP_NAMESPACE, name + "-5e6f7a8b9-" + suffix(i), "ReplicaSet", name + "-5e6f7a8b9", "5e6f7a8b9",
                     nodes.get(i), created, List.of(appContainer(name, image, true)),
@@ -204,6 +209,20 @@ public final class PodFaults {
      */
     public void allReplicasOnOneNode() {
         replicas("cart", List.of("worker-1", "worker-1", "worker-1"), Instant.now().minus(1, ChronoUnit.DAYS));
+    }
+
+    /**
+     * Deployment shop/api (2 replicas) was written without any spread rule: today the scheduler's default scoring put
+     * one replica on each worker, nothing keeps it so.
+     */
+    public void noSpreadRules() {
+        replicas("api", List.of("worker-1", "worker-2"), Instant.now().minus(5, ChronoUnit.DAYS));
+    }
+
+    /** The same shop/api with a preferred podAntiAffinity on its app label: a rule, soft but present. */
+    public void softAntiAffinity() {
+        replicas("api", List.of("worker-1", "worker-2"), Instant.now().minus(5, ChronoUnit.DAYS),
+                KubeObjects::preferAntiAffinity);
     }
 
     /**

@@ -106,14 +106,25 @@ final class PodScenarios {
                         .expect(code("PROBE_FAILED").severity(UNKNOWN).says("no node named 'worker-9'", "cp-1, worker-1"))
                         .build(),
 
-                on("spread-healthy", "web's 3 replicas run on worker-1 (eu-west-1a) and worker-2 (eu-west-1b)", SPREAD)
-                        .healthy().metrics("workloads_judged", "workloads_concentrated").build(),
+                on("spread-healthy", "web's 3 replicas run on worker-1 (eu-west-1a) and worker-2 (eu-west-1b), kept "
+                        + "apart by a topology spread constraint on kubernetes.io/hostname", SPREAD)
+                        .healthy().absent("NO_ANTI_AFFINITY")
+                        .metrics("workloads_judged", "workloads_concentrated", "workloads_without_spread_rules").build(),
+                on("spread-no-rules", "shop/api's 2 replicas happen to sit on two workers, but its template has no "
+                        + "anti-affinity and no topology spread constraint", SPREAD).onlyOn(KubernetesScenarios.V132)
+                        .breaks(lab -> lab.pods().noSpreadRules()).healthy()
+                        .expect(code("NO_ANTI_AFFINITY").severity(INFO).evidence("desired", 2).evidence("nodes_now", 2)
+                                .says("Deployment shop/api wants 2 replicas", "best effort", "topologySpreadConstraints"))
+                        .absent("ALL_REPLICAS_ON_ONE_NODE", "ALL_REPLICAS_IN_ONE_ZONE").build(),
+                on("spread-soft-anti-affinity", "shop/api carries a preferred podAntiAffinity on its app label", SPREAD)
+                        .onlyOn(KubernetesScenarios.V132).breaks(lab -> lab.pods().softAntiAffinity()).healthy().absent("NO_ANTI_AFFINITY").build(),
                 on("spread-one-node", "all 3 replicas of shop/cart ended up on worker-1 after worker-2's drain", SPREAD)
                         .breaks(lab -> lab.pods().allReplicasOnOneNode())
                         .expect(code("ALL_REPLICAS_ON_ONE_NODE").severity(WARNING).evidence("node", "worker-1")
                                 .evidence("ready", 3).evidence("spread_rules", "none")
                                 .says("all 3 ready replicas of Deployment shop/cart run on node worker-1",
                                         "topologySpreadConstraints"))
+                        .expect(code("NO_ANTI_AFFINITY").severity(INFO).evidence("nodes_now", 1))
                         .absent("ALL_REPLICAS_IN_ONE_ZONE").build(),
                 on("spread-one-node-min-replicas", "the same, judging only workloads of 4 replicas or more", SPREAD)
                         .param("min-replicas", "4").breaks(lab -> lab.pods().allReplicasOnOneNode()).healthy().build(),

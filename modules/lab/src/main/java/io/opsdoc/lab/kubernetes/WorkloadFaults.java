@@ -173,6 +173,70 @@ public final class WorkloadFaults {
         lab.put(p);
     }
 
+    /**
+     * Deployment {@code shop/catalog} got a startup probe of 30 x 10 s, but since its last release it loads its search
+     * index before answering /healthz and needs longer: the kubelet killed it three times (SIGTERM, exit 143) and its
+     * fourth run, 2 minutes old, is not started either.
+     */
+    public void startupProbeFailing() {
+        Instant now = Instant.now();
+        String name = "catalog";
+        String image = "registry.example.com/shop/" + name + ":7.1.0";
+        var startup = new io.fabric8.kubernetes.api.model.ProbeBuilder().withNewHttpGet().withPath("/healthz")
+                .withNewPort("http").endHttpGet().withPeriodSeconds(10).withFailureThreshold(30).build();
+        Deployment d = deployment(name, 1, 0, 0, now.minus(20, ChronoUnit.MINUTES), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setStartupProbe(startup);
+        lab.put(d);
+        var c = appContainer(name, image, true);
+        c.setStartupProbe(startup);
+        ContainerStatus status = new ContainerStatusBuilder().withName(name).withImage(image)
+                .withImageID(image.replace(":7.1.0", "@sha256:9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e"))
+                .withContainerID("containerd://4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d")
+                .withReady(false).withStarted(false).withRestartCount(3)
+                .withNewState().withNewRunning().withStartedAt(ts(now.minusSeconds(120))).endRunning().endState()
+                .withNewLastState().withNewTerminated().withReason("Error").withExitCode(143)
+                .withStartedAt(ts(now.minusSeconds(425))).withFinishedAt(ts(now.minusSeconds(122))).endTerminated()
+                .endLastState().build();
+        lab.put(pod(APP_NAMESPACE, name + "-2c3d4e5f6-" + suffix(0), "ReplicaSet", name + "-2c3d4e5f6", "2c3d4e5f6",
+                NODES.get(1), now.minus(20, ChronoUnit.MINUTES), List.of(c), List.of(status), "Running", false,
+                defaultTolerations()));
+    }
+
+    /** Deployment {@code shop/payments}: requests equal to limits for CPU and memory, so its pods are QoS Guaranteed. */
+    public void guaranteedPayments() {
+        Instant now = Instant.now();
+        String image = "registry.example.com/shop/payments:4.0.3";
+        ResourceRequirements r = resources("500m", "512Mi", "500m", "512Mi");
+        Deployment d = deployment("payments", 1, 1, 1, now.minus(6, ChronoUnit.DAYS), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        var c = appContainer("payments", image, true);
+        c.setResources(r);
+        Pod p = pod(APP_NAMESPACE, "payments-3e4f5a6b7-" + suffix(0), "ReplicaSet", "payments-3e4f5a6b7", "3e4f5a6b7",
+                NODES.get(2), now.minus(6, ChronoUnit.DAYS), List.of(c),
+                List.of(runningStatus("payments", image, 0, now.minus(6, ChronoUnit.DAYS))), "Running", true, defaultTolerations());
+        p.getStatus().setQosClass("Guaranteed");
+        lab.put(p);
+    }
+
+    /**
+     * Deployment {@code shop/indexer} requests 500m CPU and 1Gi memory and sets no limits at all (QoS Burstable):
+     * nothing caps its memory below the node's.
+     */
+    public void noMemoryLimit() {
+        Instant now = Instant.now();
+        String image = "registry.example.com/shop/indexer:2.2.0";
+        ResourceRequirements r = resources("500m", "1Gi", null, null);
+        Deployment d = deployment("indexer", 1, 1, 1, now.minus(4, ChronoUnit.DAYS), true, image);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        var c = appContainer("indexer", image, true);
+        c.setResources(r);
+        lab.put(pod(APP_NAMESPACE, "indexer-1a2b3c4d5-" + suffix(0), "ReplicaSet", "indexer-1a2b3c4d5", "1a2b3c4d5",
+                NODES.get(2), now.minus(4, ChronoUnit.DAYS), List.of(c),
+                List.of(runningStatus("indexer", image, 0, now.minus(4, ChronoUnit.DAYS))), "Running", true, defaultTolerations()));
+    }
+
     /** Deployment {@code shop/web} has 3 desired replicas but only {@code available} available (one pod fails readiness). */
     public void replicasBelowDesired(int available) {
         Instant now = Instant.now();
@@ -253,6 +317,69 @@ public final class WorkloadFaults {
                         .withLastTransitionTime(ts(now.minusSeconds(60))).build()));
             }
             lab.put(p);
+        }
+    }
+
+    /**
+     * Deployment shop/uploads (2 replicas) keeps its files on a ReadWriteOnce volume: after a rollout the new pod
+     * was bound to worker-2 {@code ago}, while the volume is still attached to worker-1, so the kubelet cannot mount it
+     * (Multi-Attach error in its events): the pod stays Pending, its container waiting in ContainerCreating, no sandbox.
+     */
+    public void stuckCreating(Duration ago) {
+        Instant now = Instant.now();
+        Instant bound = now.minus(ago);
+        String name = "uploads";
+        String image = "registry.example.com/shop/" + name + ":5.0.2";
+        lab.put(deployment(name, 2, 1, 1, now.minus(20, ChronoUnit.DAYS), true, image));
+        lab.put(pod(APP_NAMESPACE, name + "-4d5e6f7a8-" + suffix(0), "ReplicaSet", name + "-4d5e6f7a8", "4d5e6f7a8",
+                "worker-1", now.minus(20, ChronoUnit.DAYS), List.of(appContainer(name, image, true)),
+                List.of(runningStatus(name, image, 0, now.minus(20, ChronoUnit.DAYS))), "Running", true, defaultTolerations()));
+        ContainerStatus waiting = new ContainerStatusBuilder().withName(name).withImage(image).withImageID("")
+                .withReady(false).withStarted(false).withRestartCount(0)
+                .withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState().build();
+        Pod p = pod(APP_NAMESPACE, name + "-9a8b7c6d5-" + suffix(1), "ReplicaSet", name + "-9a8b7c6d5", "9a8b7c6d5",
+                "worker-2", bound, List.of(appContainer(name, image, true)), List.of(waiting), "Pending", false,
+                defaultTolerations());
+        for (PodCondition c : p.getStatus().getConditions()) {
+            if (c.getType().equals("PodReadyToStartContainers")) {
+                c.setStatus("False");
+            }
+            if (!c.getStatus().equals("True")) {
+                c.setReason(c.getType().equals("PodReadyToStartContainers") ? null : "ContainersNotReady");
+                c.setMessage(c.getType().equals("PodReadyToStartContainers") ? null : "containers with unready status: [" + name + "]");
+            }
+        }
+        p.getStatus().setPodIP(null);
+        lab.put(p);
+    }
+
+    /**
+     * A small node joins (worker-3, an instance type whose pod network gives it 17 pod addresses, so the kubelet's
+     * maxPods is 17), and shop/queue-worker's 16 small pods are bound there beside its kube-proxy: 17 of 17 pod slots
+     * used while most CPU and memory are free.
+     */
+    public void podSlotsFull() {
+        Instant now = Instant.now();
+        Node n = KubeObjects.healthyNode("worker-3", now, lab.version());
+        for (var m : List.of(n.getStatus().getCapacity(), n.getStatus().getAllocatable())) {
+            m.put("pods", new Quantity("17"));
+        }
+        lab.put(n);
+        lab.put(KubeObjects.lease("worker-3", now.minusSeconds(4)));
+        lab.put(KubeObjects.daemonPod("kube-proxy-worker-3", "worker-3", now, lab.version()));
+        String name = "queue-worker";
+        String image = "registry.example.com/shop/" + name + ":3.4.1";
+        ResourceRequirements r = resources("10m", "32Mi", null, "64Mi");
+        Deployment d = KubeObjects.spreadByHostname(deployment(name, 16, 16, 16, now.minus(2, ChronoUnit.DAYS), true, image));
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setResources(r);
+        lab.put(d);
+        for (int i = 0; i < 16; i++) {
+            var c = appContainer(name, image, true);
+            c.setResources(r);
+            lab.put(pod(APP_NAMESPACE, name + "-6b7c8d9e0-" + suffix(i) + i, "ReplicaSet", name + "-6b7c8d9e0", "6b7c8d9e0",
+                    "worker-3", now.minus(2, ChronoUnit.DAYS), List.of(c),
+                    List.of(runningStatus(name, image, 0, now.minus(2, ChronoUnit.DAYS))), "Running", true,
+                    defaultTolerations()));
         }
     }
 

@@ -43,6 +43,28 @@ public final class HostAccess {
          * the body concluded from the bytes it got.
          */
         <T> T stream(String path, FileReading<T> body) throws Exception;
+
+        /**
+         * {@code iptables-save -c} exactly as iptables-rules runs it (through {@code sudo -n} with sudo, inside the
+         * named network namespace with netns on local:); null when iptables is not installed. Without CAP_NET_ADMIN
+         * or the sudoers rule: PERMISSION_DENIED saying what is missing.
+         */
+        String iptablesSave(boolean sudo, String netns) throws Exception;
+    }
+
+    /**
+     * The rules of one chain of one table in an {@code iptables-save} dump, in order, each as its text after the
+     * counters ({@code -A CHAIN ...}).
+     */
+    public static List<String> chainRules(String save, String table, String chain) {
+        return IptablesDump.parse(save).rules().stream().filter(r -> r.table().equals(table) && r.chain().equals(chain))
+                .map(IptablesDump.Rule::spec).toList();
+    }
+
+    /** The grants of a check that runs {@code iptables-save -c} (CAP_NET_ADMIN, or one sudoers rule over SSH). */
+    public static List<GrantSet> iptablesSaveGrants(String checkId, String why) {
+        return HostGrants.firewallGrants(checkId, List.of("iptables-save"), "opsdoc-" + checkId, "iptables-save -c "
+                + "once (read-only). " + why);
     }
 
     @FunctionalInterface
@@ -86,6 +108,11 @@ public final class HostAccess {
             @Override
             public <T> T stream(String path, FileReading<T> body) throws Exception {
                 return reader.stream(path, body::apply);
+            }
+
+            @Override
+            public String iptablesSave(boolean sudo, String netns) throws Exception {
+                return reader.firewallDump("iptables-save", sudo, netns);
             }
         }));
     }

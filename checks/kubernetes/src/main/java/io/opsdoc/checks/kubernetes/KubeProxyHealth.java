@@ -74,7 +74,7 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
 
     public KubeProxyHealth() {
         super(ID, KubeTarget.SCHEME, "Is kube-proxy Ready on every Kubernetes node and are its Service rules fresh (/healthz)?",
-                KubeProxyFacts.class, PARAMETERS, KubeProxyCode.class, GRANTS);
+                KubeProxyFacts.class, PARAMETERS, HostAccess.codesWith(KubeProxyCode.class), GRANTS);
     }
 
     @Override

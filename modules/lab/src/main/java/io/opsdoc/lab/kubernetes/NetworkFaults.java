@@ -38,6 +38,9 @@ public final class NetworkFaults {
     private KubeProxyHealthz healthz;
     /** A network namespace standing in for a node's, holding kube-proxy's rules; created on first use. */
     private io.opsdoc.lab.host.LabNetns node;
+    /** ssh:// to this machine as the host lab's ordinary test user (a node reached without privilege). */
+    private io.opsdoc.lab.host.LabSshAccess ssh;
+    private java.nio.file.Path sshDir;
 
     NetworkFaults(KubernetesLab lab) {
         this.lab = lab;
@@ -171,6 +174,21 @@ public final class NetworkFaults {
         return healthz.port();
     }
 
+    /** node=ssh:// to this machine as an ordinary user pinning {@code key} (starts the sshd on first use). */
+    public synchronized String nodeSsh(io.opsdoc.lab.host.LabSshAccess.HostKey key) {
+        if (ssh == null) {
+            sshDir = io.opsdoc.lab.support.LabFiles.tempDir("opsdoc-k8s-node-ssh-");
+            ssh = new io.opsdoc.lab.host.LabSshAccess(sshDir);
+        }
+        return ssh.target(key);
+    }
+
+    /** The ssh test user's key passphrase: the check's password. */
+    public synchronized String nodeSshPassphrase() {
+        nodeSsh(io.opsdoc.lab.host.LabSshAccess.HostKey.KNOWN);
+        return ssh.passphrase();
+    }
+
     /** The node namespace's name, for k8s-kube-proxy's netns (creates it on first use). */
     public synchronized String nodeNetns() {
         if (node == null) {
@@ -255,6 +273,10 @@ public final class NetworkFaults {
         }
         if (node != null) {
             node.close();
+        }
+        if (ssh != null) {
+            ssh.close();
+            io.opsdoc.lab.support.LabFiles.deleteRecursively(sshDir);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.opsdoc.lab.kubernetes;
 
 import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.scenario.Expect.code;
 
+import io.opsdoc.lab.host.LabSshAccess.HostKey;
 import io.opsdoc.lab.scenario.Scenario;
 import java.time.Duration;
 import java.util.List;
@@ -95,7 +97,15 @@ final class NetworkScenarios {
                         .expect(code("SERVICE_RULES_MISSING").severity(CRITICAL).evidence("missing_count", 2)
                                 .evidence("kube_services_rules", 0).says("2 of 2 Service ports", "default/kubernetes:https",
                                         "empty or absent"))
-                        .absent("KUBE_PROXY_UNHEALTHY").build());
+                        .absent("KUBE_PROXY_UNHEALTHY").build(),
+                nodeOverSsh("kube-proxy-node-no-privilege", "node=ssh:// as the ordinary monitoring user, without the "
+                        + "sudoers rule or sudo=true: iptables-save needs CAP_NET_ADMIN", HostKey.KNOWN)
+                        .expect(code("PERMISSION_DENIED").severity(UNKNOWN).says("CAP_NET_ADMIN", "sudo=true")).build(),
+                nodeOverSsh("kube-proxy-node-host-key-changed", "the node's SSH host key is not the one pinned in "
+                        + "known_hosts", HostKey.CHANGED)
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN).says("ssh-keygen -R")).build(),
+                nodeOverSsh("kube-proxy-node-host-key-unknown", "the node is not in known_hosts yet", HostKey.UNKNOWN)
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN).says("ssh-keyscan")).build());
     }
 
     private static Scenario.Builder<KubernetesLab> cni(String id, String story) {
@@ -107,6 +117,15 @@ final class NetworkScenarios {
     private static Scenario.Builder<KubernetesLab> nodeRules(String id, String story) {
         return proxy(id, story).param("node", "local:").param("netns", lab -> lab.network().nodeNetns())
                 .param("confirm-after", "300ms");
+    }
+
+    /** k8s-kube-proxy reading a node over ssh:// (this machine, the host lab's test user and key). */
+    private static Scenario.Builder<KubernetesLab> nodeOverSsh(String id, String story, HostKey pinned) {
+        return proxy(id, story).breaks(lab -> {
+            lab.network().kubeProxyConfig("");
+            lab.network().kubeProxyServing();
+        }).param("node", lab -> lab.network().nodeSsh(pinned)).password(lab -> lab.network().nodeSshPassphrase())
+                .timeout(Duration.ofSeconds(20));
     }
 
     private static Scenario.Builder<KubernetesLab> proxy(String id, String story) {

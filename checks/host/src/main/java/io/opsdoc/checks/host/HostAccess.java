@@ -61,10 +61,13 @@ public final class HostAccess {
                 .map(IptablesDump.Rule::spec).toList();
     }
 
-    /** The grants of a check that runs {@code iptables-save -c} (CAP_NET_ADMIN, or one sudoers rule over SSH). */
+    /**
+     * The grants of a check that runs {@code iptables-save -c} (CAP_NET_ADMIN, or one sudoers rule over SSH);
+     * {@code why} continues "CHECK runs iptables-save -c (read-only) ..." and ends without a full stop.
+     */
     public static List<GrantSet> iptablesSaveGrants(String checkId, String why) {
         return HostGrants.firewallGrants(checkId, List.of("iptables-save"), "opsdoc-" + checkId, "iptables-save -c "
-                + "once (read-only). " + why);
+                + "(read-only) " + why);
     }
 
     @FunctionalInterface

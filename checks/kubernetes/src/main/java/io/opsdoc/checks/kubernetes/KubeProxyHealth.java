@@ -68,8 +68,8 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
                     new KubeGrants.Rule("discovery.k8s.io", List.of("endpointslices"))),
             KubeGrants.namedRole(ID + "-config", KubeProxyCollector.NAMESPACE, "Reads the proxy mode from kube-proxy's "
                     + "ConfigMap.", "", "configmaps", List.of(KubeProxyCollector.NAME))),
-            HostAccess.iptablesSaveGrants(ID, "Only with --set node=: on that node, to compare the nat table's "
-                    + "KUBE-SERVICES rules with the Services.").stream().map(g -> new GrantSet("node " + g.flavor(),
+            HostAccess.iptablesSaveGrants(ID, "only with --set node=, once on that node, to compare the nat "
+                    + "table's KUBE-SERVICES rules with the Services").stream().map(g -> new GrantSet("node " + g.flavor(),
                             g.statements(), g.comment()))).toList();
 
     public KubeProxyHealth() {
@@ -98,7 +98,7 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
             }
             HostAccess.validate(t);
         }
-        if (!p.string("netns").strip().isEmpty() && !node.equals("local:")) {
+        if (!p.string("netns").strip().isEmpty() && !node.startsWith("local:")) {
             throw new UsageException("netns is for node=local: only; over ssh:// the rules are those of the namespace "
                     + "the SSH server runs in");
         }

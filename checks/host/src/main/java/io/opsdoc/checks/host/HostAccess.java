@@ -56,6 +56,31 @@ public final class HostAccess {
          * deadline (TIMEOUT); a program that is not installed locally is PROBE_FAILED.
          */
         Result command(List<String> argv) throws Exception;
+
+        /**
+         * {@code iptables-save -c} exactly as iptables-rules runs it (through {@code sudo -n} with sudo, inside the
+         * named network namespace with netns on local:); null when iptables is not installed. Without CAP_NET_ADMIN
+         * or the sudoers rule: PERMISSION_DENIED saying what is missing.
+         */
+        String iptablesSave(boolean sudo, String netns) throws Exception;
+    }
+
+    /**
+     * The rules of one chain of one table in an {@code iptables-save} dump, in order, each as its text after the
+     * counters ({@code -A CHAIN ...}).
+     */
+    public static List<String> chainRules(String save, String table, String chain) {
+        return IptablesDump.parse(save).rules().stream().filter(r -> r.table().equals(table) && r.chain().equals(chain))
+                .map(IptablesDump.Rule::spec).toList();
+    }
+
+    /**
+     * The grants of a check that runs {@code iptables-save -c} (CAP_NET_ADMIN, or one sudoers rule over SSH);
+     * {@code why} continues "CHECK runs iptables-save -c (read-only) ..." and ends without a full stop.
+     */
+    public static List<GrantSet> iptablesSaveGrants(String checkId, String why) {
+        return HostGrants.firewallGrants(checkId, List.of("iptables-save"), "opsdoc-" + checkId, "iptables-save -c "
+                + "(read-only) " + why);
     }
 
     /** What a program printed and how it ended; {@code status} is null when SSH reported none. */
@@ -113,6 +138,11 @@ public final class HostAccess {
             @Override
             public Result command(List<String> argv) throws Exception {
                 return reader.command(argv);
+            }
+
+            @Override
+            public String iptablesSave(boolean sudo, String netns) throws Exception {
+                return reader.firewallDump("iptables-save", sudo, netns);
             }
         }));
     }

@@ -56,4 +56,39 @@ final class HostGrants {
                                 + "/proc/PID/fd, which linux-disk (deleted open files) and linux-fd-usage (per-process "
                                 + "counts) read on local:; as another user they judge that user's processes only."));
     }
+
+    /**
+     * The grants of a check that reads firewall rules (CAP_NET_ADMIN): root or a container with NET_ADMIN on local:,
+     * and over SSH the one documented exception to "no sudo": a sudoers rule naming exactly {@code dumps}, each with
+     * {@code -c}, in {@code /etc/sudoers.d/FILE}.
+     */
+    static List<GrantSet> firewallGrants(String checkId, List<String> dumps, String sudoersFile, String runs) {
+        String commands = String.join(", ", dumps.stream().map(d -> "/usr/sbin/" + d + " -c").toList());
+        String count = dumps.size() == 1 ? "this one fixed command" : "exactly these " + words(dumps.size())
+                + " fixed commands";
+        return List.of(
+                new GrantSet("local:", List.of("# run opsdoc as root in the host's network namespace, or in a container "
+                        + "with --network host --cap-add NET_ADMIN (CAP_NET_ADMIN only, not --privileged)"),
+                        checkId + " runs " + runs + ". The kernel answers them only with CAP_NET_ADMIN; without it every "
+                                + "check run is UNKNOWN PERMISSION_DENIED."),
+                new GrantSet("ssh:// (exception: one sudoers rule, and --set sudo=true)", List.of(
+                        "# the ordinary SSH user of opsdoc grants linux-disk, plus " + count + ":",
+                        "cat > /etc/sudoers.d/" + sudoersFile + " <<'END'",
+                        "opsdoc ALL=(root) NOPASSWD: " + commands,
+                        "END",
+                        "chmod 440 /etc/sudoers.d/" + sudoersFile + " && visudo -c"),
+                        "Host checks use no sudo; this one is the exception, because no file or group grants "
+                                + "CAP_NET_ADMIN read-only. The rule names the exact read-only command lines (no "
+                                + "wildcard), so it allows nothing else; opsdoc runs them with sudo -n, never asking "
+                                + "for a password. Without it (sudo=false) the user gets PERMISSION_DENIED."));
+    }
+
+    private static String words(int n) {
+        return switch (n) {
+            case 2 -> "two";
+            case 3 -> "three";
+            case 4 -> "four";
+            default -> Integer.toString(n);
+        };
+    }
 }

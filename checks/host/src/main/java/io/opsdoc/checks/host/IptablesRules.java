@@ -55,24 +55,9 @@ public final class IptablesRules extends HostCheck<IptablesFacts> {
     }
 
     private static List<GrantSet> grantSets() {
-        String dumps = "iptables-save -c, ip6tables-save -c, iptables-legacy-save -c, iptables-nft-save -c (read-only; "
-                + "the first two twice over the window)";
-        return List.of(
-                new GrantSet("local:", List.of("# run opsdoc as root in the host's network namespace, or in a container "
-                        + "with --network host --cap-add NET_ADMIN (CAP_NET_ADMIN only, not --privileged)"),
-                        ID + " runs " + dumps + ". The kernel answers them only with CAP_NET_ADMIN; without it every "
-                                + "check run is UNKNOWN PERMISSION_DENIED."),
-                new GrantSet("ssh:// (exception: one sudoers rule, and --set sudo=true)", List.of(
-                        "# the ordinary SSH user of opsdoc grants linux-disk, plus exactly these four fixed commands:",
-                        "cat > /etc/sudoers.d/opsdoc-iptables <<'END'",
-                        "opsdoc ALL=(root) NOPASSWD: /usr/sbin/iptables-save -c, /usr/sbin/ip6tables-save -c, "
-                                + "/usr/sbin/iptables-legacy-save -c, /usr/sbin/iptables-nft-save -c",
-                        "END",
-                        "chmod 440 /etc/sudoers.d/opsdoc-iptables && visudo -c"),
-                        "Host checks use no sudo; this one is the exception, because no file or group grants "
-                                + "CAP_NET_ADMIN read-only. The rule names the exact read-only command lines (no "
-                                + "wildcard), so it allows nothing else; opsdoc runs them with sudo -n, never asking "
-                                + "for a password. Without it (sudo=false) the user gets PERMISSION_DENIED."));
+        return HostGrants.firewallGrants(ID, HostCommands.FIREWALL_DUMPS, "opsdoc-iptables", "iptables-save -c, "
+                + "ip6tables-save -c, iptables-legacy-save -c, iptables-nft-save -c (read-only; the first two twice "
+                + "over the window)");
     }
 
     @Override

@@ -24,33 +24,37 @@ import java.util.List;
  * Is there a recent etcd snapshot a restore would accept? Finds the newest file matching {@code path} (a glob in its
  * last component) on the host that keeps them ({@code local:}, or {@code ssh://} through the host checks' transport:
  * one {@code find} of the directory, one {@code cat} of the newest file), and judges its age and whether it is a whole snapshot
- * ({@link SnapshotFile}: bbolt meta pages, page count, etcd's sha256 trailer). Reads files only.
+ * ({@link SnapshotFile}: bbolt meta pages, page count, etcd's sha256 trailer). With pki-backup / config-backup set,
+ * also the newest archives of /etc/kubernetes/pki and the kubeconfigs and manifests ({@link ControlPlaneFileBackups}).
+ * Reads files only.
  */
 public final class EtcdBackup extends DescribedCheck<BackupFacts> {
     public static final String ID = "k8s-etcd-backup";
     static final String NOTE = "kubernetes/backup-restore";
 
-    private static final List<ParameterSpec> PARAMETERS = List.of(
+    private static final List<ParameterSpec> PARAMETERS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             new ParameterSpec("path", ParameterType.STRING, "/var/backups/etcd/*.db",
                     "the snapshot files: an absolute path whose last component may be a glob (*, ?, [..], {a,b})"),
             new ParameterSpec("max-age", ParameterType.DURATION, "26h",
                     "age of the newest snapshot that warns (a daily job plus slack)"),
             new ParameterSpec("max-age-critical", ParameterType.DURATION, "72h",
-                    "age of the newest snapshot that is critical"));
+                    "age of the newest snapshot that is critical")), ControlPlaneFileBackups.PARAMETERS.stream()).toList();
 
     private static final List<GrantSet> GRANTS = HostAccess.fileGrants(ID, List.of(
             "# the user (opsdoc) needs x on every directory above the snapshots, r and x on the snapshot directory and",
-            "# r on the snapshots. Snapshots hold every Secret of the cluster: keep them 0640 (never world-readable)",
+            "# r on the snapshots (the same for the PKI and configuration archives of pki-backup and config-backup). Snapshots hold every Secret of the cluster: keep them 0640 (never world-readable)",
             "# and put the user in the group that owns them (directory 0750):",
             "usermod -a -G etcd-backup opsdoc",
             "# or, where the file system has ACLs (Debian package acl), name it alone; the default ACL covers",
             "# snapshots written later:",
             "# setfacl -m u:opsdoc:rx /var/backups/etcd; setfacl -d -m u:opsdoc:r /var/backups/etcd; setfacl -m "
                     + "u:opsdoc:r /var/backups/etcd/*"),
-            "Nothing is written, and the user needs no Kubernetes or etcd credentials.");
+            "Nothing is written, and the user needs no Kubernetes or etcd credentials. The PKI archives hold the "
+                    + "cluster CA's private key: the same group-only access applies.");
 
     public EtcdBackup() {
-        super(ID, "local", "Is the newest etcd snapshot recent, and is it a whole snapshot a restore would accept?",
+        super(ID, "local", "Is the newest etcd snapshot recent and whole, and are the PKI and control-plane configuration "
+                + "backed up beside it?",
                 BackupFacts.class, PARAMETERS, HostAccess.codesWith(BackupCode.class), GRANTS);
     }
 
@@ -76,6 +80,7 @@ public final class EtcdBackup extends DescribedCheck<BackupFacts> {
             throw new UsageException("max-age (" + p.raw().get("max-age") + ") must not exceed max-age-critical ("
                     + p.raw().get("max-age-critical") + ")");
         }
+        ControlPlaneFileBackups.validate(p);
     }
 
     @Override
@@ -83,20 +88,23 @@ public final class EtcdBackup extends DescribedCheck<BackupFacts> {
         String path = context.parameters().string("path");
         FileGlob glob = FileGlob.parse("path", path);
         return HostAccess.with(context, host -> {
-            List<FileGlob.Match> files = host.files(glob, "run 'opsdoc grants " + ID + "'");
+            String hint = "run 'opsdoc grants " + ID + "'";
+            List<BackupFacts.FilesBackup> archives = ControlPlaneFileBackups.collect(host, context, hint);
+            List<FileGlob.Match> files = host.files(glob, hint);
             if (files.isEmpty()) {
-                return new BackupFacts(path, Instant.now(), 0, null);
+                return new BackupFacts(path, Instant.now(), 0, null, archives);
             }
             FileGlob.Match newest = files.get(0);
             String file = newest.path().toString();
             BackupFacts.Snapshot snapshot = host.stream(file, in -> SnapshotFile.read(file, newest.bytes(),
                     Instant.ofEpochMilli(newest.modifiedMillis()), in, context));
-            return new BackupFacts(path, Instant.now(), files.size(), snapshot);
+            return new BackupFacts(path, Instant.now(), files.size(), snapshot, archives);
         });
     }
 
     @Override
     public void evaluate(BackupFacts facts, Parameters p, Evaluation.Builder out) {
+        ControlPlaneFileBackups.evaluate(facts, p, out);
         out.metric(Metric.of("etcd_backup_files", facts.matching(), ""));
         BackupFacts.Snapshot s = facts.newest();
         if (s == null) {

@@ -41,10 +41,13 @@ final class KubeProxyCollector {
     private KubeProxyCollector() {
     }
 
-    static KubeProxyFacts collect(CheckContext context) throws ProbeException {
+    static KubeProxyFacts collect(CheckContext context) throws Exception {
         Map<String, String> addresses = new LinkedHashMap<>();
         DaemonSetState state;
         String mode = null;
+        String node = context.parameters().string("node").strip();
+        List<KubeProxyFacts.ServicePort> ports = null;
+        int[] ipv6Skipped = {0};
         try (KubeSession session = KubeSession.open(context, KubeProxyHealth.ID)) {
             DaemonSet ds = session.call("get daemonset " + NAMESPACE + "/" + NAME,
                     () -> session.client().apps().daemonSets().inNamespace(NAMESPACE).withName(NAME).get());
@@ -60,13 +63,89 @@ final class KubeProxyCollector {
                         l -> l.getMetadata().getContinue(), n -> addresses.put(n.getMetadata().getName(), internalIp(n)));
                 return null;
             });
+            if (!node.isEmpty() && state != null && iptablesMode(mode)) {
+                List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
+                List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
+                KubeLists.each(session, "services", session.client().services(), "", services::add);
+                KubeLists.each(session, "endpointslices", session.client().discovery().v1().endpointSlices(), "",
+                        slices::add);
+                ports = servicePorts(services, slices, ipv6Skipped);
+            }
+        }
+        KubeProxyFacts.NodeRules rules = null;
+        if (!node.isEmpty() && state != null) {
+            rules = ports != null ? ServiceRules.read(context, node, ports, ipv6Skipped[0])
+                    : new KubeProxyFacts.NodeRules(node, List.of(), List.of(), 0, "kube-proxy runs in mode " + mode
+                            + ": its Service rules are not in iptables' nat table (ipvs: ipvsadm -Ln or "
+                            + "/proc/net/ip_vs; nftables: nft list table ip kube-proxy), which this check does not read");
         }
         List<Healthz> healthz = new ArrayList<>();
         int withoutAddress = (int) addresses.values().stream().filter(a -> a == null).count();
         if (state != null && context.parameters().bool("healthz")) {
             healthz = healthz(context, addresses);
         }
-        return new KubeProxyFacts(Instant.now(), state, mode, List.copyOf(addresses.keySet()), healthz, withoutAddress);
+        return new KubeProxyFacts(Instant.now(), state, mode, List.copyOf(addresses.keySet()), healthz, withoutAddress,
+                rules);
+    }
+
+    /** The ConfigMap's mode: "" or absent means iptables on Linux (the default); null: no ConfigMap, assume it. */
+    static boolean iptablesMode(String mode) {
+        return mode == null || mode.isEmpty() || mode.equals("iptables");
+    }
+
+    /** The ports to look for, from the Services and EndpointSlices of the whole cluster. */
+    static List<KubeProxyFacts.ServicePort> servicePorts(List<io.fabric8.kubernetes.api.model.Service> services,
+            List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices,
+            int[] ipv6Skipped) {
+        // usable endpoints per "ns/service" and port name: a slice's endpoints serve the ports the slice lists
+        Map<String, java.util.Set<String>> usable = new java.util.HashMap<>();
+        for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s : slices) {
+            String svc = s.getMetadata().getLabels() == null ? null
+                    : s.getMetadata().getLabels().get(ServiceCollector.SERVICE_NAME_LABEL);
+            if (svc == null || s.getPorts() == null || s.getEndpoints() == null
+                    || s.getEndpoints().stream().noneMatch(KubeProxyCollector::usable)) {
+                continue;
+            }
+            for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort p : s.getPorts()) {
+                usable.computeIfAbsent(s.getMetadata().getNamespace() + "/" + svc, k -> new java.util.HashSet<>())
+                        .add(p.getName() == null ? "" : p.getName());
+            }
+        }
+        List<KubeProxyFacts.ServicePort> out = new ArrayList<>();
+        for (io.fabric8.kubernetes.api.model.Service s : services) {
+            var spec = s.getSpec();
+            if (spec == null || "ExternalName".equals(spec.getType()) || spec.getPorts() == null) {
+                continue;
+            }
+            String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+            List<String> ips = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
+                    : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
+            for (String ip : ips) {
+                if (ip == null || ip.isEmpty() || ip.equals("None")) {
+                    continue; // headless: DNS only, kube-proxy writes nothing
+                }
+                if (ip.contains(":")) {
+                    ipv6Skipped[0] += spec.getPorts().size(); // in ip6tables, not read here
+                    continue;
+                }
+                for (io.fabric8.kubernetes.api.model.ServicePort p : spec.getPorts()) {
+                    String name = p.getName() == null ? "" : p.getName();
+                    String proto = p.getProtocol() == null ? "TCP" : p.getProtocol();
+                    out.add(new KubeProxyFacts.ServicePort(key, name, ip, p.getPort() == null ? 0 : p.getPort(), proto,
+                            usable.getOrDefault(key, java.util.Set.of()).contains(name)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** kube-proxy's rule: ready, or (since ProxyTerminatingEndpoints) serving while terminating; nil ready = ready. */
+    private static boolean usable(io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e) {
+        var c = e.getConditions();
+        if (c == null || c.getReady() == null || c.getReady()) {
+            return true;
+        }
+        return Boolean.TRUE.equals(c.getServing()) && Boolean.TRUE.equals(c.getTerminating());
     }
 
     private static String internalIp(Node n) {

@@ -1,6 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
 import static io.opsdoc.checks.kubernetes.KubeProxyCode.KUBE_PROXY_UNHEALTHY;
+import static io.opsdoc.checks.kubernetes.KubeProxyCode.SERVICE_RULES_MISSING;
 
 import io.opsdoc.checks.kubernetes.DaemonSetState.DaemonPod;
 import io.opsdoc.checks.kubernetes.KubeProxyFacts.Healthz;
@@ -15,6 +16,8 @@ import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
+import io.opsdoc.core.UsageException;
+import io.opsdoc.checks.host.HostAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,7 +33,9 @@ import java.util.stream.Collectors;
  * {@code /healthz} (port 10256 on the node) answers 503 when it has not synced its rules for too long (its
  * lastUpdated against its own currentTime, so clocks cannot mislead). The proxy mode from the kube-proxy ConfigMap
  * goes into the evidence: iptables (the default), ipvs or nftables decide which tools show the rules on the node.
- * Whether the rules themselves are on the node (KUBE-SVC chains, IPVS virtual servers) needs the node, not the API.
+ * Whether the rules themselves are on a node needs the node: with {@code node} set ({@code local:} or
+ * {@code ssh://}, the host checks' transport, with iptables-rules' privilege rules) one {@code iptables-save -c} of it
+ * is compared with the Services that have ready endpoints ({@link ServiceRules}); iptables mode only.
  */
 public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
     public static final String ID = "k8s-kube-proxy";
@@ -43,22 +48,60 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
                     + "InternalIP (needs a route to the nodes: run opsdoc in the cluster or on a node)"),
             new ParameterSpec("healthz-port", ParameterType.INTEGER, "10256", "kube-proxy's --healthz-bind-address port"),
             new ParameterSpec("healthz-timeout", ParameterType.DURATION, "2s", "per node; nodes that do not answer in "
-                    + "time are counted, not reported as unhealthy"));
+                    + "time are counted, not reported as unhealthy"),
+            new ParameterSpec("node", ParameterType.STRING, "", "also read one node's nat rules (iptables mode): local: "
+                    + "when opsdoc runs on the node, or ssh://user@node; empty: not checked (SERVICE_RULES_MISSING "
+                    + "needs it). The node's SSH key passphrase, if any, is the check's password"),
+            new ParameterSpec("sudo", ParameterType.BOOLEAN, "false", "with node: run sudo -n /usr/sbin/iptables-save -c "
+                    + "(the one sudoers rule opsdoc grants prints); otherwise opsdoc needs CAP_NET_ADMIN on the node"),
+            new ParameterSpec("netns", ParameterType.STRING, "", "with node=local: only: read the rules of this named "
+                    + "network namespace (ip netns exec NAME); empty: the namespace opsdoc runs in"),
+            new ParameterSpec("confirm-after", ParameterType.DURATION, "2s", "when a Service has no rule, read the rules "
+                    + "again after this long and report only what is still missing (kube-proxy writes new rules "
+                    + "within about a second); 0 reads once"));
 
-    private static final List<GrantSet> GRANTS = List.of(
-            KubeGrants.clusterRole(ID, "Reads the kube-proxy DaemonSet, its pods, and the nodes (InternalIP for /healthz).",
-                    new KubeGrants.Rule("", List.of("pods", "nodes")), new KubeGrants.Rule("apps", List.of("daemonsets"))),
+    private static final List<GrantSet> GRANTS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            KubeGrants.clusterRole(ID, "Reads the kube-proxy DaemonSet, its pods, and the nodes (InternalIP for /healthz); "
+                    + "with node set, also the Services and EndpointSlices (which Services need a rule).",
+                    new KubeGrants.Rule("", List.of("pods", "nodes", "services")),
+                    new KubeGrants.Rule("apps", List.of("daemonsets")),
+                    new KubeGrants.Rule("discovery.k8s.io", List.of("endpointslices"))),
             KubeGrants.namedRole(ID + "-config", KubeProxyCollector.NAMESPACE, "Reads the proxy mode from kube-proxy's "
-                    + "ConfigMap.", "", "configmaps", List.of(KubeProxyCollector.NAME)));
+                    + "ConfigMap.", "", "configmaps", List.of(KubeProxyCollector.NAME))),
+            HostAccess.iptablesSaveGrants(ID, "only with --set node=, once on that node, to compare the nat "
+                    + "table's KUBE-SERVICES rules with the Services").stream().map(g -> new GrantSet("node " + g.flavor(),
+                            g.statements(), g.comment()))).toList();
 
     public KubeProxyHealth() {
         super(ID, KubeTarget.SCHEME, "Is kube-proxy Ready on every Kubernetes node and are its Service rules fresh (/healthz)?",
-                KubeProxyFacts.class, PARAMETERS, KubeProxyCode.class, GRANTS);
+                KubeProxyFacts.class, PARAMETERS, HostAccess.codesWith(KubeProxyCode.class), GRANTS);
     }
 
     @Override
     public void validate(Target target) {
         KubeTarget.of(target);
+    }
+
+    @Override
+    public void validate(Target target, io.opsdoc.core.Parameters p) {
+        validate(target);
+        String node = p.string("node").strip();
+        if (!node.isEmpty()) {
+            Target t;
+            try {
+                t = Target.parse(node);
+            } catch (RuntimeException e) {
+                throw new UsageException("node: give local: or ssh://user@node, not '" + node + "'");
+            }
+            if (!HostAccess.SCHEMES.contains(t.scheme())) {
+                throw new UsageException("node: give local: or ssh://user@node, not " + t.display());
+            }
+            HostAccess.validate(t);
+        }
+        if (!p.string("netns").strip().isEmpty() && !node.startsWith("local:")) {
+            throw new UsageException("netns is for node=local: only; over ssh:// the rules are those of the namespace "
+                    + "the SSH server runs in");
+        }
     }
 
     @Override
@@ -119,8 +162,40 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
                             h.lastUpdated(), "currentTime", h.currentTime(), "behind_s", behind == null ? null
                                     : behind.toSeconds(), "mode", mode), h.node());
         }
+        nodeRules(facts, mode, out);
         out.metric(new Metric("kube_proxy_healthz_answered", answered, "", Map.of(), null, null));
         out.metric(new Metric("kube_proxy_healthz_unanswered", unanswered + facts.nodesWithoutAddress(), "", Map.of(), null, null));
+    }
+
+    /** SERVICE_RULES_MISSING: usable Service ports with no nat KUBE-SERVICES rule in every read of the node. */
+    private static void nodeRules(KubeProxyFacts facts, String mode, Evaluation.Builder out) {
+        KubeProxyFacts.NodeRules r = facts.nodeRules();
+        if (r == null || r.skipped() != null) {
+            return;
+        }
+        List<KubeProxyFacts.ServicePort> usable = r.servicePorts().stream().filter(KubeProxyFacts.ServicePort::usable)
+                .toList();
+        List<KubeProxyFacts.ServicePort> missing = ServiceRules.missingInAll(r);
+        int rules = r.samples().get(r.samples().size() - 1).size();
+        out.metric(new Metric("kube_proxy_service_ports_expected", usable.size(), "", Map.of("node", r.node()), null, null));
+        out.metric(new Metric("kube_proxy_service_ports_without_rule", missing.size(), "", Map.of("node", r.node()), null,
+                null));
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<String> named = missing.stream().map(KubeProxyFacts.ServicePort::describe).toList();
+        String list = named.size() > 10 ? String.join(", ", named.subList(0, 10)) + " and " + (named.size() - 10)
+                + " more" : String.join(", ", named);
+        boolean none = rules == 0;
+        out.finding(SERVICE_RULES_MISSING, Severity.CRITICAL, missing.size() + " of " + usable.size() + " Service "
+                + "ports with ready endpoints have no rule in the nat table's KUBE-SERVICES chain on " + r.node() + ": "
+                + list + ". Pods on this node (and NodePort traffic through it) cannot reach them by cluster IP "
+                + (none ? "(the chain is empty or absent: kube-proxy has not programmed this node, or the table was "
+                        + "flushed)" : "(kube-proxy did not write them, or something deleted them after it did)")
+                + "; read kube-proxy's log on this node, and restart its pod to rewrite every rule (mode " + mode + ")",
+                Evidence.of("node", r.node(), "mode", mode, "missing", String.join(", ", named), "missing_count",
+                        missing.size(), "expected", usable.size(), "kube_services_rules", rules, "reads",
+                        r.samples().size(), "ipv6_ports_not_checked", r.ipv6Skipped()));
     }
 
     /** currentTime minus lastUpdated, both from kube-proxy's clock; null when either is missing or unreadable. */

@@ -49,6 +49,8 @@ public final class EtcdLab implements Lab {
     private final io.opsdoc.lab.host.LabSshAccess ssh;
     private final EtcdMarginFaults margins;
     private int tlsPort;
+    /** The PKI and configuration archives beside the snapshots; null until the certificates exist. */
+    private ControlPlaneArchives archives;
 
     private EtcdLab(Path dir, List<LabEtcdMember> cluster, LabEtcdMember single) {
         this.dir = dir;
@@ -171,8 +173,20 @@ public final class EtcdLab implements Lab {
         return dir.resolve("backups").resolve("etcd-*.db").toString();
     }
 
+    /** The PKI and configuration archives in the backup directory, for k8s-etcd-backup's pki/config faults. */
+    public ControlPlaneArchives archives() {
+        return archives;
+    }
+
+    /** The glob of the backup directory's archives matching {@code name} (e.g. pki-*.tar.gz). */
+    public String archivePattern(String name) {
+        return archives.pattern(name);
+    }
+
     /** A real snapshot of the single member by etcdctl snapshot save, kept aside as the pristine copy. */
     private void snapshot() {
+        Path c = dir.resolve("certs");
+        archives = ControlPlaneArchives.make(dir, dir.resolve("backups"), c.resolve("member.pem"), c.resolve("member.key"));
         single.call("/v3/kv/put", "{\"key\":\"" + key("/registry/namespaces/default") + "\",\"value\":\"" + key("{}") + "\"}");
         Path pristine = dir.resolve("pristine.db");
         try {
@@ -206,6 +220,7 @@ public final class EtcdLab implements Lab {
             Path good = backups.resolve(GOOD);
             Files.copy(dir.resolve("pristine.db"), good);
             Files.setLastModifiedTime(good, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            archives.reset();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,7 +18,8 @@ import java.util.Map;
  * two, growing to four members with one never started, its leadership moved four times, a member whose fsyncs strace
  * delays, and a single member with a 16 MiB quota that is filled until NOSPACE, or emptied and compacted but not
  * defragmented; and k8s-etcd-backup on real snapshots of that member (etcdctl snapshot save) made stale, cut off (also read over ssh:// as an ordinary user),
- * changed or deleted.
+ * changed or deleted, and on GNU tar archives of a kubeadm-shaped /etc/kubernetes (PKI, kubeconfigs, manifests) made
+ * stale, deleted, cut off or written without the private keys.
  */
 public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
     private static final String ETCD = "k8s-etcd";
@@ -140,6 +141,59 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
                         })
                         .expect(code("ETCD_BACKUP_INVALID").severity(CRITICAL).evidence("hash_checked", true)
                                 .says("sha256 trailer does not match")).build(),
+                files("control-plane-files-backed-up", "the snapshot, a PKI archive and a configuration archive, "
+                        + "all from last night's job, each whole and complete")
+                        .healthy().metrics("kubernetes_files_backup_age_seconds", "kubernetes_files_backup_matching")
+                        .build(),
+                Scenario.<EtcdLab>of("control-plane-one-archive", "one tar -czf of all of /etc/kubernetes named by both "
+                                + "pki-backup and config-backup")
+                        .checks(BACKUP).target(lab -> "local:").param("path", EtcdLab::backupPattern)
+                        .param("pki-backup", lab -> lab.archivePattern("etc-kubernetes-*.tgz"))
+                        .param("config-backup", lab -> lab.archivePattern("etc-kubernetes-*.tgz"))
+                        .healthy().metrics("kubernetes_files_backup_age_seconds").build(),
+                files("pki-backup-stale", "the weekly PKI archive job stopped: the newest is ten days old")
+                        .breaks(lab -> lab.archives().pkiStale())
+                        .expect(code("PKI_NOT_BACKED_UP").severity(WARNING).evidence("problem", "stale")
+                                .evidence("files-max-age", "8d").says("pki-20261204.tar.gz", "10d0h ago"))
+                        .absent("CONFIG_NOT_BACKED_UP", "ETCD_BACKUP_STALE").build(),
+                files("pki-backup-none", "the job backs up etcd only: no PKI archive exists")
+                        .breaks(lab -> lab.archives().pkiGone())
+                        .expect(code("PKI_NOT_BACKED_UP").severity(CRITICAL).evidence("problem", "missing")
+                                .evidence("matching", 0).says("no file matches", "new cluster CA"))
+                        .absent("CONFIG_NOT_BACKED_UP").build(),
+                files("pki-backup-without-keys", "the newest PKI archive holds the certificates but none of the private "
+                        + "keys (tar could not read them)")
+                        .breaks(lab -> lab.archives().pkiWithoutKeys())
+                        .expect(code("PKI_NOT_BACKED_UP").severity(CRITICAL).evidence("problem", "incomplete")
+                                .evidence("absent", "ca.key,sa.key,front-proxy-ca.key,etcd/ca.key")
+                                .says("pki-20261205.tar.gz", "lacks ca.key"))
+                        .absent("CONFIG_NOT_BACKED_UP").build(),
+                files("config-backup-truncated", "the newest configuration archive was cut off halfway (disk full "
+                        + "while the job wrote it)")
+                        .breaks(lab -> lab.archives().configTruncated())
+                        .expect(code("CONFIG_NOT_BACKED_UP").severity(CRITICAL).evidence("format", "tar.gz")
+                                .says("kubernetes-config-20261205.tar.gz", "cannot be unpacked", "gzip"))
+                        .absent("PKI_NOT_BACKED_UP").build(),
+                remoteFiles("control-plane-files-backed-up-ssh", "snapshot, PKI and configuration archives read on "
+                        + "the backup host over ssh:// as an ordinary user in the backups' group")
+                        .breaks(EtcdLab::shareBackupsOverSsh)
+                        .healthy().metrics("kubernetes_files_backup_age_seconds").build(),
+                remoteFiles("config-backup-stale-ssh", "over ssh://: the configuration archive is ten days old")
+                        .breaks(lab -> {
+                            lab.archives().configStale();
+                            lab.shareBackupsOverSsh();
+                        })
+                        .expect(code("CONFIG_NOT_BACKED_UP").severity(WARNING).evidence("problem", "stale")
+                                .says("kubernetes-config-20261204.tar.gz", "10d0h ago"))
+                        .absent("PKI_NOT_BACKED_UP").build(),
+                remoteFiles("pki-backup-without-keys-ssh", "over ssh://: the newest PKI archive lacks the private keys")
+                        .breaks(lab -> {
+                            lab.archives().pkiWithoutKeys();
+                            lab.shareBackupsOverSsh();
+                        })
+                        .expect(code("PKI_NOT_BACKED_UP").severity(CRITICAL).evidence("problem", "incomplete")
+                                .says("lacks ca.key"))
+                        .absent("CONFIG_NOT_BACKED_UP").build(),
                 remoteBackup("etcd-backup-ssh-host-key-changed", "the backup host's key is not the one pinned in "
                         + "known_hosts", HostKey.CHANGED)
                         .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN).says("ssh-keygen -R")).build(),
@@ -172,6 +226,17 @@ public final class EtcdScenarios implements ScenarioSet<EtcdLab> {
 
     private static Scenario.Builder<EtcdLab> backup(String id, String story) {
         return Scenario.<EtcdLab>of(id, story).checks(BACKUP).target(lab -> "local:").param("path", EtcdLab::backupPattern);
+    }
+
+    /** k8s-etcd-backup with the PKI and configuration archives named, on this machine. */
+    private static Scenario.Builder<EtcdLab> files(String id, String story) {
+        return backup(id, story).param("pki-backup", lab -> lab.archivePattern("pki-*.tar.gz"))
+                .param("config-backup", lab -> lab.archivePattern("kubernetes-config-*.tar.gz"));
+    }
+
+    private static Scenario.Builder<EtcdLab> remoteFiles(String id, String story) {
+        return remoteBackup(id, story).param("pki-backup", lab -> lab.archivePattern("pki-*.tar.gz"))
+                .param("config-backup", lab -> lab.archivePattern("kubernetes-config-*.tar.gz"));
     }
 
     private static Scenario.Builder<EtcdLab> single(String id, String story) {

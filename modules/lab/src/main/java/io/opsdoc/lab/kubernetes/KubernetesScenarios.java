@@ -49,7 +49,9 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
     }
 
     private static LabVariant<KubernetesLab> version(String name, String gitVersion) {
-        return new LabVariant<>(name, () -> null, () -> KubernetesLab.start(gitVersion),
+        // v1.32 also runs k8s-kube-proxy's node scenarios in a network namespace with iptables rules
+        return new LabVariant<>(name, name.equals(V132) ? io.opsdoc.lab.host.LabNetns::unavailable : () -> null,
+                () -> KubernetesLab.start(gitVersion),
                 () -> KubernetesLab.shared(gitVersion));
     }
 

@@ -36,6 +36,11 @@ public final class NetworkFaults {
     private static final String CALICO_IMAGE = "docker.io/calico/node:v3.28.2";
     private final KubernetesLab lab;
     private KubeProxyHealthz healthz;
+    /** A network namespace standing in for a node's, holding kube-proxy's rules; created on first use. */
+    private io.opsdoc.lab.host.LabNetns node;
+    /** ssh:// to this machine as the host lab's ordinary test user (a node reached without privilege). */
+    private io.opsdoc.lab.host.LabSshAccess ssh;
+    private java.nio.file.Path sshDir;
 
     NetworkFaults(KubernetesLab lab) {
         this.lab = lab;
@@ -169,15 +174,109 @@ public final class NetworkFaults {
         return healthz.port();
     }
 
+    /** node=ssh:// to this machine as an ordinary user pinning {@code key} (starts the sshd on first use). */
+    public synchronized String nodeSsh(io.opsdoc.lab.host.LabSshAccess.HostKey key) {
+        if (ssh == null) {
+            sshDir = io.opsdoc.lab.support.LabFiles.tempDir("opsdoc-k8s-node-ssh-");
+            ssh = new io.opsdoc.lab.host.LabSshAccess(sshDir);
+        }
+        return ssh.target(key);
+    }
+
+    /** The ssh test user's key passphrase: the check's password. */
+    public synchronized String nodeSshPassphrase() {
+        nodeSsh(io.opsdoc.lab.host.LabSshAccess.HostKey.KNOWN);
+        return ssh.passphrase();
+    }
+
+    /** The node namespace's name, for k8s-kube-proxy's netns (creates it on first use). */
+    public synchronized String nodeNetns() {
+        if (node == null) {
+            node = io.opsdoc.lab.host.LabNetns.create();
+        }
+        return node.name();
+    }
+
+    /**
+     * kube-proxy (iptables mode, kubeadm ConfigMap, /healthz serving) has programmed the node for every Service:
+     * besides the healthy cluster's shop/web (3 ready pods) and shop/db (headless: no rules), default/kubernetes (the
+     * API server, one endpoint) and shop/legacy, whose selector matches no pod (a REJECT in filter, no nat rule).
+     * The rules are rendered from the API objects ({@link KubeProxyRules}) and loaded with iptables-restore.
+     */
+    public void kubeProxyProgrammed() {
+        kubeProxyConfig("");
+        kubeProxyServing();
+        lab.put(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("kubernetes")
+                .withNamespace("default").addToLabels("component", "apiserver").addToLabels("provider", "kubernetes")
+                .endMetadata().withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.1").withClusterIPs("10.96.0.1")
+                .addNewPort().withName("https").withPort(443).withProtocol("TCP")
+                .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(6443)).endPort()
+                .withSessionAffinity("None").endSpec().build());
+        lab.put(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder().withNewMetadata()
+                .withName("kubernetes").withNamespace("default").addToLabels(ServiceObjects.SERVICE_NAME_LABEL, "kubernetes")
+                .endMetadata().withAddressType("IPv4").addNewEndpoint().withAddresses("10.0.0.10").withNewConditions()
+                .withReady(true).withServing(true).withTerminating(false).endConditions().endEndpoint()
+                .addNewPort().withName("https").withPort(6443).withProtocol("TCP").endPort().build());
+        lab.put(ServiceObjects.service("legacy", "legacy", "10.96.50.1", "http", 80, "http"));
+        lab.put(ServiceObjects.slice("legacy", "h2k9x", List.of(), "http", 8080));
+        String rules = KubeProxyRules.render(lab.client().services().inAnyNamespace().list().getItems(),
+                lab.client().discovery().v1().endpointSlices().inAnyNamespace().list().getItems());
+        java.nio.file.Path file = lab.writeFile("kube-proxy-rules.txt", rules);
+        io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", nodeNetns(), "iptables-restore", file.toString());
+        awaitNat("kube-proxy's rules loaded", save -> save.contains("-A KUBE-SERVICES -d 10.96.12.34/32"));
+    }
+
+    /**
+     * A firewall script deleted the nat KUBE-SERVICES jump of {@code servicePort} ("shop/web:http"); kube-proxy
+     * 1.28+ rewrites only the chains of Services that changed, so the rule stays gone until its hourly full sync.
+     */
+    public void serviceRuleDeleted(String servicePort) {
+        kubeProxyProgrammed();
+        String marker = "/* " + servicePort + " cluster IP */";
+        String listing = io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", node.name(), "iptables", "-t", "nat",
+                "-L", "KUBE-SERVICES", "-n", "--line-numbers");
+        String number = listing.lines().filter(l -> l.contains(marker)).map(l -> l.strip().split("\\s+")[0]).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no KUBE-SERVICES rule for " + servicePort + ":\n" + listing));
+        io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", node.name(), "iptables", "-t", "nat", "-D",
+                "KUBE-SERVICES", number);
+        awaitNat("the rule of " + servicePort + " gone", save -> save.lines().noneMatch(l -> l.startsWith("-A KUBE-SERVICES ")
+                && l.contains("\"" + servicePort + " cluster IP\"")));
+    }
+
+    /** A firewall reload flushed the node's nat table (iptables -t nat -F): every Service rule is gone. */
+    public void natFlushed() {
+        kubeProxyProgrammed();
+        io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", node.name(), "iptables", "-t", "nat", "-F");
+        awaitNat("the nat table empty", save -> !save.contains("-A KUBE-SERVICES"));
+    }
+
+    private void awaitNat(String what, java.util.function.Predicate<String> condition) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> condition.test(io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", node.name(),
+                        "iptables-save", "-t", "nat")));
+    }
+
     synchronized void heal() {
         if (healthz != null) {
             healthz.heal();
+        }
+        if (node != null) {
+            // an empty restore of both tables flushes them and deletes kube-proxy's chains
+            java.nio.file.Path empty = lab.writeFile("no-rules.txt", "*filter\nCOMMIT\n*nat\nCOMMIT\n");
+            io.opsdoc.lab.host.Commands.run("ip", "netns", "exec", node.name(), "iptables-restore", empty.toString());
         }
     }
 
     synchronized void close() {
         if (healthz != null) {
             healthz.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (ssh != null) {
+            ssh.close();
+            io.opsdoc.lab.support.LabFiles.deleteRecursively(sshDir);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.opsdoc.lab.kubernetes;
 
 import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.scenario.Expect.code;
 
+import io.opsdoc.lab.host.LabSshAccess.HostKey;
 import io.opsdoc.lab.scenario.Scenario;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +14,9 @@ import java.util.List;
  * k8s-cni and k8s-kube-proxy on the mock API server ({@link KubernetesScenarios} lists them): the network plugin's
  * agent DaemonSet and ConfigMap as Flannel's and Calico's manifests create them, agent pods that crash or stay
  * unready, NetworkUnavailable nodes, and kube-proxy's /healthz stand-ins on the nodes' InternalIPs. Their answers do
- * not depend on the Kubernetes version, so they run on the v1.32 variant only.
+ * not depend on the Kubernetes version, so they run on the v1.32 variant only. k8s-kube-proxy's node part reads a
+ * network namespace of the lab's into which kube-proxy's iptables rules for the mock cluster's Services were loaded,
+ * then cut (one Service's rule deleted, the nat table flushed).
  */
 final class NetworkScenarios {
     private static final String CNI = "k8s-cni";
@@ -75,12 +79,53 @@ final class NetworkScenarios {
                         .expect(code("KUBE_PROXY_UNHEALTHY").severity(CRITICAL).evidence("daemonset", "kube-system/kube-proxy")
                                 .evidence("ready", 2).evidence("mode", "iptables (default)")
                                 .says("kube-proxy-worker-2 on worker-2 (CrashLoopBackOff, 5 restarts)"))
-                        .build());
+                        .build(),
+                nodeRules("kube-proxy-rules-present", "the node's nat table holds kube-proxy's rule for every Service "
+                        + "with endpoints (a headless Service has none, one without endpoints a filter REJECT)")
+                        .breaks(lab -> lab.network().kubeProxyProgrammed())
+                        .healthy().metrics("kube_proxy_service_ports_expected", "kube_proxy_service_ports_without_rule")
+                        .build(),
+                nodeRules("kube-proxy-rule-deleted", "a firewall script deleted the KUBE-SERVICES jump of shop/web; "
+                        + "kube-proxy rewrites only changed Services, so it stays gone")
+                        .breaks(lab -> lab.network().serviceRuleDeleted("shop/web:http"))
+                        .expect(code("SERVICE_RULES_MISSING").severity(CRITICAL).evidence("missing_count", 1)
+                                .evidence("expected", 2).evidence("missing", "shop/web:http (10.96.12.34:80/tcp)")
+                                .evidence("reads", 2).says("1 of 2 Service ports", "cluster IP"))
+                        .absent("KUBE_PROXY_UNHEALTHY").build(),
+                nodeRules("kube-proxy-nat-flushed", "a firewall reload flushed the node's nat table (iptables -t nat -F)")
+                        .breaks(lab -> lab.network().natFlushed())
+                        .expect(code("SERVICE_RULES_MISSING").severity(CRITICAL).evidence("missing_count", 2)
+                                .evidence("kube_services_rules", 0).says("2 of 2 Service ports", "default/kubernetes:https",
+                                        "empty or absent"))
+                        .absent("KUBE_PROXY_UNHEALTHY").build(),
+                nodeOverSsh("kube-proxy-node-no-privilege", "node=ssh:// as the ordinary monitoring user, without the "
+                        + "sudoers rule or sudo=true: iptables-save needs CAP_NET_ADMIN", HostKey.KNOWN)
+                        .expect(code("PERMISSION_DENIED").severity(UNKNOWN).says("CAP_NET_ADMIN", "sudo=true")).build(),
+                nodeOverSsh("kube-proxy-node-host-key-changed", "the node's SSH host key is not the one pinned in "
+                        + "known_hosts", HostKey.CHANGED)
+                        .expect(code("SSH_HOST_KEY_CHANGED").severity(UNKNOWN).says("ssh-keygen -R")).build(),
+                nodeOverSsh("kube-proxy-node-host-key-unknown", "the node is not in known_hosts yet", HostKey.UNKNOWN)
+                        .expect(code("SSH_HOST_KEY_UNKNOWN").severity(UNKNOWN).says("ssh-keyscan")).build());
     }
 
     private static Scenario.Builder<KubernetesLab> cni(String id, String story) {
         return Scenario.<KubernetesLab>of(id, story).checks(CNI).target(KubernetesLab::targetUri)
                 .onlyOn(KubernetesScenarios.V132);
+    }
+
+    /** k8s-kube-proxy also reading the node's rules: node=local: inside the lab's node namespace, as root. */
+    private static Scenario.Builder<KubernetesLab> nodeRules(String id, String story) {
+        return proxy(id, story).param("node", "local:").param("netns", lab -> lab.network().nodeNetns())
+                .param("confirm-after", "300ms");
+    }
+
+    /** k8s-kube-proxy reading a node over ssh:// (this machine, the host lab's test user and key). */
+    private static Scenario.Builder<KubernetesLab> nodeOverSsh(String id, String story, HostKey pinned) {
+        return proxy(id, story).breaks(lab -> {
+            lab.network().kubeProxyConfig("");
+            lab.network().kubeProxyServing();
+        }).param("node", lab -> lab.network().nodeSsh(pinned)).password(lab -> lab.network().nodeSshPassphrase())
+                .timeout(Duration.ofSeconds(20));
     }
 
     private static Scenario.Builder<KubernetesLab> proxy(String id, String story) {

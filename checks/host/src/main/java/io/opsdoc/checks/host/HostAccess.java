@@ -43,6 +43,12 @@ public final class HostAccess {
          * the body concluded from the bytes it got.
          */
         <T> T stream(String path, FileReading<T> body) throws Exception;
+
+        /**
+         * BIRD's protocol table: {@code CLIENT -r -s SOCKET show protocols} (restricted mode, read-only) as printed.
+         * UNREACHABLE when no BIRD answers on the socket, PERMISSION_DENIED when the socket is not the user's to use.
+         */
+        String birdProtocols(String client, String socket) throws Exception;
     }
 
     @FunctionalInterface
@@ -86,6 +92,11 @@ public final class HostAccess {
             @Override
             public <T> T stream(String path, FileReading<T> body) throws Exception {
                 return reader.stream(path, body::apply);
+            }
+
+            @Override
+            public String birdProtocols(String client, String socket) throws Exception {
+                return reader.birdProtocols(client, socket);
             }
         }));
     }

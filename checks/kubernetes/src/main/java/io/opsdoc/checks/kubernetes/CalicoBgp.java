@@ -35,8 +35,8 @@ public final class CalicoBgp extends DescribedCheck<BgpFacts> {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             new ParameterSpec("bird-socket", ParameterType.STRING, "/var/run/calico/bird.ctl",
-                    "BIRD's control socket: Calico's IPv4 BIRD (its IPv6 one is /var/run/calico/bird6.ctl on Calico "
-                            + "before 3.x with BIRD 1.6 split daemons); Debian's bird2 uses /run/bird/bird.ctl"),
+                    "BIRD's control socket: Calico's IPv4 BIRD (its IPv6 BIRD listens on /var/run/calico/bird6.ctl: "
+                            + "run the check again with that); Debian's bird2 uses /run/bird/bird.ctl"),
             new ParameterSpec("client", ParameterType.STRING, "birdc",
                     "the BIRD client to run, always with -r (restricted: show commands only): birdc, birdcl (the "
                             + "only one in Calico's calico-node image) or an absolute path ending in one"));

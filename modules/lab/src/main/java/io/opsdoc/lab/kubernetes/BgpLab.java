@@ -143,6 +143,15 @@ public final class BgpLab implements Lab {
         BgpLab lab = new BgpLab(LabFiles.tempDir("opsdoc-bgp-lab-"));
         try {
             Files.createDirectories(lab.run);
+            // the ssh:// scenarios come last: the sshd (user, keys) starts meanwhile instead of in the first of them;
+            // a failure here is met again, and reported, by the scenario that needs it
+            CompletableFuture.runAsync(() -> {
+                try {
+                    lab.ssh.passphrase();
+                } catch (RuntimeException | Error e) {
+                    // reported by the ssh:// scenarios
+                }
+            });
             lab.network();
             lab.configs();
             for (Node n : List.of(lab.a, lab.b, lab.c, lab.lone)) {

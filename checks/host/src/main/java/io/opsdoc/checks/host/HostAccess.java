@@ -114,6 +114,14 @@ public final class HostAccess {
         return HostGrants.fileGrants(checkId, access, why);
     }
 
+    /**
+     * The grants of a check that runs one fixed read-only command on the host: an ordinary SSH user (or the local
+     * user) plus {@code access}, what lets it run {@code command}.
+     */
+    public static List<GrantSet> commandGrants(String checkId, String command, List<String> access, String why) {
+        return HostGrants.commandGrants(checkId, command, access, why);
+    }
+
     /** The grants of a host check: an ordinary user with a key over SSH, nothing on local:. */
     public static List<GrantSet> grants(String checkId, String reads) {
         return HostGrants.grants(checkId, reads);

@@ -41,7 +41,8 @@ public final class CalicoBgp extends DescribedCheck<BgpFacts> {
                     "the BIRD client to run, always with -r (restricted: show commands only): birdc, birdcl (the "
                             + "only one in Calico's calico-node image) or an absolute path ending in one"));
 
-    private static final List<GrantSet> GRANTS = HostAccess.fileGrants(ID, List.of(
+    private static final List<GrantSet> GRANTS = HostAccess.commandGrants(ID, "CLIENT -r -s SOCKET show protocols "
+            + "(client= and bird-socket=; over ssh:// with PATH=/usr/sbin:/sbin:/usr/bin:/bin)", List.of(
             "# connecting to BIRD's control socket needs write permission on the socket file (read-only use is",
             "# enforced by birdc -r, not by the file mode). Debian's bird2 makes /run/bird/bird.ctl bird:bird 0660:",
             "usermod -a -G bird opsdoc",
@@ -50,8 +51,8 @@ public final class CalicoBgp extends DescribedCheck<BgpFacts> {
             "# chgrp opsdoc /var/run/calico/bird.ctl",
             "# and install a BIRD client on the node (Debian: apt-get install bird2 --no-install-recommends, then",
             "# systemctl disable --now bird; only birdc is used) or point client= at Calico's birdcl"),
-            "Nothing is changed: the client runs 'show protocols' in restricted mode (-r), in which BIRD refuses any "
-                    + "command but show; the user needs no Kubernetes credentials.");
+            "Nothing is changed: in restricted mode (-r) BIRD refuses any command but show; the user needs no "
+                    + "Kubernetes credentials and no sudo.");
 
     public CalicoBgp() {
         super(ID, "local", "Are this Kubernetes node's Calico BGP sessions (BIRD, calicoctl node status) Established?",

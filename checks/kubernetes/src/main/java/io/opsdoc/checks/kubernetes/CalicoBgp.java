@@ -46,7 +46,7 @@ public final class CalicoBgp extends DescribedCheck<BgpFacts> {
             "# connecting to BIRD's control socket needs write permission on the socket file (read-only use is",
             "# enforced by birdc -r, not by the file mode). Debian's bird2 makes /run/bird/bird.ctl bird:bird 0660:",
             "usermod -a -G bird opsdoc",
-            "# Calico's calico-node creates /var/run/calico/bird.ctl as root (0660 root:root): run opsdoc as root on",
+            "# Calico's calico-node creates /var/run/calico/bird.ctl as root, owned by root: run opsdoc as root on",
             "# the node, or give the socket a group once BIRD has started (lost when calico-node restarts):",
             "# chgrp opsdoc /var/run/calico/bird.ctl",
             "# and install a BIRD client on the node (Debian: apt-get install bird2 --no-install-recommends, then",

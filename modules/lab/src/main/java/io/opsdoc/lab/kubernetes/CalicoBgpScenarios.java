@@ -73,7 +73,7 @@ public final class CalicoBgpScenarios implements ScenarioSet<BgpLab> {
                 ssh("bgp-healthy-ssh", "the same node read over ssh:// by an ordinary user in the socket's group")
                         .breaks(BgpLab::shareSocketOverSsh).healthy().metrics("bgp_sessions_established").build(),
                 ssh("bgp-socket-denied-ssh", "over ssh://: the user may enter the socket's directory, but the socket "
-                        + "is root's (0660 root:root, as calico-node leaves it)")
+                        + "is root's (0660 root:root, owned by root as calico-node's is)")
                         .breaks(BgpLab::shareSocketDirectoryOnly)
                         .expect(code("PERMISSION_DENIED").severity(UNKNOWN).says("Permission denied", "opsdoc grants"))
                         .build(),

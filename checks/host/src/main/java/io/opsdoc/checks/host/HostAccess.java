@@ -63,6 +63,12 @@ public final class HostAccess {
          * or the sudoers rule: PERMISSION_DENIED saying what is missing.
          */
         String iptablesSave(boolean sudo, String netns) throws Exception;
+
+        /**
+         * BIRD's protocol table: {@code CLIENT -r -s SOCKET show protocols} (restricted mode, read-only) as printed.
+         * UNREACHABLE when no BIRD answers on the socket, PERMISSION_DENIED when the socket is not the user's to use.
+         */
+        String birdProtocols(String client, String socket) throws Exception;
     }
 
     /**
@@ -144,6 +150,11 @@ public final class HostAccess {
             public String iptablesSave(boolean sudo, String netns) throws Exception {
                 return reader.firewallDump("iptables-save", sudo, netns);
             }
+
+            @Override
+            public String birdProtocols(String client, String socket) throws Exception {
+                return reader.birdProtocols(client, socket);
+            }
         }));
     }
 
@@ -170,6 +181,14 @@ public final class HostAccess {
      */
     public static List<GrantSet> fileGrants(String checkId, List<String> access, String why) {
         return HostGrants.fileGrants(checkId, access, why);
+    }
+
+    /**
+     * The grants of a check that runs one fixed read-only command on the host: an ordinary SSH user (or the local
+     * user) plus {@code access}, what lets it run {@code command}.
+     */
+    public static List<GrantSet> commandGrants(String checkId, String command, List<String> access, String why) {
+        return HostGrants.commandGrants(checkId, command, access, why);
     }
 
     /** The grants of a host check: an ordinary user with a key over SSH, nothing on local:. */

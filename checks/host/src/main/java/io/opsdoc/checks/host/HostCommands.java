@@ -186,6 +186,61 @@ final class HostCommands {
         throw new ProbeException(ProbeErrors.PROBE_FAILED, command + " exited with " + status + ": " + first);
     }
 
+    /** A BIRD client: birdc (Debian bird/bird2), birdcl (Calico's image ships only this), or a path ending in one. */
+    private static final Pattern BIRD_CLIENT = Pattern.compile("(/[A-Za-z0-9_.+-]+)*/?birdc(l|2)?");
+
+    /**
+     * The one BIRD command a check runs: {@code show protocols} in restricted mode ({@code -r}: the daemon then
+     * refuses every command but {@code show ...}, so the session is read-only whatever is sent) on the given control
+     * socket. The client and socket come from the check's parameters; both are validated, the socket quoted.
+     */
+    static List<String> birdArgv(String client, String socket) {
+        if (!BIRD_CLIENT.matcher(client).matches() || client.contains("..")) {
+            throw new IllegalArgumentException("not a BIRD client (birdc, birdcl or a path ending in one): " + client);
+        }
+        requireFilePath(socket);
+        return List.of(client, "-r", "-s", socket, "show", "protocols");
+    }
+
+    /** The shell line sent over SSH for {@link #birdArgv}: birdc lives in /usr/sbin, not on a plain user's PATH. */
+    static String birdLine(String client, String socket) {
+        List<String> argv = birdArgv(client, socket);
+        StringBuilder s = new StringBuilder("LC_ALL=C PATH=/usr/sbin:/sbin:/usr/bin:/bin");
+        argv.forEach(a -> s.append(' ').append(quote(a)));
+        return s.toString();
+    }
+
+    /**
+     * What one run of the BIRD client means: its output when it exited 0; else the reason in birdc's own words, as a
+     * probe error. birdc prints "Unable to connect to server control socket (PATH): REASON": no such file (BIRD does
+     * not run, or another socket path) and connection refused (a socket left by a BIRD that died) are UNREACHABLE,
+     * permission denied is PERMISSION_DENIED. Exit 127 or "not found": the client is not installed.
+     */
+    static String birdResult(String command, Integer status, String out, String err) throws ProbeException {
+        String all = err + "\n" + out;
+        String first = all.lines().filter(l -> l.contains("Unable to connect") || l.contains("denied")
+                || l.contains("not found") || l.contains("No such file")).findFirst()
+                .orElse(err.lines().filter(l -> !l.isBlank()).findFirst().orElse("no message")).strip();
+        if (status != null && status == 0 && !first.contains("Access denied")) {
+            return out;
+        }
+        if (status != null && status == 127 || first.contains("command not found")
+                || first.contains("No such file") && !first.contains("control socket")) {
+            throw new ProbeException(ProbeErrors.PROBE_FAILED, command + ": the BIRD client is not installed here "
+                    + "(Debian package bird2 or bird: birdc; Calico's calico-node image: birdcl), or set client=");
+        }
+        if (first.contains("Permission denied")) {
+            throw new ProbeException(ProbeErrors.PERMISSION_DENIED, command + ": " + first + " (connecting to BIRD's "
+                    + "control socket needs write permission on the socket file: opsdoc grants prints the group or "
+                    + "user that has it)");
+        }
+        if (first.contains("Unable to connect")) {
+            throw new ProbeException(ProbeErrors.UNREACHABLE, command + ": " + first + " (is BIRD running on this "
+                    + "node? Calico's calico-node runs it only with the BGP networking backend)");
+        }
+        throw new ProbeException(ProbeErrors.PROBE_FAILED, command + " exited with " + status + ": " + first);
+    }
+
     /** An absolute, normal path with no NUL or line break: what {@link #listLine} and {@link #streamLine} accept. */
     static void requireFilePath(String path) {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c == 0 || c == '\n' || c == '\r')

@@ -27,6 +27,20 @@ final class HostGrants {
                         + "file directly, as the user running opsdoc. " + why));
     }
 
+    /**
+     * The grants of a check that runs one fixed read-only command ({@code command}, as the user sees it): an ordinary
+     * SSH user (or the local user) plus {@code access}, what lets it run that command.
+     */
+    static List<GrantSet> commandGrants(String checkId, String command, List<String> access, String why) {
+        List<String> ssh = new java.util.ArrayList<>(sshUser());
+        ssh.addAll(access);
+        return List.of(
+                new GrantSet("ssh:// (any Linux with OpenSSH)", List.copyOf(ssh), checkId + " runs only one fixed "
+                        + "command: " + command + ". " + why),
+                new GrantSet("local:", List.copyOf(access), checkId + " runs the same command as the user running "
+                        + "opsdoc. " + why));
+    }
+
     private static List<String> sshUser() {
         return List.of(
                 "useradd --create-home --shell /bin/sh opsdoc      # an ordinary user: no sudo",

@@ -89,6 +89,15 @@ interface HostReader {
                 "this transport cannot run programs");
     }
 
+    /**
+     * {@code CLIENT -r -s SOCKET show protocols} ({@link HostCommands#birdArgv}): BIRD's protocol table, read-only.
+     * A failure to reach the daemon is UNREACHABLE, an unreadable socket PERMISSION_DENIED.
+     */
+    default String birdProtocols(String client, String socket) throws Exception {
+        throw new io.opsdoc.core.ProbeException(io.opsdoc.core.ProbeErrors.PROBE_FAILED,
+                "this transport cannot ask BIRD");
+    }
+
     @FunctionalInterface
     interface StreamBody<T> {
         T apply(InputStream in) throws Exception;

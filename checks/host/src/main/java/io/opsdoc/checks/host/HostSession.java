@@ -123,6 +123,13 @@ final class HostSession implements AutoCloseable {
         }
 
         @Override
+        public String birdProtocols(String client, String socket) throws Exception {
+            SshHost.Result r = ssh.exec(HostCommands.birdLine(client, socket), context);
+            return HostCommands.birdResult(client + " -r -s " + socket + " show protocols on " + ssh.where(), r.status(),
+                    r.out(), r.err());
+        }
+
+        @Override
         public String autostartListing(String root) throws Exception {
             return ssh.run(HostCommands.autostartLine(root), context, false);
         }

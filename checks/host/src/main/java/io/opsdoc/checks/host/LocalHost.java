@@ -129,6 +129,29 @@ final class LocalHost implements HostReader {
     }
 
     @Override
+    public String birdProtocols(String client, String socket) throws Exception {
+        List<String> argv = HostCommands.birdArgv(client, socket);
+        String command = String.join(" ", argv);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("LC_ALL", "C");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            return HostCommands.birdResult(command, 127, "", "command not found");
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not answer before the deadline (a BIRD "
+                    + "busy reconfiguring, or stopped with SIGSTOP, accepts the connection but does not reply)");
+        }
+        return HostCommands.birdResult(command, p.exitValue(), out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS));
+    }
+
+    @Override
     public String processStats() throws Exception {
         StringBuilder all = new StringBuilder();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {

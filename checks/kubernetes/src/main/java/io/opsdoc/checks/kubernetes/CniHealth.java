@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * Cilium's cilium DaemonSet) must run Ready on every node: where it does not, new pods get no network (sandbox
  * creation fails) and, for routed plugins, that node's pods become unreachable. Also flags Flannel's udp backend and
  * nodes whose NetworkUnavailable condition is True. BGP session state (calicoctl node status) lives on the nodes,
- * not in the API, and is not read here.
+ * not in the API: {@link CalicoBgp} reads it on each node.
  */
 public final class CniHealth extends DescribedCheck<CniFacts> {
     public static final String ID = "k8s-cni";

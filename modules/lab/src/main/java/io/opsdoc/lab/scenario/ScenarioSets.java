@@ -3,6 +3,7 @@ package io.opsdoc.lab.scenario;
 import io.opsdoc.lab.galera.GaleraScenarios;
 import io.opsdoc.lab.kafka.KafkaScenarios;
 import io.opsdoc.lab.kubernetes.ControlPlaneScenarios;
+import io.opsdoc.lab.kubernetes.CalicoBgpScenarios;
 import io.opsdoc.lab.kubernetes.EtcdScenarios;
 import io.opsdoc.lab.kubernetes.KubePkiScenarios;
 import io.opsdoc.lab.kubernetes.KubernetesScenarios;
@@ -38,6 +39,7 @@ public final class ScenarioSets {
                 KafkaScenarios::new, NginxTuningScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new,
                 KubePkiScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,
-                DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new, FlumeScenarios::new);
+                DockerScenarios::new, GaleraScenarios::new, KeepalivedScenarios::new, FlumeScenarios::new,
+                CalicoBgpScenarios::new);
     }
 }

@@ -51,6 +51,10 @@ public final class ConnectionFaults {
             // in first, so it is counted below and cannot take the last slot meant for the check
             awaitProcesses(poller, "COMMAND LIKE 'Binlog Dump%'", Duration.ofSeconds(10));
             fill(held, poller, MAX_CONNECTIONS - 2);
+            // connection ids only grow: the check is a login of the monitoring user after this one. The check of the
+            // scenario before, same user, may still be in the processlist while the server closes it, and taking it
+            // for this check filled the last slots before this check could log in
+            long before = maxProcessId(poller);
             AtomicReference<Connection> extra = new AtomicReference<>();
             undo.add(() -> {
                 Connection c = extra.get();
@@ -62,7 +66,7 @@ public final class ConnectionFaults {
                 if (extra.get() == null) {
                     // wait for the check itself to be in, fill what is left of the ordinary slots, then take the
                     // admin's extra one: from then on every ordinary login is refused
-                    if (processes(poller, "USER = '" + lab.noPrivilegeUser() + "'") > 0) {
+                    if (processes(poller, "USER = '" + lab.noPrivilegeUser() + "' AND ID > " + before) > 0) {
                         fill(held, poller, MAX_CONNECTIONS);
                         extra.set(lab.adminConnection(false));
                     }
@@ -116,6 +120,13 @@ public final class ConnectionFaults {
         try (java.sql.Statement st = poller.createStatement();
                 java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE " + where)) {
             return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static long maxProcessId(Connection poller) throws SQLException {
+        try (java.sql.Statement st = poller.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT MAX(ID) FROM information_schema.PROCESSLIST")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 

@@ -108,47 +108,29 @@ final class LocalHost implements HostReader {
     public String firewallDump(String dump, boolean sudo, String netns) throws Exception {
         List<String> argv = HostCommands.firewallArgv(dump, sudo, netns);
         String command = String.join(" ", argv);
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("LC_ALL", "C");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
-            p = pb.start();
+            p = start(argv);
         } catch (IOException e) {
             return null; // the tool (or ip, or sudo) is not installed: this back end cannot hold rules here
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINS);
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINS);
-        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not finish before the deadline (the xtables "
-                    + "lock held by another iptables, or a very large rule set)");
-        }
-        return HostCommands.firewallResult(command, p.exitValue(), out.get(1, TimeUnit.SECONDS),
-                err.get(1, TimeUnit.SECONDS), sudo);
+        Exited r = finish(p, command, "(the xtables lock held by another iptables, or a very large rule set)");
+        return HostCommands.firewallResult(command, r.status(), r.out(), r.err(), sudo);
     }
 
     @Override
     public String birdProtocols(String client, String socket) throws Exception {
         List<String> argv = HostCommands.birdArgv(client, socket);
         String command = String.join(" ", argv);
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("LC_ALL", "C");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
-            p = pb.start();
+            p = start(argv);
         } catch (IOException e) {
             return HostCommands.birdResult(command, 127, "", "command not found");
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not answer before the deadline (a BIRD "
-                    + "busy reconfiguring, or stopped with SIGSTOP, accepts the connection but does not reply)");
-        }
-        return HostCommands.birdResult(command, p.exitValue(), out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS));
+        Exited r = finish(p, command, "(a BIRD busy reconfiguring, or stopped with SIGSTOP, accepts the connection but "
+                + "does not reply)");
+        return HostCommands.birdResult(command, r.status(), r.out(), r.err());
     }
 
     @Override
@@ -287,25 +269,15 @@ final class LocalHost implements HostReader {
 
     @Override
     public HostAccess.Result command(List<String> argv) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("LC_ALL", "C");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
-            p = pb.start();
+            p = start(argv);
         } catch (IOException e) {
             throw new ProbeException(ProbeErrors.PROBE_FAILED, argv.get(0) + " cannot be run on this machine (not "
                     + "installed, or not on PATH)");
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
-            // the program may have started others (ssh to each node): none may outlive the check
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new ProbeException(ProbeErrors.TIMEOUT, argv.get(0) + " did not finish before the deadline");
-        }
-        return new HostAccess.Result(out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS), p.exitValue());
+        Exited r = finish(p, argv.get(0), "");
+        return new HostAccess.Result(r.out(), r.err(), r.status());
     }
 
     /** Runs a fixed command without a shell, in the C locale, killed at the deadline. */
@@ -315,23 +287,40 @@ final class LocalHost implements HostReader {
 
     /** {@code partial}: a non-zero exit (find naming paths that do not exist) still returns what was printed. */
     private String run(List<String> argv, boolean failOnError, boolean partial) throws Exception {
+        String command = String.join(" ", argv);
+        Exited r = finish(start(argv), command, "(a hung network file system makes df block)");
+        if (r.status() != 0 && !partial && (failOnError || r.out().lines().count() < 2)) {
+            throw HostCommands.failure(command, r.err());
+        }
+        return r.out();
+    }
+
+    private record Exited(int status, String out, String err) {
+    }
+
+    /** A fixed program without a shell, in the C locale, reading nothing; IOException when it cannot be started. */
+    private static Process start(List<String> argv) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    /**
+     * Waits for {@code p} until the deadline, reading its output meanwhile. At the deadline it is killed with every
+     * process it started (MHA's tools start ssh to each node: none may outlive the check): TIMEOUT, with
+     * {@code whyLate}'s usual cause.
+     */
+    private Exited finish(Process p, String command, String whyLate) throws Exception {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINS);
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINS);
-        if (!p.waitFor(context.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!p.waitFor(Math.max(1, context.remaining().toMillis()), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new ProbeException(ProbeErrors.TIMEOUT, String.join(" ", argv) + " did not finish before the deadline "
-                    + "(a hung network file system makes df block)");
+            throw new ProbeException(ProbeErrors.TIMEOUT, command + " did not finish before the deadline"
+                    + (whyLate.isEmpty() ? "" : " " + whyLate));
         }
-        String stdout = out.get(1, TimeUnit.SECONDS);
-        String stderr = err.get(1, TimeUnit.SECONDS);
-        if (p.exitValue() != 0 && !partial && (failOnError || stdout.lines().count() < 2)) {
-            throw HostCommands.failure(String.join(" ", argv), stderr);
-        }
-        return stdout;
+        return new Exited(p.exitValue(), out.get(1, TimeUnit.SECONDS), err.get(1, TimeUnit.SECONDS));
     }
 
     /**

@@ -47,7 +47,14 @@ final class KubeGrants {
                 + "  resources: [\"" + resource + "\"]\n"
                 + "  resourceNames: [" + names.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")) + "]\n"
                 + "  verbs: [\"get\"]";
-        String binding = "---\n"
+        String binding = roleBinding(name, namespace);
+        return new GrantSet(FLAVOR, List.of(role, binding), why + " Read-only: get on these " + resource + " in "
+                + namespace + " by name, nothing else.");
+    }
+
+    /** Binds the Role {@code opsdoc-NAME} in {@code namespace} to opsdoc's service account. */
+    private static String roleBinding(String name, String namespace) {
+        return "---\n"
                 + "apiVersion: rbac.authorization.k8s.io/v1\n"
                 + "kind: RoleBinding\n"
                 + "metadata:\n"
@@ -61,8 +68,6 @@ final class KubeGrants {
                 + "- kind: ServiceAccount\n"
                 + "  name: " + SERVICE_ACCOUNT + "\n"
                 + "  namespace: " + NAMESPACE;
-        return new GrantSet(FLAVOR, List.of(role, binding), why + " Read-only: get on these " + resource + " in "
-                + namespace + " by name, nothing else.");
     }
 
     /** A Role in one namespace with get and list on these resources, and its RoleBinding (for lists confined to kube-system). */
@@ -80,20 +85,7 @@ final class KubeGrants {
                             .collect(Collectors.joining(", "))).append("]\n")
                     .append("  verbs: [\"get\", \"list\"]");
         }
-        String binding = "---\n"
-                + "apiVersion: rbac.authorization.k8s.io/v1\n"
-                + "kind: RoleBinding\n"
-                + "metadata:\n"
-                + "  name: opsdoc-" + name + "\n"
-                + "  namespace: " + namespace + "\n"
-                + "roleRef:\n"
-                + "  apiGroup: rbac.authorization.k8s.io\n"
-                + "  kind: Role\n"
-                + "  name: opsdoc-" + name + "\n"
-                + "subjects:\n"
-                + "- kind: ServiceAccount\n"
-                + "  name: " + SERVICE_ACCOUNT + "\n"
-                + "  namespace: " + NAMESPACE;
+        String binding = roleBinding(name, namespace);
         return new GrantSet(FLAVOR, List.of(role.toString(), binding), why + " Read-only: get and list in " + namespace
                 + " only, nothing else.");
     }

@@ -1,5 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -23,7 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The I/O half of {@link NodeReadiness}: GET /version, list Nodes, list Leases in kube-node-lease, pods on affected nodes. */
+/**
+ * The I/O half of {@link NodeReadiness}: GET /version, list Nodes, list Leases in kube-node-lease, pods on affected
+ * nodes, Events on Nodes; with kubelet-host, that host's kubelet ({@link KubeletOnHost}).
+ */
 final class NodeCollector {
     static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
     /** Pods are looked up node by node (a field selector each) for at most this many not-Ready or tainted nodes. */
@@ -32,7 +37,14 @@ final class NodeCollector {
     private NodeCollector() {
     }
 
-    static NodeFacts collect(CheckContext context) throws ProbeException {
+    static NodeFacts collect(CheckContext context) throws Exception {
+        NodeFacts facts = api(context);
+        String host = context.parameters().string("kubelet-host").strip();
+        return host.isEmpty() ? facts : new NodeFacts(facts.observedAt(), facts.server(), facts.nodes(),
+                facts.podLookupLimit(), facts.readyEvents(), KubeletOnHost.read(context, host));
+    }
+
+    private static NodeFacts api(CheckContext context) throws ProbeException {
         try (KubeSession session = KubeSession.open(context, NodeReadiness.ID)) {
             var client = session.client();
             ServerVersion version = session.version();
@@ -73,9 +85,63 @@ final class NodeCollector {
                 nodes.set(i, new NodeState(n.name(), n.created(), n.unschedulable(), n.kubeletVersion(), n.conditions(),
                         n.taints(), n.lease(), pods));
             }
-            return new NodeFacts(observedAt, version, nodes, POD_LOOKUP_LIMIT);
+            return new NodeFacts(observedAt, version, nodes, POD_LOOKUP_LIMIT, readyEvents(session), null);
         }
     }
+
+    /**
+     * The Ready transitions recorded as Events on Nodes (in namespace default, where the kubelet and the node-lifecycle
+     * controller write them); null when this user may not list Events (a grant from before READY_FLAPPING).
+     */
+    private static List<NodeFacts.ReadyEvent> readyEvents(KubeSession session) throws ProbeException {
+        List<NodeFacts.ReadyEvent> found = new ArrayList<>();
+        try {
+            session.call("list node events", () -> {
+                KubeSession.<EventList, Event>pages(token -> session.client().v1().events().inAnyNamespace()
+                                .withField("involvedObject.kind", "Node").list(KubeSession.page(token)),
+                        EventList::getItems, l -> l.getMetadata().getContinue(), e -> {
+                            NodeFacts.ReadyEvent r = readyEvent(e);
+                            if (r != null) {
+                                found.add(r);
+                            }
+                        });
+                return null;
+            });
+        } catch (ProbeException e) {
+            if (e.code() == io.opsdoc.core.ProbeErrors.PERMISSION_DENIED) {
+                return null;
+            }
+            throw e;
+        }
+        return found;
+    }
+
+    /** A NodeReady/NodeNotReady Event on a Node, with events.k8s.io/v1's series mapped onto count and timestamps. */
+    static NodeFacts.ReadyEvent readyEvent(Event e) {
+        var about = e.getInvolvedObject();
+        if (about == null || !"Node".equals(about.getKind()) || about.getName() == null
+                || !READY_REASONS.contains(e.getReason())) {
+            return null;
+        }
+        Instant eventTime = e.getEventTime() == null ? null : time(e.getEventTime().getTime());
+        Instant first = time(e.getFirstTimestamp());
+        Instant last = time(e.getLastTimestamp());
+        int count = e.getCount() == null ? 0 : e.getCount();
+        if (e.getSeries() != null) {
+            count = Math.max(count, e.getSeries().getCount() == null ? 0 : e.getSeries().getCount());
+            Instant observed = e.getSeries().getLastObservedTime() == null ? null
+                    : time(e.getSeries().getLastObservedTime().getTime());
+            last = last == null ? observed : last;
+        }
+        first = first == null ? eventTime : first;
+        last = last == null ? (eventTime == null ? first : eventTime) : last;
+        String component = e.getReportingComponent() != null && !e.getReportingComponent().isEmpty()
+                ? e.getReportingComponent() : e.getSource() == null ? null : e.getSource().getComponent();
+        return new NodeFacts.ReadyEvent(about.getName(), e.getReason(), component, Math.max(1, count), first, last,
+                e.getMessage());
+    }
+
+    static final java.util.Set<String> READY_REASONS = java.util.Set.of("NodeReady", "NodeNotReady");
 
     /** Not Ready, or tainted so that pods may be evicted: the nodes whose pods matter. */
     static boolean affected(NodeState n) {

@@ -2,6 +2,7 @@ package io.opsdoc.checks.kubernetes;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code k8s-node-notready} reads from the API server, as plain values: each Node's conditions, taints,
@@ -10,8 +11,30 @@ import java.util.List;
  * every age is computed from it, so evaluating recorded facts later gives the same answer.
  *
  * @param podLookupLimit pods were looked up for at most this many affected nodes ({@code pods} is null beyond it)
+ * @param readyEvents the Events about Nodes with reason NodeReady or NodeNotReady (the Ready transitions the kubelet and
+ *     the node-lifecycle controller record); null when they could not be listed
+ * @param kubelet what the kubelet-host parameter's host showed of its kubelet; null when not asked
  */
-public record NodeFacts(Instant observedAt, ServerVersion server, List<NodeState> nodes, int podLookupLimit) {
+public record NodeFacts(Instant observedAt, ServerVersion server, List<NodeState> nodes, int podLookupLimit,
+        List<ReadyEvent> readyEvents, KubeletHost kubelet) {
+
+    /**
+     * One Event, as stored: the API server keeps repeats of the same event as one object whose {@code count} grows and
+     * whose {@code lastTimestamp} moves (events.k8s.io/v1 writers fill {@code series} and {@code eventTime} instead; the
+     * collector maps both onto these fields). Events expire an hour after their last update (--event-ttl).
+     */
+    public record ReadyEvent(String node, String reason, String component, int count, Instant first, Instant last,
+            String message) {
+    }
+
+    /**
+     * The kubelet as one host shows it. {@code kubeletProcesses} and {@code runtimeProcesses} are null when /proc does
+     * not show every process (hidepid); {@code systemd} holds {@code systemctl show kubelet.service}'s properties when
+     * systemd is the host's init, else null.
+     */
+    public record KubeletHost(String host, Integer kubeletProcesses, Map<String, Integer> runtimeProcesses,
+            Map<String, String> systemd) {
+    }
 
     /** One node. {@code lease} is null when no Lease of that name exists; {@code pods} is null when not looked up. */
     public record NodeState(String name, Instant created, boolean unschedulable, String kubeletVersion,

@@ -7,6 +7,7 @@ import io.opsdoc.checks.kubernetes.NodeFacts.NodeState;
 import io.opsdoc.checks.kubernetes.NodeFacts.NodeTaint;
 import io.opsdoc.checks.kubernetes.NodeFacts.PodOnNode;
 import io.opsdoc.checks.kubernetes.NodeFacts.PodToleration;
+import io.opsdoc.checks.host.HostAccess;
 import io.opsdoc.core.DescribedCheck;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Evaluation;
@@ -18,6 +19,7 @@ import io.opsdoc.core.ParameterType;
 import io.opsdoc.core.Parameters;
 import io.opsdoc.core.Severity;
 import io.opsdoc.core.Target;
+import io.opsdoc.core.UsageException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +31,9 @@ import java.util.stream.Collectors;
  * A node went NotReady: why, since when, and what will Kubernetes do next? Per node: the Ready condition (Unknown =
  * the kubelet stopped reporting, False = the kubelet reports a local problem), the age of its Lease in
  * {@code kube-node-lease} against the node-monitor grace period of the server's version, when the not-ready /
- * unreachable NoExecute taints evict its pods, pressure and network conditions, cordon, and kubelet version skew.
+ * unreachable NoExecute taints evict its pods, pressure and network conditions, cordon, kubelet version skew, and
+ * how often Ready changed lately ({@link ReadyFlapping}). With kubelet-host, whether that node runs a kubelet at all
+ * ({@link KubeletInactive}): the one question the API server cannot answer.
  *
  * <p>This class never touches Fabric8: {@link NodeCollector} does the I/O, so the client library loads only when
  * the check runs, and {@link #evaluate} works on recorded facts offline.
@@ -49,22 +53,51 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
                     "kube-controller-manager --node-monitor-grace-period; 0s = the default of the server's version "
                             + "(40s before v1.32, 50s from v1.32)"),
             new ParameterSpec("cordon-warning", ParameterType.DURATION, "24h",
-                    "a node cordoned for longer than this is a WARNING (INFO before)"));
+                    "a node cordoned for longer than this is a WARNING (INFO before)"),
+            new ParameterSpec("flap-window", ParameterType.DURATION, "15m",
+                    "READY_FLAPPING counts the node's Ready transitions (its NodeReady/NodeNotReady Events) in this "
+                            + "window; Events live one hour after their last update, so more than 1h sees nothing more"),
+            new ParameterSpec("flap-transitions", ParameterType.INTEGER, "2",
+                    "more Ready transitions than this within flap-window is READY_FLAPPING (kubernetes-mixin: 2 in 15m)"),
+            new ParameterSpec("kubelet-host", ParameterType.STRING, "", "also look for the kubelet process on one "
+                    + "node: local: when opsdoc runs on it, or ssh://user@node (KUBELET_INACTIVE needs it); empty: "
+                    + "not checked. The node's SSH key passphrase, if any, is the check's password"));
 
-    private static final List<GrantSet> GRANTS = List.of(KubeGrants.clusterRole(ID,
-            "Lists Nodes, the node Leases in kube-node-lease, and the pods bound to nodes that are not Ready (for their "
-                    + "tolerations).",
-            new KubeGrants.Rule("", List.of("nodes", "pods")),
-            new KubeGrants.Rule("coordination.k8s.io", List.of("leases"))));
+    private static final List<GrantSet> GRANTS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            KubeGrants.clusterRole(ID, "Lists Nodes, the node Leases in kube-node-lease, the pods bound to nodes that "
+                    + "are not Ready (for their tolerations), and Events (the nodes' Ready transitions).",
+                    new KubeGrants.Rule("", List.of("nodes", "pods", "events")),
+                    new KubeGrants.Rule("coordination.k8s.io", List.of("leases")))),
+            HostAccess.grants(ID, "only with --set kubelet-host=: the process names in /proc and systemctl show "
+                    + "kubelet.service, both readable by any user").stream()
+                    .map(g -> new GrantSet("node " + g.flavor(), g.statements(), g.comment()))).toList();
 
     public NodeReadiness() {
         super(ID, KubeTarget.SCHEME, "Are all Kubernetes nodes Ready? For those that are not: why, since when, and when are their pods evicted?",
-                NodeFacts.class, PARAMETERS, NodeReadinessCode.class, GRANTS);
+                NodeFacts.class, PARAMETERS, HostAccess.codesWith(NodeReadinessCode.class), GRANTS);
     }
 
     @Override
     public void validate(Target target) {
         KubeTarget.of(target);
+    }
+
+    @Override
+    public void validate(Target target, Parameters p) {
+        validate(target);
+        String host = p.string("kubelet-host").strip();
+        if (!host.isEmpty()) {
+            Target t;
+            try {
+                t = Target.parse(host);
+            } catch (RuntimeException e) {
+                throw new UsageException("kubelet-host: give local: or ssh://user@node, not '" + host + "'");
+            }
+            if (!HostAccess.SCHEMES.contains(t.scheme())) {
+                throw new UsageException("kubelet-host: give local: or ssh://user@node, not " + t.display());
+            }
+            HostAccess.validate(t);
+        }
     }
 
     @Override
@@ -106,6 +139,8 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
                 maxLeaseAge = Math.max(maxLeaseAge, e.leaseAge().getSeconds());
             }
         }
+        ReadyFlapping.evaluate(facts, p, out);
+        KubeletInactive.evaluate(facts.kubelet(), out);
         out.metric(Metric.of("nodes", facts.nodes().size(), ""));
         out.metric(Metric.of("nodes_not_ready", notReady, ""));
         out.metric(Metric.of("nodes_cordoned", cordoned, ""));

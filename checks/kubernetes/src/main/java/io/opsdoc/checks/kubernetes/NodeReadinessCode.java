@@ -12,7 +12,9 @@ enum NodeReadinessCode implements CheckCode {
     NODE_PRESSURE("memory, disk or PID pressure on the node"),
     NETWORK_UNAVAILABLE("the node's pod network is not configured"),
     NODE_CORDONED("the node is cordoned (unschedulable)"),
-    KUBELET_VERSION_SKEW("the kubelet version is outside the supported skew");
+    KUBELET_VERSION_SKEW("the kubelet version is outside the supported skew"),
+    READY_FLAPPING("the node's Ready condition changed more often than flap-transitions within flap-window"),
+    KUBELET_INACTIVE("no kubelet process runs on the host named by kubelet-host");
 
     private final String title;
 

@@ -40,7 +40,8 @@ class KubeChecksTest {
     void grantsAreGetAndListOnlyAndDeployHasExactlyThem() throws Exception {
         String deploy = Files.readString(DEPLOY, StandardCharsets.UTF_8);
         for (Check<?> c : checks()) {
-            // the grants on a node (k8s-kube-proxy's node=: CAP_NET_ADMIN or one sudoers rule) are not RBAC
+            // the grants on a node (k8s-kube-proxy's node=: CAP_NET_ADMIN or one sudoers rule; k8s-node-notready's
+            // kubelet-host=: an ordinary user) are not RBAC
             for (GrantSet g : c.grants().stream().filter(g -> !g.flavor().startsWith("node ")).toList()) {
                 for (String statement : g.statements()) {
                     assertThat(deploy).as("deploy/kubernetes/rbac.yaml holds the grants of " + c.id()).contains(statement);

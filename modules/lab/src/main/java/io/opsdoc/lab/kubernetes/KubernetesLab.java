@@ -72,11 +72,12 @@ public final class KubernetesLab implements Lab {
     private final String version;
     private final int minor;
     private final KubernetesMockServer server;
-    private final PodFieldSelectorDispatcher dispatcher;
+    private final FieldSelectorDispatcher dispatcher;
     /** What GET /version answers: the variant's version, or another one until heal(). */
     private final VersionInfo versionInfo;
     private final KubernetesClient client;
     private final Path dir;
+    private final KubeletStandIn kubelet;
     private final Path kubeconfig;
     private final NodeFaults nodes = new NodeFaults(this);
     private final WorkloadFaults workloads = new WorkloadFaults(this);
@@ -96,7 +97,7 @@ public final class KubernetesLab implements Lab {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         versionInfo = new VersionInfo.Builder().withMajor(m.group(1)).withMinor(m.group(2))
                 .withGitVersion(version).withPlatform("linux/amd64").build();
-        dispatcher = new PodFieldSelectorDispatcher(responses);
+        dispatcher = new FieldSelectorDispatcher(responses);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false, versionInfo);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -106,6 +107,7 @@ public final class KubernetesLab implements Lab {
         client = server.createClient();
         dir = LabFiles.tempDir("opsdoc-k8s-lab");
         kubeconfig = dir.resolve("kubeconfig");
+        kubelet = new KubeletStandIn(dir);
         try {
             Files.writeString(kubeconfig, KubeconfigFile.text(url()), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -172,6 +174,11 @@ public final class KubernetesLab implements Lab {
     }
 
     /** Nodes that stop reporting, report a problem, are cordoned or run another kubelet version. */
+    /** A process named kubelet on this machine, for kubelet-host=local: or ssh:// (stopped by heal()). */
+    public KubeletStandIn kubelet() {
+        return kubelet;
+    }
+
     public NodeFaults nodes() {
         return nodes;
     }
@@ -240,6 +247,8 @@ public final class KubernetesLab implements Lab {
         client.apps().daemonSets().inAnyNamespace().delete();
         client.resources(Lease.class).inAnyNamespace().delete();
         client.configMaps().inAnyNamespace().delete();
+        client.v1().events().inAnyNamespace().delete();
+        kubelet.stopped();
         network.heal();
         client.nodes().delete();
         for (String node : NODES) {
@@ -295,7 +304,7 @@ public final class KubernetesLab implements Lab {
 
     /**
      * Serves pod {@code namespace/name} as the API server does after a graceful DELETE requested at {@code requested}
-     * with {@code grace} seconds: deletionTimestamp = requested + grace (see {@link PodFieldSelectorDispatcher}).
+     * with {@code grace} seconds: deletionTimestamp = requested + grace (see {@link FieldSelectorDispatcher}).
      */
     void markDeleted(String namespace, String name, Instant requested, long grace) {
         dispatcher.markDeleted(namespace, name, KubeObjects.ts(requested.plusSeconds(grace)), grace);
@@ -309,6 +318,7 @@ public final class KubernetesLab implements Lab {
 
     @Override
     public void close() {
+        kubelet.stopped();
         network.close();
         client.close();
         server.destroy();

@@ -30,7 +30,7 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
     private static final String CAPACITY = "k8s-capacity";
     private static final String[] EVERY_NODE_CODE = {"NODE_UNKNOWN", "NODE_NOT_READY", "LEASE_STALE",
         "EVICTION_SCHEDULED", "PODS_EVICTING", "NODE_PRESSURE", "NETWORK_UNAVAILABLE", "NODE_CORDONED",
-        "KUBELET_VERSION_SKEW"};
+        "KUBELET_VERSION_SKEW", "READY_FLAPPING", "KUBELET_INACTIVE"};
 
     @Override
     public String system() {
@@ -62,6 +62,7 @@ public final class KubernetesScenarios implements ScenarioSet<KubernetesLab> {
         all.addAll(PodScenarios.all());
         all.addAll(ReleaseScenarios.all());
         all.addAll(NetworkScenarios.all());
+        all.addAll(NodeHistoryScenarios.all());
         return all;
     }
 

@@ -169,6 +169,52 @@ public final class NodeFaults {
         lab.replace(n);
     }
 
+    /**
+     * The node flapped: {@code cycles} times over the last {@code over}, its kubelet reported NotReady (PLEG not
+     * healthy under load) and recovered, the last recovery {@code sinceLast} ago. What stays is what a real cluster
+     * keeps: Ready=True since the last recovery, and the Events, one object per reason and source whose count grew with
+     * each repeat: the kubelet's NodeNotReady and NodeReady, and the node-lifecycle controller's NodeNotReady.
+     */
+    public void readyFlapping(String node, int cycles, Duration over, Duration sinceLast) {
+        Instant now = Instant.now();
+        Instant lastUp = now.minus(sinceLast);
+        Instant firstDown = now.minus(over);
+        Node n = lab.client().nodes().withName(node).get();
+        List<NodeCondition> conditions = new ArrayList<>();
+        for (NodeCondition c : n.getStatus().getConditions()) {
+            conditions.add(c.getType().equals("Ready") ? condition("Ready", "True", "KubeletReady",
+                    "kubelet is posting ready status", now.minusSeconds(10), lastUp) : c);
+        }
+        n.getStatus().setConditions(conditions);
+        lab.replace(n);
+        Instant lastDown = lastUp.minusSeconds(40);
+        lab.put(NodeEvents.event(node, "NodeNotReady", "kubelet", cycles, firstDown, lastDown));
+        lab.put(NodeEvents.event(node, "NodeNotReady", "node-controller", cycles, firstDown.plusSeconds(1),
+                lastDown.plusSeconds(1)));
+        lab.put(NodeEvents.event(node, "NodeReady", "kubelet", cycles, firstDown.plusSeconds(40), lastUp));
+    }
+
+    /**
+     * The node was rebooted once, {@code ago}: the controller saw it NotReady, the kubelet came back Ready. Also, an
+     * hour-old episode of flapping whose Events have not expired yet (the event TTL is one hour after the last update).
+     */
+    public void rebootedOnceAfterOldFlapping(String node, Duration ago) {
+        Instant now = Instant.now();
+        Instant up = now.minus(ago);
+        Node n = lab.client().nodes().withName(node).get();
+        List<NodeCondition> conditions = new ArrayList<>();
+        for (NodeCondition c : n.getStatus().getConditions()) {
+            conditions.add(c.getType().equals("Ready") ? condition("Ready", "True", "KubeletReady",
+                    "kubelet is posting ready status", now.minusSeconds(10), up) : c);
+        }
+        n.getStatus().setConditions(conditions);
+        lab.replace(n);
+        lab.put(NodeEvents.event(node, "NodeNotReady", "node-controller", 1, up.minusSeconds(70), up.minusSeconds(70)));
+        lab.put(NodeEvents.event(node, "NodeReady", "kubelet", 1, up, up));
+        lab.put(NodeEvents.event(node, "NodeNotReady", "kubelet", 6, now.minus(Duration.ofMinutes(55)),
+                now.minus(Duration.ofMinutes(40))));
+    }
+
     private static List<Taint> otherTaints(Node n) {
         List<Taint> out = new ArrayList<>();
         if (n.getSpec().getTaints() != null) {

@@ -20,8 +20,9 @@ import java.util.Queue;
 /**
  * The mock's CRUD store answers only {@code metadata.name} / {@code metadata.namespace} field selectors and returns
  * nothing for any other. A real API server also filters pods by {@code spec.nodeName} (what {@code kubectl drain}
- * and node-scoped tools use), so this dispatcher does that: it asks the store without that requirement and keeps
- * the pods bound to the node.
+ * and node-scoped tools use) and events by {@code involvedObject.kind} and {@code involvedObject.name} (what
+ * {@code kubectl describe node} uses), so this dispatcher does that: it asks the store without those requirements and
+ * keeps the items whose fields equal them.
  *
  * <p>It also serves graceful pod deletion, which the store does not model: a real API server answers a DELETE of a
  * pod bound to a node by setting {@code metadata.deletionTimestamp} (request time plus grace period) and
@@ -29,12 +30,15 @@ import java.util.Queue;
  * drops a deletionTimestamp on create and deletes on update, so the lab records such marks here
  * ({@link #markDeleted}) and every pod read (list or get) carries them, exactly as the API server would serve them.
  */
-final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
-    private static final String NODE_NAME = "spec.nodeName=";
+final class FieldSelectorDispatcher extends KubernetesMixedDispatcher {
+    /** The field selectors a real API server supports beyond metadata, by the list path's last segment. */
+    private static final Map<String, List<String>> FIELDS = Map.of(
+            "/pods", List.of("spec.nodeName"),
+            "/events", List.of("involvedObject.kind", "involvedObject.name"));
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, String[]> deletions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    PodFieldSelectorDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+    FieldSelectorDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
         super(responses);
     }
 
@@ -82,18 +86,26 @@ final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
     private MockResponse filtered(RecordedRequest request) {
         String path = request.getPath();
         int q = path == null ? -1 : path.indexOf('?');
-        if (!"GET".equals(request.getMethod()) || q < 0 || !path.substring(0, q).endsWith("/pods")) {
+        if (!"GET".equals(request.getMethod()) || q < 0) {
             return super.dispatch(request);
         }
-        String node = null;
+        String bare = path.substring(0, q);
+        List<String> fields = FIELDS.entrySet().stream().filter(e -> bare.endsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse(List.of());
+        if (fields.isEmpty()) {
+            return super.dispatch(request);
+        }
+        Map<String, String> wanted = new java.util.LinkedHashMap<>();
         List<String> kept = new ArrayList<>();
         for (String pair : path.substring(q + 1).split("&")) {
             String decoded = URLDecoder.decode(pair, StandardCharsets.UTF_8);
             if (decoded.startsWith("fieldSelector=")) {
                 List<String> rest = new ArrayList<>();
                 for (String requirement : decoded.substring("fieldSelector=".length()).split(",")) {
-                    if (requirement.startsWith(NODE_NAME)) {
-                        node = requirement.substring(NODE_NAME.length());
+                    int eq = requirement.indexOf('=');
+                    String field = eq < 0 ? "" : requirement.substring(0, eq);
+                    if (fields.contains(field)) {
+                        wanted.put(field, requirement.substring(eq + 1));
                     } else {
                         rest.add(requirement);
                     }
@@ -105,10 +117,10 @@ final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
                 kept.add(pair);
             }
         }
-        if (node == null) {
+        if (wanted.isEmpty()) {
             return super.dispatch(request);
         }
-        String stripped = path.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        String stripped = bare + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
         MockResponse all = super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), stripped,
                 request.getHeaders(), request.getBody()));
         if (all.code() != 200) {
@@ -117,9 +129,9 @@ final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
         try {
             ObjectNode list = (ObjectNode) json.readTree(all.getBody().readUtf8());
             ArrayNode items = json.createArrayNode();
-            for (JsonNode pod : list.path("items")) {
-                if (node.equals(pod.path("spec").path("nodeName").asText(null))) {
-                    items.add(pod);
+            for (JsonNode item : list.path("items")) {
+                if (wanted.entrySet().stream().allMatch(w -> w.getValue().equals(field(item, w.getKey())))) {
+                    items.add(item);
                 }
             }
             list.set("items", items);
@@ -127,5 +139,13 @@ final class PodFieldSelectorDispatcher extends KubernetesMixedDispatcher {
         } catch (IOException | ClassCastException e) {
             return all;
         }
+    }
+
+    private static String field(JsonNode item, String dotted) {
+        JsonNode at = item;
+        for (String part : dotted.split("\\.")) {
+            at = at.path(part);
+        }
+        return at.asText(null);
     }
 }

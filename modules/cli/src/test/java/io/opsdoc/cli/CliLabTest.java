@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opsdoc.core.Json;
+import io.opsdoc.lab.mysql.ApplierFaults;
 import io.opsdoc.lab.mysql.MariaDbReplicationLab;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class CliLabTest {
 
     @Test
     void textOutputLeadsWithTheVerdictThenEvidenceRunbookAndExplainLine() {
-        lab.duplicateKeyConflict();
+        ApplierFaults.duplicateKeyConflict(lab);
         Cli c = Cli.run(env(), "check", "mysql-replication", lab.replicaUri(), "--password-env", "MONITOR_PW");
         assertThat(c.exit()).isEqualTo(2);
         String first = c.out().lines().findFirst().orElseThrow();
@@ -105,7 +106,7 @@ class CliLabTest {
 
     @Test
     void captureThenReplayReproducesTheSameFindingsOffline() throws Exception {
-        lab.duplicateKeyConflict();
+        ApplierFaults.duplicateKeyConflict(lab);
         Path capture = dir.resolve("facts.json");
         Cli live = Cli.run(env(), "check", "mysql-replication", lab.replicaUri(), "--password-env", "MONITOR_PW",
                 "--format", "json", "--capture", capture.toString());

@@ -1,8 +1,6 @@
 package io.opsdoc.lab.mysql;
 
-import static io.opsdoc.lab.mysql.ReplicaStatus.applierBehind;
 import static io.opsdoc.lab.mysql.ReplicaStatus.is;
-import static io.opsdoc.lab.mysql.ReplicaStatus.secondsBehind;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every injector leaves its fault in place and returns only once the replica shows it in
  * {@code SHOW SLAVE STATUS}; {@link #heal()} undoes any of them. The lab knows nothing about the checks
  * that are run against it. The servers themselves are {@link LabServers}; the states waited for,
- * {@link ReplicaStatus}.
+ * {@link ReplicaStatus}; the faults made through the lab table's rows, {@link ApplierFaults}.
  */
 public final class MariaDbReplicationLab implements Lab {
 
@@ -37,11 +35,7 @@ public final class MariaDbReplicationLab implements Lab {
 
     private static final String HOST = LabUsers.HOST;
     private static final String LAB_TABLE = LabServers.TABLE;
-    /** holdApplierBehind() locks this row on the replica and updates it on the primary. */
-    private static final int LOCKED_ROW_ID = 1;
-    /** missingRowConflict() deletes this row on the replica and updates it on the primary. */
-    private static final int MISSING_ROW_ID = 2;
-    /** duplicateKeyConflict() takes fresh ids from here, far above the seed rows. */
+    /** {@link ApplierFaults#duplicateKeyConflict} takes fresh ids from here, far above the seed rows. */
     private static final int FIRST_CONFLICT_ID = 1_000;
 
     private static final Duration FAULT_DEADLINE = Duration.ofSeconds(20);
@@ -68,12 +62,6 @@ public final class MariaDbReplicationLab implements Lab {
     private volatile SecondReplica secondReplica;
     /** ssh:// to this machine for mysql-backup-freshness's remote scenarios, started on first use. */
     private volatile io.opsdoc.lab.host.LabSshAccess ssh;
-
-    /** Returned by {@link #holdApplierBehind(Duration)}; closing it lets the applier continue. */
-    public interface AppliedLag extends AutoCloseable {
-        @Override
-        void close();
-    }
 
     private MariaDbReplicationLab(Path workDir, boolean ownsWorkDir) {
         this.workDir = workDir;
@@ -222,44 +210,6 @@ public final class MariaDbReplicationLab implements Lab {
         awaitReplicaStatus("Slave_IO_Running=No", s -> is(s, "Slave_IO_Running", "No"));
     }
 
-    /** A row inserted on the replica, then the same key on the primary: the SQL thread stops with 1062. */
-    public synchronized void duplicateKeyConflict() {
-        ensureOpen();
-        int id = nextConflictId++;
-        pendingReplicaRepairs.add("DELETE FROM " + LAB_TABLE + " WHERE id = " + id);
-        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
-            Jdbc.execute(onReplica, "SET SESSION sql_log_bin = 0",
-                    "INSERT INTO " + LAB_TABLE + " (id, v) VALUES (" + id + ", -1)");
-            Jdbc.execute(onPrimary, "INSERT INTO " + LAB_TABLE + " (id, v) VALUES (" + id + ", 1)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot inject a duplicate key conflict", e);
-        }
-        awaitReplicaStatus("Slave_SQL_Running=No, Last_SQL_Errno=1062",
-                s -> is(s, "Slave_SQL_Running", "No") && is(s, "Last_SQL_Errno", "1062"));
-    }
-
-    /** A row deleted on the replica, then updated on the primary: the SQL thread stops with 1032. */
-    public synchronized void missingRowConflict() {
-        ensureOpen();
-        try (Connection onReplica = adminConnection(true); Connection onPrimary = adminConnection(false)) {
-            String before = Jdbc.singleValue(onPrimary,
-                    "SELECT v FROM " + LAB_TABLE + " WHERE id = " + MISSING_ROW_ID);
-            if (before == null) {
-                throw new IllegalStateException("lab row " + MISSING_ROW_ID + " is missing on the primary");
-            }
-            // row events find the row by primary key, so the before-image value brings it back for good
-            pendingReplicaRepairs.add("INSERT IGNORE INTO " + LAB_TABLE + " (id, v) VALUES ("
-                    + MISSING_ROW_ID + ", " + before + ")");
-            Jdbc.execute(onReplica, "SET SESSION sql_log_bin = 0",
-                    "DELETE FROM " + LAB_TABLE + " WHERE id = " + MISSING_ROW_ID);
-            Jdbc.execute(onPrimary, "UPDATE " + LAB_TABLE + " SET v = v + 1 WHERE id = " + MISSING_ROW_ID);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot inject a missing row conflict", e);
-        }
-        awaitReplicaStatus("Slave_SQL_Running=No, Last_SQL_Errno=1032",
-                s -> is(s, "Slave_SQL_Running", "No") && is(s, "Last_SQL_Errno", "1032"));
-    }
-
     /** The replica logs in with a wrong password: Slave_IO_Running=Connecting, Last_IO_Errno=1045. */
     public synchronized void wrongReplicationPassword() {
         onReplica("set a wrong replication password",
@@ -304,43 +254,6 @@ public final class MariaDbReplicationLab implements Lab {
             PositionReplication.switchTo(onReplica, seconds, FAULT_DEADLINE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot configure a replication delay on the replica", e);
-        }
-    }
-
-    /**
-     * Real applier lag of about {@code eventAge}: a replica session holds a row lock, and the primary updates
-     * that row with a binlog event timestamped {@code eventAge} ago (SET TIMESTAMP). The SQL thread blocks on
-     * the lock, so Seconds_Behind_Master reports the event's age and Exec_Master_Log_Pos stays behind
-     * Read_Master_Log_Pos until the returned handle is closed (or {@link #heal()} runs).
-     */
-    public synchronized AppliedLag holdApplierBehind(Duration eventAge) {
-        ensureOpen();
-        long seconds = eventAge.toSeconds();
-        if (seconds < 0) {
-            throw new IllegalArgumentException("event age must not be negative: " + eventAge);
-        }
-        RowLockSession lock;
-        try {
-            lock = RowLockSession.lock(adminConnection(true), LAB_TABLE, LOCKED_ROW_ID, heldRowLocks::remove);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to the replica to lock row " + LOCKED_ROW_ID, e);
-        }
-        heldRowLocks.add(lock);
-        try (Connection onPrimary = adminConnection(false)) {
-            Jdbc.execute(onPrimary,
-                    "SET TIMESTAMP = UNIX_TIMESTAMP() - " + seconds,
-                    "UPDATE " + LAB_TABLE + " SET v = v + 1 WHERE id = " + LOCKED_ROW_ID,
-                    "SET TIMESTAMP = DEFAULT");
-            long atLeast = Math.max(0, seconds - 5);
-            awaitReplicaStatus("Seconds_Behind_Master >= " + atLeast + " with the applier behind the reader",
-                    s -> is(s, "Slave_SQL_Running", "Yes") && secondsBehind(s) >= atLeast && applierBehind(s));
-            return lock;
-        } catch (SQLException | RuntimeException e) {
-            lock.close();
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException("cannot hold the applier behind", e);
         }
     }
 
@@ -465,7 +378,7 @@ public final class MariaDbReplicationLab implements Lab {
     // ---------------------------------------------------------------------------------------------
     // Internals
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("the lab is closed");
         }
@@ -481,12 +394,29 @@ public final class MariaDbReplicationLab implements Lab {
     }
 
     /** Polls SHOW SLAVE STATUS until {@code shows} holds, or throws with the last status after FAULT_DEADLINE. */
-    private Map<String, String> awaitReplicaStatus(String expectation, Predicate<Map<String, String>> shows) {
+    Map<String, String> awaitReplicaStatus(String expectation, Predicate<Map<String, String>> shows) {
         try (Connection onReplica = adminConnection(true)) {
             return ReplicaStatus.await(onReplica, expectation, shows, FAULT_DEADLINE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the replica to wait for " + expectation, e);
         }
+    }
+
+    /** A fresh row id for a conflicting row ({@link ApplierFaults#duplicateKeyConflict}). */
+    synchronized int nextConflictId() {
+        return nextConflictId++;
+    }
+
+    /** Queues a statement, run on the replica without binlog, that makes its data agree with the primary's again. */
+    synchronized void repairOnHeal(String statement) {
+        pendingReplicaRepairs.add(statement);
+    }
+
+    /** Locks a lab table row in a replica session ({@link RowLockSession}) that heal() and close() end if nobody else did. */
+    RowLockSession lockReplicaRow(int rowId) throws SQLException {
+        RowLockSession lock = RowLockSession.lock(adminConnection(true), LAB_TABLE, rowId, heldRowLocks::remove);
+        heldRowLocks.add(lock);
+        return lock;
     }
 
     /** Registers a fault handle (idempotent close) that {@link #heal()} and {@link #close()} undo if nobody else did. */

@@ -65,12 +65,12 @@ public final class MysqlScenarios implements ScenarioSet<MariaDbReplicationLab> 
                         .expect(code("IO_THREAD_STOPPED").evidence("Slave_IO_Running", "No"))
                         .absent("SQL_THREAD_STOPPED", "IO_THREAD_CONNECTING").build(),
                 replica("duplicate-key", "a row was written directly on the replica, then the source wrote the same key")
-                        .breaks(MariaDbReplicationLab::duplicateKeyConflict)
+                        .breaks(ApplierFaults::duplicateKeyConflict)
                         .expect(code("SQL_ERROR").severity(CRITICAL).evidence("Last_SQL_Errno", 1062)
                                 .says("duplicate key", "wrote directly on the replica"))
                         .absent("SQL_THREAD_STOPPED").build(),
                 replica("missing-row", "a row was deleted on the replica, then the source updated it")
-                        .breaks(MariaDbReplicationLab::missingRowConflict)
+                        .breaks(ApplierFaults::missingRowConflict)
                         .expect(code("SQL_ERROR").evidence("Last_SQL_Errno", 1032).says("row not found")).build(),
                 replica("wrong-replication-password", "the replication user's password no longer matches")
                         .breaks(MariaDbReplicationLab::wrongReplicationPassword)
@@ -81,12 +81,12 @@ public final class MysqlScenarios implements ScenarioSet<MariaDbReplicationLab> 
                         .expect(code("IO_THREAD_CONNECTING").evidence("Last_IO_Errno", 2003)
                                 .says("cannot connect to the source")).build(),
                 replica("lag-warning", "a transaction on the replica holds a lock the applier needs; the event is 45 s old")
-                        .holds(lab -> lab.holdApplierBehind(Duration.ofSeconds(45)))
+                        .holds(lab -> ApplierFaults.holdApplierBehind(lab, Duration.ofSeconds(45)))
                         .expect(code("LAG_WARNING").severity(WARNING))
                         .expect(code("RELAY_APPLY_BEHIND").severity(WARNING).positive("unapplied_bytes"))
                         .absent("LAG_CRITICAL", "SQL_THREAD_STOPPED", "SQL_ERROR").build(),
                 replica("lag-critical", "the same lock, with an event 400 s old")
-                        .holds(lab -> lab.holdApplierBehind(Duration.ofSeconds(400)))
+                        .holds(lab -> ApplierFaults.holdApplierBehind(lab, Duration.ofSeconds(400)))
                         .expect(code("LAG_CRITICAL").severity(CRITICAL)).absent("LAG_WARNING").build(),
                 replica("replica-writable", "someone turned read_only OFF on the replica")
                         .breaks(MariaDbReplicationLab::replicaWritable)

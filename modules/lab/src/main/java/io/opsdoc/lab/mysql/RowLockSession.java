@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * A replica session in an open transaction that holds one row's exclusive lock, so that the replica's applier
  * blocks on the next replicated change to that row. Closing it rolls back and lets the applier continue.
  */
-final class RowLockSession implements MariaDbReplicationLab.AppliedLag {
+final class RowLockSession implements ApplierFaults.AppliedLag {
     private static final Logger log = LoggerFactory.getLogger(RowLockSession.class);
 
     private final Connection connection;

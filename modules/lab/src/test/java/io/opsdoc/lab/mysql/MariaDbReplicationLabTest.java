@@ -80,7 +80,7 @@ class MariaDbReplicationLabTest {
 
     @Test
     void duplicateKeyConflict() {
-        inject("duplicateKeyConflict", lab::duplicateKeyConflict);
+        inject("duplicateKeyConflict", () -> ApplierFaults.duplicateKeyConflict(lab));
         Map<String, String> status = lab.replicaStatus();
         assertThat(status).containsEntry("Slave_SQL_Running", "No").containsEntry("Last_SQL_Errno", "1062");
         assertThat(status.get("Last_SQL_Error")).contains("Duplicate entry");
@@ -89,7 +89,7 @@ class MariaDbReplicationLabTest {
 
     @Test
     void missingRowConflict() {
-        inject("missingRowConflict", lab::missingRowConflict);
+        inject("missingRowConflict", () -> ApplierFaults.missingRowConflict(lab));
         assertThat(lab.replicaStatus()).containsEntry("Slave_SQL_Running", "No")
                 .containsEntry("Last_SQL_Errno", "1032");
         healAndAssertReplicating();
@@ -97,13 +97,13 @@ class MariaDbReplicationLabTest {
 
     @Test
     void conflictsCanRepeat() {
-        lab.duplicateKeyConflict();
+        ApplierFaults.duplicateKeyConflict(lab);
         lab.heal();
-        lab.duplicateKeyConflict();
+        ApplierFaults.duplicateKeyConflict(lab);
         lab.heal();
-        lab.missingRowConflict();
+        ApplierFaults.missingRowConflict(lab);
         lab.heal();
-        lab.missingRowConflict();
+        ApplierFaults.missingRowConflict(lab);
         healAndAssertReplicating();
     }
 
@@ -158,7 +158,7 @@ class MariaDbReplicationLabTest {
     @Test
     void holdApplierBehind() {
         long started = System.nanoTime();
-        MariaDbReplicationLab.AppliedLag lag = lab.holdApplierBehind(Duration.ofSeconds(120));
+        ApplierFaults.AppliedLag lag = ApplierFaults.holdApplierBehind(lab, Duration.ofSeconds(120));
         report("holdApplierBehind(120s)", started);
         try {
             Map<String, String> status = lab.replicaStatus();
@@ -184,7 +184,7 @@ class MariaDbReplicationLabTest {
 
     @Test
     void healReleasesAHeldApplier() {
-        lab.holdApplierBehind(Duration.ofSeconds(30));
+        ApplierFaults.holdApplierBehind(lab, Duration.ofSeconds(30));
         healAndAssertReplicating();
     }
 

@@ -5,6 +5,7 @@ import static io.opsdoc.checks.edge.KeepalivedCode.STATE_UNREADABLE;
 import static io.opsdoc.checks.edge.KeepalivedCode.UNEXPECTED_MASTER;
 import static io.opsdoc.checks.edge.KeepalivedCode.VRRP_FAULT;
 
+import io.opsdoc.checks.host.ProcStat;
 import io.opsdoc.core.Evaluation;
 import io.opsdoc.core.Evidence;
 import io.opsdoc.core.Metric;
@@ -65,21 +66,8 @@ final class VrrpState {
      * listing shows no PID 1, i.e. /proc is mounted hidepid and other users' processes are hidden.
      */
     static Integer keepalivedProcesses(String statLines) {
-        boolean init = false;
-        int running = 0;
-        for (String line : statLines.lines().toList()) {
-            int open = line.indexOf('(');
-            int close = line.lastIndexOf(')');
-            if (open < 0 || close < open || close + 2 >= line.length()) {
-                continue;
-            }
-            init |= line.substring(0, open).trim().equals("1");
-            char state = line.charAt(close + 2);
-            if (line.substring(open + 1, close).equals("keepalived") && state != 'Z' && state != 'X') {
-                running++;
-            }
-        }
-        return init ? running : null;
+        Map<String, Integer> live = ProcStat.liveByCommand(ProcStat.parse(statLines));
+        return live == null ? null : live.getOrDefault("keepalived", 0);
     }
 
     /**

@@ -57,26 +57,15 @@ public final class LinuxProcessThreads extends HostCheck<ThreadsFacts> {
             List<long[]> counts = new ArrayList<>();
             Map<Long, String> commands = new LinkedHashMap<>();
             long total = 0;
-            for (String line : host.processStats().lines().toList()) {
-                int open = line.indexOf('(');
-                int close = line.lastIndexOf(')');
-                if (open < 0 || close < open || close + 2 >= line.length()) {
-                    continue;
-                }
-                String[] rest = line.substring(close + 2).split(" ");
-                if (rest.length < 18) {
-                    continue;
-                }
+            for (ProcStat p : ProcStat.parse(host.processStats())) {
                 try {
-                    long pid = Long.parseLong(line.substring(0, open).trim());
-                    long threads = Long.parseLong(rest[17]); // field 20 of stat: num_threads
+                    long threads = p.field(20); // num_threads
                     total += threads;
-                    String command = line.substring(open + 1, close);
-                    if (names.isEmpty() || names.contains(command)) {
-                        counts.add(new long[] {pid, threads});
-                        commands.put(pid, command);
+                    if (names.isEmpty() || names.contains(p.command())) {
+                        counts.add(new long[] {p.pid(), threads});
+                        commands.put(p.pid(), p.command());
                     }
-                } catch (NumberFormatException e) {
+                } catch (RuntimeException e) {
                     // a line cut short by a process that ended while it was read
                 }
             }

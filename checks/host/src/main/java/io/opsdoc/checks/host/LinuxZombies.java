@@ -40,23 +40,13 @@ public final class LinuxZombies extends HostCheck<ZombieFacts> {
         return HostSession.with(context, host -> of(host.processStats()));
     }
 
-    /** Zombies and their parents from stat lines; the command is between the first '(' and the last ')'. */
+    /** Zombies and their parents from stat lines. */
     static ZombieFacts of(String statLines) {
         Map<Long, ZombieFacts.Task> all = new LinkedHashMap<>();
-        for (String line : statLines.lines().toList()) {
-            int open = line.indexOf('(');
-            int close = line.lastIndexOf(')');
-            if (open < 0 || close < open || close + 2 >= line.length()) {
-                continue;
-            }
-            String[] rest = line.substring(close + 2).split(" ");
-            if (rest.length < 2) {
-                continue;
-            }
+        for (ProcStat p : ProcStat.parse(statLines)) {
             try {
-                long pid = Long.parseLong(line.substring(0, open).trim());
-                all.put(pid, new ZombieFacts.Task(pid, line.substring(open + 1, close), rest[0], Long.parseLong(rest[1])));
-            } catch (NumberFormatException e) {
+                all.put(p.pid(), new ZombieFacts.Task(p.pid(), p.command(), p.state(), p.field(4)));
+            } catch (RuntimeException e) {
                 // a line cut short by a process that ended while it was read
             }
         }

@@ -1,6 +1,7 @@
 package io.opsdoc.checks.kubernetes;
 
 import io.opsdoc.checks.host.HostAccess;
+import io.opsdoc.checks.host.ProcStat;
 import io.opsdoc.core.CheckContext;
 import io.opsdoc.core.Target;
 import java.util.LinkedHashMap;
@@ -29,58 +30,32 @@ final class KubeletOnHost {
                 context.clients());
         String where = HostAccess.where(target);
         return HostAccess.with(onNode, h -> {
-            Map<String, Integer> counts = count(h.processStats());
+            List<ProcStat> table = ProcStat.parse(h.processStats());
             Map<String, String> systemd = null;
-            if (counts != null && counts.get(INIT_IS_SYSTEMD) == 1) {
+            if ("systemd".equals(ProcStat.init(table))) {
                 HostAccess.Result r = h.command(List.of("systemctl", "show", "kubelet.service", "--no-pager",
                         "--property=" + String.join(",", PROPERTIES)));
                 systemd = r.status() != null && r.status() == 0 ? properties(r.out()) : null;
             }
-            if (counts == null) {
-                return new NodeFacts.KubeletHost(where, null, null, systemd);
-            }
-            Map<String, Integer> runtimes = new LinkedHashMap<>();
-            RUNTIMES.forEach(name -> runtimes.put(name, counts.getOrDefault(name, 0)));
-            int kubelets = counts.getOrDefault("kubelet", 0);
-            for (String embedding : KubeletInactive.EMBEDDING) {
-                kubelets += counts.getOrDefault(embedding, 0);
-            }
-            return new NodeFacts.KubeletHost(where, kubelets, runtimes, systemd);
+            return of(where, ProcStat.liveByCommand(table), systemd);
         });
     }
 
-    private static final String INIT_IS_SYSTEMD = " init is systemd";
-
     /**
-     * Live processes by name (comm) from /proc/PID/stat lines, zombies not counted, plus whether PID 1 is systemd;
-     * null when PID 1 is not in the listing: /proc is mounted with hidepid and shows only this user's processes, so an
-     * absent kubelet would prove nothing.
+     * What the host showed, from its live processes by command (null: /proc hides other users' processes) and
+     * systemctl show's properties (null: systemd is not init, or did not answer).
      */
-    static Map<String, Integer> count(String statLines) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        boolean init = false;
-        boolean systemd = false;
-        for (String line : statLines.lines().toList()) {
-            int open = line.indexOf('(');
-            int close = line.lastIndexOf(')');
-            if (open < 0 || close < open || close + 2 >= line.length()) {
-                continue;
-            }
-            String name = line.substring(open + 1, close);
-            if (line.substring(0, open).trim().equals("1")) {
-                init = true;
-                systemd = name.equals("systemd");
-            }
-            char state = line.charAt(close + 2);
-            if (state != 'Z' && state != 'X') {
-                counts.merge(name, 1, Integer::sum);
-            }
+    static NodeFacts.KubeletHost of(String where, Map<String, Integer> live, Map<String, String> systemd) {
+        if (live == null) {
+            return new NodeFacts.KubeletHost(where, null, null, systemd);
         }
-        if (!init) {
-            return null;
+        int kubelets = live.getOrDefault("kubelet", 0);
+        for (String embedding : KubeletInactive.EMBEDDING) {
+            kubelets += live.getOrDefault(embedding, 0);
         }
-        counts.put(INIT_IS_SYSTEMD, systemd ? 1 : 0);
-        return counts;
+        Map<String, Integer> runtimes = new LinkedHashMap<>();
+        RUNTIMES.forEach(name -> runtimes.put(name, live.getOrDefault(name, 0)));
+        return new NodeFacts.KubeletHost(where, kubelets, runtimes, systemd);
     }
 
     /** {@code systemctl show}'s KEY=VALUE lines. */

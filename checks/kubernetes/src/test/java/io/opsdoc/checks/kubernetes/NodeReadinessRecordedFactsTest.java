@@ -2,6 +2,7 @@ package io.opsdoc.checks.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdoc.checks.host.ProcStat;
 import io.opsdoc.checks.kubernetes.NodeFacts.KubeletHost;
 import io.opsdoc.checks.kubernetes.NodeFacts.ReadyEvent;
 import io.opsdoc.core.Evaluation;
@@ -50,18 +51,8 @@ class NodeReadinessRecordedFactsTest {
     }
 
     private static KubeletHost host(String stat, String systemctl) {
-        Map<String, Integer> counts = KubeletOnHost.count(stat);
-        Map<String, String> systemd = systemctl == null ? null : KubeletOnHost.properties(systemctl);
-        if (counts == null) {
-            return new KubeletHost("ops@node3:22", null, null, systemd);
-        }
-        int kubelets = counts.getOrDefault("kubelet", 0);
-        for (String embedding : KubeletInactive.EMBEDDING) {
-            kubelets += counts.getOrDefault(embedding, 0);
-        }
-        Map<String, Integer> runtimes = new java.util.LinkedHashMap<>();
-        KubeletOnHost.RUNTIMES.forEach(r -> runtimes.put(r, counts.getOrDefault(r, 0)));
-        return new KubeletHost("ops@node3:22", kubelets, runtimes, systemd);
+        return KubeletOnHost.of("ops@node3:22", ProcStat.liveByCommand(ProcStat.parse(stat)),
+                systemctl == null ? null : KubeletOnHost.properties(systemctl));
     }
 
     @Test
@@ -78,10 +69,12 @@ class NodeReadinessRecordedFactsTest {
 
     @Test
     void statLinesCountLiveProcessesByNameAndNeedPidOne() {
-        Map<String, Integer> counts = KubeletOnHost.count(STAT_SYSTEMD_NO_KUBELET);
-        assertThat(counts).containsEntry("containerd", 1).containsEntry("tmux: server", 1).doesNotContainKey("kubelet");
+        List<ProcStat> table = ProcStat.parse(STAT_SYSTEMD_NO_KUBELET);
+        assertThat(ProcStat.init(table)).isEqualTo("systemd");
+        assertThat(ProcStat.liveByCommand(table)).containsEntry("containerd", 1).containsEntry("tmux: server", 1)
+                .doesNotContainKey("kubelet");
         String hidepid = "9402 (tmux: server) S 1 9402 9402 0 -1 4194368 601 0 0 0 12 4 0 0 20 0 1 0 1822 11001856 901\n";
-        assertThat(KubeletOnHost.count(hidepid)).isNull();
+        assertThat(ProcStat.liveByCommand(ProcStat.parse(hidepid))).isNull();
     }
 
     @Test

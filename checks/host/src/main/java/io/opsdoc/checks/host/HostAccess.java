@@ -6,6 +6,7 @@ import io.opsdoc.core.FileGlob;
 import io.opsdoc.core.FindingCode;
 import io.opsdoc.core.GrantSet;
 import io.opsdoc.core.Target;
+import io.opsdoc.core.UsageException;
 import java.io.InputStream;
 import java.util.List;
 
@@ -106,6 +107,24 @@ public final class HostAccess {
     /** Rejects a malformed host target (no user on ssh://, an unknown option) before any connection. */
     public static void validate(Target target) {
         HostTarget.of(target);
+    }
+
+    /**
+     * A parameter that names another host than the check's target (a Kubernetes node, an MHA manager): {@code local:}
+     * or {@code ssh://user@host[:port][?identity=FILE]}, checked before any connection; a clear usage error otherwise.
+     */
+    public static Target hostParameter(String name, String value) {
+        Target t;
+        try {
+            t = Target.parse(value.strip());
+        } catch (RuntimeException e) {
+            throw new UsageException(name + ": give local: or ssh://user@host[:port], not '" + value.strip() + "'");
+        }
+        if (!SCHEMES.contains(t.scheme())) {
+            throw new UsageException(name + ": give local: or ssh://user@host[:port], not " + t.display());
+        }
+        validate(t);
+        return t;
     }
 
     /** How output names the host: {@code local:} or {@code user@host:port}. */

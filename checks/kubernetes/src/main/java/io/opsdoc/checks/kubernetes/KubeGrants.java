@@ -18,6 +18,16 @@ final class KubeGrants {
     }
 
     /** A ClusterRole for non-resource URLs (health endpoints), get only. */
+    /**
+     * A check's RBAC followed by what it needs on a node it logs in to (a parameter naming local: or ssh://), those
+     * flavors prefixed "node " so that they are told apart from RBAC (deploy/kubernetes/rbac.yaml holds only the RBAC).
+     */
+    static List<GrantSet> withNodeGrants(List<GrantSet> rbac, List<GrantSet> onNode) {
+        List<GrantSet> all = new java.util.ArrayList<>(rbac);
+        onNode.forEach(g -> all.add(new GrantSet("node " + g.flavor(), g.statements(), g.comment())));
+        return List.copyOf(all);
+    }
+
     static GrantSet nonResource(String checkId, String why, List<String> urls) {
         String name = "opsdoc-" + checkId;
         String role = "---\n"

@@ -60,7 +60,7 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
                     + "again after this long and report only what is still missing (kube-proxy writes new rules "
                     + "within about a second); 0 reads once"));
 
-    private static final List<GrantSet> GRANTS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+    private static final List<GrantSet> GRANTS = KubeGrants.withNodeGrants(List.of(
             KubeGrants.clusterRole(ID, "Reads the kube-proxy DaemonSet, its pods, and the nodes (InternalIP for /healthz); "
                     + "with node set, also the Services and EndpointSlices (which Services need a rule).",
                     new KubeGrants.Rule("", List.of("pods", "nodes", "services")),
@@ -69,8 +69,7 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
             KubeGrants.namedRole(ID + "-config", KubeProxyCollector.NAMESPACE, "Reads the proxy mode from kube-proxy's "
                     + "ConfigMap.", "", "configmaps", List.of(KubeProxyCollector.NAME))),
             HostAccess.iptablesSaveGrants(ID, "only with --set node=, once on that node, to compare the nat "
-                    + "table's KUBE-SERVICES rules with the Services").stream().map(g -> new GrantSet("node " + g.flavor(),
-                            g.statements(), g.comment()))).toList();
+                    + "table's KUBE-SERVICES rules with the Services"));
 
     public KubeProxyHealth() {
         super(ID, KubeTarget.SCHEME, "Is kube-proxy Ready on every Kubernetes node and are its Service rules fresh (/healthz)?",
@@ -87,16 +86,7 @@ public final class KubeProxyHealth extends DescribedCheck<KubeProxyFacts> {
         validate(target);
         String node = p.string("node").strip();
         if (!node.isEmpty()) {
-            Target t;
-            try {
-                t = Target.parse(node);
-            } catch (RuntimeException e) {
-                throw new UsageException("node: give local: or ssh://user@node, not '" + node + "'");
-            }
-            if (!HostAccess.SCHEMES.contains(t.scheme())) {
-                throw new UsageException("node: give local: or ssh://user@node, not " + t.display());
-            }
-            HostAccess.validate(t);
+            HostAccess.hostParameter("node", node);
         }
         if (!p.string("netns").strip().isEmpty() && !node.startsWith("local:")) {
             throw new UsageException("netns is for node=local: only; over ssh:// the rules are those of the namespace "

@@ -63,14 +63,13 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
                     + "node: local: when opsdoc runs on it, or ssh://user@node (KUBELET_INACTIVE needs it); empty: "
                     + "not checked. The node's SSH key passphrase, if any, is the check's password"));
 
-    private static final List<GrantSet> GRANTS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+    private static final List<GrantSet> GRANTS = KubeGrants.withNodeGrants(List.of(
             KubeGrants.clusterRole(ID, "Lists Nodes, the node Leases in kube-node-lease, the pods bound to nodes that "
                     + "are not Ready (for their tolerations), and Events (the nodes' Ready transitions).",
                     new KubeGrants.Rule("", List.of("nodes", "pods", "events")),
                     new KubeGrants.Rule("coordination.k8s.io", List.of("leases")))),
             HostAccess.grants(ID, "only with --set kubelet-host=: the process names in /proc and systemctl show "
-                    + "kubelet.service, both readable by any user").stream()
-                    .map(g -> new GrantSet("node " + g.flavor(), g.statements(), g.comment()))).toList();
+                    + "kubelet.service, both readable by any user"));
 
     public NodeReadiness() {
         super(ID, KubeTarget.SCHEME, "Are all Kubernetes nodes Ready? For those that are not: why, since when, and when are their pods evicted?",
@@ -87,16 +86,7 @@ public final class NodeReadiness extends DescribedCheck<NodeFacts> {
         validate(target);
         String host = p.string("kubelet-host").strip();
         if (!host.isEmpty()) {
-            Target t;
-            try {
-                t = Target.parse(host);
-            } catch (RuntimeException e) {
-                throw new UsageException("kubelet-host: give local: or ssh://user@node, not '" + host + "'");
-            }
-            if (!HostAccess.SCHEMES.contains(t.scheme())) {
-                throw new UsageException("kubelet-host: give local: or ssh://user@node, not " + t.display());
-            }
-            HostAccess.validate(t);
+            HostAccess.hostParameter("kubelet-host", host);
         }
     }
 

@@ -40,18 +40,7 @@ final class MhaProbe {
 
     /** The manager host named by {@code mha-host}: local: or ssh://user@host[:port][?identity=FILE]. */
     static Target host(String parameter) {
-        Target t;
-        try {
-            t = Target.parse(parameter.trim());
-        } catch (UsageException e) {
-            throw new UsageException("mha-host: '" + parameter + "' is not local: or ssh://user@host[:port]");
-        }
-        if (!HostAccess.SCHEMES.contains(t.scheme())) {
-            throw new UsageException("mha-host: the MHA manager host is local: or ssh://user@host[:port], not "
-                    + t.display());
-        }
-        HostAccess.validate(t);
-        return t;
+        return HostAccess.hostParameter("mha-host", parameter);
     }
 
     /** An absolute path without shell-relevant surprises; it is passed as one quoted word. */

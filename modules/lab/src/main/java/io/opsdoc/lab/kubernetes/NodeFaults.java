@@ -179,14 +179,7 @@ public final class NodeFaults {
         Instant now = Instant.now();
         Instant lastUp = now.minus(sinceLast);
         Instant firstDown = now.minus(over);
-        Node n = lab.client().nodes().withName(node).get();
-        List<NodeCondition> conditions = new ArrayList<>();
-        for (NodeCondition c : n.getStatus().getConditions()) {
-            conditions.add(c.getType().equals("Ready") ? condition("Ready", "True", "KubeletReady",
-                    "kubelet is posting ready status", now.minusSeconds(10), lastUp) : c);
-        }
-        n.getStatus().setConditions(conditions);
-        lab.replace(n);
+        readySince(node, now, lastUp);
         Instant lastDown = lastUp.minusSeconds(40);
         lab.put(NodeEvents.event(node, "NodeNotReady", "kubelet", cycles, firstDown, lastDown));
         lab.put(NodeEvents.event(node, "NodeNotReady", "node-controller", cycles, firstDown.plusSeconds(1),
@@ -201,18 +194,23 @@ public final class NodeFaults {
     public void rebootedOnceAfterOldFlapping(String node, Duration ago) {
         Instant now = Instant.now();
         Instant up = now.minus(ago);
-        Node n = lab.client().nodes().withName(node).get();
-        List<NodeCondition> conditions = new ArrayList<>();
-        for (NodeCondition c : n.getStatus().getConditions()) {
-            conditions.add(c.getType().equals("Ready") ? condition("Ready", "True", "KubeletReady",
-                    "kubelet is posting ready status", now.minusSeconds(10), up) : c);
-        }
-        n.getStatus().setConditions(conditions);
-        lab.replace(n);
+        readySince(node, now, up);
         lab.put(NodeEvents.event(node, "NodeNotReady", "node-controller", 1, up.minusSeconds(70), up.minusSeconds(70)));
         lab.put(NodeEvents.event(node, "NodeReady", "kubelet", 1, up, up));
         lab.put(NodeEvents.event(node, "NodeNotReady", "kubelet", 6, now.minus(Duration.ofMinutes(55)),
                 now.minus(Duration.ofMinutes(40))));
+    }
+
+    /** The kubelet reports Ready=True since {@code since}, as after its last recovery. */
+    private void readySince(String node, Instant now, Instant since) {
+        Node n = lab.client().nodes().withName(node).get();
+        List<NodeCondition> conditions = new ArrayList<>();
+        for (NodeCondition c : n.getStatus().getConditions()) {
+            conditions.add(c.getType().equals("Ready") ? condition("Ready", "True", "KubeletReady",
+                    "kubelet is posting ready status", now.minusSeconds(10), since) : c);
+        }
+        n.getStatus().setConditions(conditions);
+        lab.replace(n);
     }
 
     private static List<Taint> otherTaints(Node n) {

@@ -2,7 +2,9 @@ package io.opsdoc.checks.zookeeper;
 
 import static io.opsdoc.checks.zookeeper.HealthCode.FD_NEAR_LIMIT;
 import static io.opsdoc.checks.zookeeper.HealthCode.FOUR_LETTER_WORDS_NOT_ALLOWED;
+import static io.opsdoc.checks.zookeeper.HealthCode.DATA_SIZE_LARGE;
 import static io.opsdoc.checks.zookeeper.HealthCode.LATENCY_HIGH;
+import static io.opsdoc.checks.zookeeper.HealthCode.WATCH_COUNT_HIGH;
 import static io.opsdoc.checks.zookeeper.HealthCode.MEMBER_NOT_MEASURED;
 import static io.opsdoc.checks.zookeeper.HealthCode.REQUESTS_QUEUEING;
 
@@ -35,7 +37,12 @@ public final class ZookeeperHealth extends DescribedCheck<EnsembleFacts> {
                     "zk_outstanding_requests (queued, not yet answered) at or above which to warn"),
             new ParameterSpec("fd-warning", ParameterType.PERCENT, "80%",
                     "open file descriptors as a share of the member's limit at which to warn"),
-            new ParameterSpec("fd-critical", ParameterType.PERCENT, "95%", "share that is critical"));
+            new ParameterSpec("fd-critical", ParameterType.PERCENT, "95%", "share that is critical"),
+            new ParameterSpec("data-size-warning", ParameterType.BYTES, "512MiB",
+                    "zk_approximate_data_size (znode data and paths, all held in every member's heap and written "
+                            + "whole into each snapshot) at or above which to warn"),
+            new ParameterSpec("watch-warning", ParameterType.INTEGER, "1000000",
+                    "zk_watch_count (watches the member's clients have set) at or above which to warn"));
 
     private static final Map<String, String> METRICS = Map.of(
             "zk_avg_latency", "zookeeper_avg_latency_ms",
@@ -50,7 +57,7 @@ public final class ZookeeperHealth extends DescribedCheck<EnsembleFacts> {
             "zk_pending_syncs", "zookeeper_pending_syncs");
 
     public ZookeeperHealth() {
-        super(ID, "zk", "Is each ZooKeeper member keeping up: latency, queued requests, file descriptors?",
+        super(ID, "zk", "Is each ZooKeeper member keeping up: latency, queued requests, file descriptors, data and watches held?",
                 EnsembleFacts.class, PARAMETERS, HealthCode.class, ZookeeperGrants.grants("srvr,mntr"));
     }
 
@@ -114,6 +121,7 @@ public final class ZookeeperHealth extends DescribedCheck<EnsembleFacts> {
                         Evidence.of("member", member, "zk_outstanding_requests", (long) outstanding,
                                 "zk_num_alive_connections", (long) mntr.number("zk_num_alive_connections")), member);
             }
+            memory(member, mntr, p, out);
             double open = mntr.number("zk_open_file_descriptor_count");
             double max = mntr.number("zk_max_file_descriptor_count");
             if (open >= 0 && max > 0) {
@@ -131,5 +139,34 @@ public final class ZookeeperHealth extends DescribedCheck<EnsembleFacts> {
             }
         }
         out.metric(Metric.of("zookeeper_members_measured", measured, ""));
+    }
+
+    /** What a member keeps in memory for its clients: the whole data tree and every watch. */
+    private static void memory(String member, Mntr mntr, Parameters p, Evaluation.Builder out) {
+        long dataWarning = p.bytes("data-size-warning");
+        double data = mntr.number("zk_approximate_data_size");
+        if (data >= dataWarning) {
+            out.finding(DATA_SIZE_LARGE, Severity.WARNING, String.format(Locale.ROOT, "%s holds %.0f bytes of znode "
+                    + "data (%d znodes), at or above %d: every member keeps it all in its heap and writes it into "
+                    + "each snapshot, so restarts and a follower's sync take longer (a sync slower than initLimit "
+                    + "ticks fails) and a heap sized for less ends in GC pauses; find the largest subtrees and "
+                    + "move bulk data out of ZooKeeper", member, data, (long) mntr.number("zk_znode_count"),
+                    dataWarning),
+                    Evidence.of("member", member, "zk_approximate_data_size", (long) data, "zk_znode_count",
+                            (long) mntr.number("zk_znode_count"), "data-size-warning", p.raw().get("data-size-warning")),
+                    member);
+        }
+        long watchWarning = p.integer("watch-warning");
+        double watches = mntr.number("zk_watch_count");
+        if (watches >= watchWarning) {
+            out.finding(WATCH_COUNT_HIGH, Severity.WARNING, String.format(Locale.ROOT, "%s holds %.0f watches for "
+                    + "%d client connections, at or above %d: each costs memory, and a change to a watched znode "
+                    + "sends one notification per watch at once; look for clients that watch every node (wchc on "
+                    + "the member, if allowed, lists them by session)", member, watches,
+                    (long) mntr.number("zk_num_alive_connections"), watchWarning),
+                    Evidence.of("member", member, "zk_watch_count", (long) watches, "zk_num_alive_connections",
+                            (long) mntr.number("zk_num_alive_connections"), "watch-warning", watchWarning),
+                    member);
+        }
     }
 }

@@ -34,11 +34,13 @@ public final class ZookeeperLab implements Lab {
     private final List<LabZookeeperServer> members;
     private final List<LabZookeeperServer> pair;
     private final List<Socket> held = new ArrayList<>();
+    private final ZookeeperClientFaults clients;
 
     private ZookeeperLab(Path dir, List<LabZookeeperServer> members, List<LabZookeeperServer> pair) {
         this.dir = dir;
         this.members = members;
         this.pair = pair;
+        this.clients = new ZookeeperClientFaults(dir);
     }
 
     /** Null when the lab can run here, else which package is missing. */
@@ -183,6 +185,18 @@ public final class ZookeeperLab implements Lab {
         });
     }
 
+    /** A client of the first member watches 60 znodes, one data watch each, until heal(). */
+    public void holdWatches() {
+        clients.holdWatches(members.get(0), WATCHES);
+    }
+
+    /** 100 znodes of 1 KiB each: about 100 KiB more data on every member, until heal(). */
+    public void writeData() {
+        clients.writeData(members.get(0), members, 100, 1024);
+    }
+
+    static final int WATCHES = 60;
+
     // ---- healing ----
 
     @Override
@@ -220,6 +234,7 @@ public final class ZookeeperLab implements Lab {
             });
             awaitPairFormed();
         }
+        clients.heal(members);
         LabZookeeperServer m = members.get(2);
         await("the held connections of " + m.name() + " closed", () -> {
             long open = m.mntr("zk_open_file_descriptor_count");
@@ -287,6 +302,7 @@ public final class ZookeeperLab implements Lab {
             }
         }
         held.clear();
+        clients.close();
         members.forEach(LabZookeeperServer::kill);
         pair.forEach(LabZookeeperServer::kill);
         LabFiles.deleteRecursively(dir);

@@ -86,7 +86,23 @@ public final class ZookeeperScenarios implements ScenarioSet<ZookeeperLab> {
                         .checks(HEALTH).breaks(ZookeeperLab::holdConnections)
                         .expect(code("FD_NEAR_LIMIT").severity(WARNING).evidence("max", 100)
                                 .says("file descriptors open"))
-                        .build());
+                        .build(),
+                ensemble("zk-watches-many", "a client of zk1 set a data watch on each of 60 znodes; watch-warning 50")
+                        .checks(HEALTH).param("watch-warning", "50").breaks(ZookeeperLab::holdWatches)
+                        .expect(code("WATCH_COUNT_HIGH").severity(WARNING).evidence("zk_watch_count", 60)
+                                .evidence("watch-warning", 50).says("holds 60 watches", "one notification per watch"))
+                        .build(),
+                ensemble("zk-data-large", "100 znodes of 1 KiB written through zk1 and replicated; data-size-warning "
+                        + "64KiB").checks(HEALTH).param("data-size-warning", "64KiB").breaks(ZookeeperLab::writeData)
+                        .expect(code("DATA_SIZE_LARGE").severity(WARNING).evidence("data-size-warning", "64KiB")
+                                .says("bytes of znode data", "snapshot", "initLimit"))
+                        .build(),
+                ensemble("zk-watches-and-data-within-defaults", "the same 60 watches and 100 KiB of data, judged with "
+                        + "the default thresholds (1,000,000 watches, 512 MiB)").checks(HEALTH)
+                        .breaks(lab -> {
+                            lab.holdWatches();
+                            lab.writeData();
+                        }).healthy().absent("WATCH_COUNT_HIGH", "DATA_SIZE_LARGE").build());
     }
 
     @Override

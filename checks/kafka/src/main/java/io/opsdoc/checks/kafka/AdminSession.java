@@ -91,6 +91,27 @@ final class AdminSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #get}, but null when the call failed with {@code absent}: an answer that means "not there any
+     * more" (a topic deleted since it was listed) rather than a failure to measure; the connection stays usable.
+     */
+    <T> T getUnless(KafkaFuture<T> future, String what, Class<? extends Throwable> absent)
+            throws ProbeException, InterruptedException {
+        try {
+            return future.get(Math.max(1, context.remainingMillis() - MARGIN_MS / 2), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            lease.broken();
+            throw timeout(what, e, context);
+        } catch (ExecutionException e) {
+            if (absent.isInstance(e.getCause())) {
+                return null;
+            }
+            lease.broken();
+            throw translate(e.getCause() == null ? e : e.getCause(), what);
+        }
+    }
+
     ProbeException translate(Throwable t, String what) {
         lease.broken();
         return translate(t, what, context, checkId);

@@ -5,6 +5,7 @@ import io.opsdoc.core.ProbeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Reads brokers, topics, partitions and durability configs through the Admin API: {@code describeCluster},
@@ -35,6 +37,15 @@ final class TopicsCollector {
 
     static TopicsFacts collect(CheckContext context, String checkId, boolean includeInternal, Pattern topicFilter)
             throws ProbeException, InterruptedException {
+        return collect(context, checkId, includeInternal, topicFilter, true);
+    }
+
+    /**
+     * @param withConfigs false to skip {@code describeConfigs}: a check that needs only the layout then needs no
+     *                    DescribeConfigs ACL, and the facts carry no configs
+     */
+    static TopicsFacts collect(CheckContext context, String checkId, boolean includeInternal, Pattern topicFilter,
+            boolean withConfigs) throws ProbeException, InterruptedException {
         try (AdminSession s = AdminSession.open(context, checkId)) {
             Admin a = s.admin();
             // independent requests go out together: on a large cluster each is a round trip plus decoding time
@@ -47,18 +58,33 @@ final class TopicsCollector {
                     .filter(l -> topicFilter.matcher(l.name()).matches())
                     .forEach(l -> internal.put(l.name(), l.isInternal()));
             Integer from = brokers.list.stream().filter(b -> !b.fenced()).map(BrokerFacts::id).findFirst().orElse(null);
-            ConfigResource brokerResource = from == null ? null : new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(from));
-            KafkaFuture<Map<String, TopicDescription>> described = internal.isEmpty() ? null
-                    : a.describeTopics(internal.keySet(), new DescribeTopicsOptions().timeoutMs(s.callTimeout())).allTopicNames();
-            List<ConfigResource> resources = new ArrayList<>(internal.keySet().stream()
+            ConfigResource brokerResource = from == null || !withConfigs ? null : new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(from));
+            Map<String, KafkaFuture<TopicDescription>> described = internal.isEmpty() ? Map.of()
+                    : a.describeTopics(internal.keySet(), new DescribeTopicsOptions().timeoutMs(s.callTimeout()))
+                            .topicNameValues();
+            List<ConfigResource> resources = !withConfigs ? new ArrayList<>() : new ArrayList<>(internal.keySet().stream()
                     .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList());
             if (brokerResource != null) {
                 resources.add(brokerResource);
             }
-            KafkaFuture<Map<ConfigResource, Config>> configured = resources.isEmpty() ? null
-                    : a.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(s.callTimeout())).all();
-            Map<String, TopicDescription> descriptions = described == null ? Map.of() : s.get(described, "describe topics");
-            Map<ConfigResource, Config> configs = configured == null ? Map.of() : s.get(configured, "describe configs");
+            Map<ConfigResource, KafkaFuture<Config>> configured = resources.isEmpty() ? Map.of()
+                    : a.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(s.callTimeout())).values();
+            Map<String, TopicDescription> descriptions = new LinkedHashMap<>();
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> e : described.entrySet()) {
+                // a topic deleted after it was listed (or listed by a broker whose metadata lags) is skipped, not
+                // a failure: on a cluster with topic churn every run would otherwise be UNKNOWN
+                TopicDescription d = s.getUnless(e.getValue(), "describe topics", UnknownTopicOrPartitionException.class);
+                if (d != null) {
+                    descriptions.put(e.getKey(), d);
+                }
+            }
+            Map<ConfigResource, Config> configs = new HashMap<>();
+            for (Map.Entry<ConfigResource, KafkaFuture<Config>> e : configured.entrySet()) {
+                Config c = s.getUnless(e.getValue(), "describe configs", UnknownTopicOrPartitionException.class);
+                if (c != null) {
+                    configs.put(e.getKey(), c);
+                }
+            }
             List<TopicFacts> topics = new ArrayList<>();
             for (Map.Entry<String, Boolean> e : internal.entrySet()) {
                 TopicDescription d = descriptions.get(e.getKey());
@@ -74,7 +100,8 @@ final class TopicsCollector {
             }
             Map<String, String> brokerConfigs = brokerResource == null ? Map.of() : pick(configs.get(brokerResource),
                     TopicsFacts.BROKER_CONFIGS);
-            return new TopicsFacts(brokers.clusterId, brokers.list, brokers.fencedListed, from, brokerConfigs, topics);
+            return new TopicsFacts(brokers.clusterId, brokers.list, brokers.fencedListed,
+                    brokerResource == null ? null : from, brokerConfigs, topics);
         }
     }
 

@@ -46,6 +46,7 @@ final class SyntheticFacts {
     static void evaluateAllChecksOnce() {
         evaluate(new KafkaIsr(), cluster(3, 2, 3, Set.of(2)), Map.of());
         evaluate(new KafkaDurabilityConfig(), cluster(3, 2, 3, Set.of(2)), Map.of());
+        evaluate(new KafkaPartitionDistribution(), cluster(3, 2, 3, Set.of(2)), Map.of());
         evaluate(new KafkaConsumerLag(), new GroupsFacts(0, 1000, List.of(new GroupsFacts.GroupFacts("g", "Empty", 0,
                 List.of(new GroupsFacts.PartitionOffsets("t", 0, 1L, 5L, 1L, 9L))))), Map.of());
         evaluate(new KafkaCluster(), new ClusterFacts("c", List.of(new BrokerFacts(1, "h", 9092, null, true)), true, null, null, null, List.of(), Map.of()), Map.of());

@@ -70,7 +70,7 @@ public final class KafkaClusterLab implements Lab {
         this.cluster = cluster;
         this.baseDir = baseDir;
         this.admin = new LabAdmin(cluster.bootstrapServers());
-        this.topics = new TopicFaults(admin);
+        this.topics = new TopicFaults(admin, this::everyRunningBroker);
         this.groups = new ConsumerGroupFaults(admin);
     }
 
@@ -368,6 +368,13 @@ public final class KafkaClusterLab implements Lab {
         stopped.remove(id);
         await("broker " + id + " live again", () -> admin.liveBrokers().contains(id));
         log.info("broker {} restarted in {} ms", id, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Whether the metadata cache of every running broker has (or, with known false, lacks) the topic. */
+    private boolean everyRunningBroker(String topic, boolean known) {
+        Set<Integer> down = Set.copyOf(stopped);
+        return cluster.brokers().entrySet().stream().filter(e -> !down.contains(e.getKey()))
+                .allMatch(e -> e.getValue().metadataCache().contains(topic) == known);
     }
 
     private int lastRunningBroker() {

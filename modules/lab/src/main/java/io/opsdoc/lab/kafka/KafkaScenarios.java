@@ -1,6 +1,7 @@
 package io.opsdoc.lab.kafka;
 
 import static io.opsdoc.core.Severity.CRITICAL;
+import static io.opsdoc.core.Severity.INFO;
 import static io.opsdoc.core.Severity.UNKNOWN;
 import static io.opsdoc.core.Severity.WARNING;
 import static io.opsdoc.lab.kafka.ConsumerGroupFaults.GROUP_CAUGHT_UP;
@@ -21,7 +22,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * kafka-isr, kafka-durability-config, kafka-cluster and kafka-consumer-lag against a real KRaft cluster of three
+ * kafka-isr, kafka-durability-config, kafka-cluster, kafka-consumer-lag and kafka-partition-distribution against a real KRaft cluster of three
  * brokers (RF 3, min.insync.replicas 2): every code from a real fault, and none on the healthy cluster.
  *
  * <p>Broker faults stop the highest-numbered broker first, so on a healed lab the stopped broker is
@@ -32,6 +33,7 @@ public final class KafkaScenarios implements ScenarioSet<KafkaClusterLab> {
     private static final String DURABILITY = "kafka-durability-config";
     private static final String CLUSTER = "kafka-cluster";
     private static final String LAG = "kafka-consumer-lag";
+    private static final String DISTRIBUTION = "kafka-partition-distribution";
     private static final String VICTIM = "broker " + FIRST_STOPPED;
     private static final String SECOND_VICTIM = "broker " + (FIRST_STOPPED - 1);
     /** Disk thresholds far above what a build machine uses, so that only the rule under test can fire. */
@@ -85,10 +87,13 @@ public final class KafkaScenarios implements ScenarioSet<KafkaClusterLab> {
                                 .says("orders (RF 3)"))
                         .expect(code("REPLICA_ON_DEAD_BROKER").severity(CRITICAL).evidence("registered", false)
                                 .says(VICTIM, "never return")).build(),
-                scenario("leaders-moved", "a broker restarted and leads nothing: no preferred-leader election ran", ISR)
+                // kafka-partition-distribution judges the assignment, which a failover does not change: leaders away
+                // from their preferred replicas are kafka-isr's finding alone
+                scenario("leaders-moved", "a broker restarted and leads nothing: no preferred-leader election ran", ISR,
+                        DISTRIBUTION)
                         .breaks(KafkaClusterLab::leadersMovedAway)
-                        .expect(code("NOT_PREFERRED_LEADER").severity(WARNING).says("could move back now"))
-                        .absent("UNDER_REPLICATED", "AT_MIN_ISR", "REPLICA_ON_DEAD_BROKER").build(),
+                        .expect(code(ISR, "NOT_PREFERRED_LEADER").severity(WARNING).says("could move back now"))
+                        .absent("UNDER_REPLICATED", "AT_MIN_ISR", "REPLICA_ON_DEAD_BROKER", "REPLICA_IMBALANCE").build(),
                 scenario("unclean-election", "unclean.leader.election.enable=true was set on a topic", ISR, DURABILITY)
                         .breaks(lab -> lab.topics().uncleanElectionEnabled(PAYMENTS))
                         .expect(code(ISR, "UNCLEAN_ELECTION_ENABLED").severity(WARNING).evidence("worst_topics", PAYMENTS)
@@ -136,6 +141,35 @@ public final class KafkaScenarios implements ScenarioSet<KafkaClusterLab> {
                         .param("log-dir-usage-warning", "0.1%").param("log-dir-usage-critical", "100%")
                         .expect(code("LOG_DIR_FILLING").severity(WARNING).positive("total_bytes").says("on broker "))
                         .absent("BROKER_MISSING", "QUORUM_LAGGING").build(),
+
+                // kafka-partition-distribution: how the assignment spreads replicas and leaders over the brokers
+                scenario("distribution-even", "a topic of 12 partitions, RF 2, placed by Kafka's default assignment, "
+                        + "beside the RF 3 topics", DISTRIBUTION)
+                        .breaks(lab -> lab.topics().defaultAssignedTopic()).healthy()
+                        .metrics("replicas_per_broker_max", "preferred_leaders_per_broker_min")
+                        .absent("REPLICA_IMBALANCE", "PARTITIONS_FEWER_THAN_BROKERS").build(),
+                scenario("replicas-piled-on-two-brokers", "a topic of " + TopicFaults.PILED_PARTITIONS + " partitions "
+                        + "was created with a hand-written assignment that puts every replica on brokers 1 and 2",
+                        DISTRIBUTION)
+                        .breaks(lab -> lab.topics().piledOnTwoBrokers())
+                        .expect(code("REPLICA_IMBALANCE").severity(WARNING).evidence("min_broker", 0)
+                                .says("replicas are spread unevenly", "broker 0 holds", TopicFaults.PILED_TOPIC + " ("))
+                        .expect(code("REPLICA_IMBALANCE").severity(WARNING).evidence("min_broker", 0)
+                                .says("preferred leaders are spread unevenly", TopicFaults.PILED_TOPIC + " ("))
+                        .absent("PARTITIONS_FEWER_THAN_BROKERS").build(),
+                scenario("broker-holds-nothing", "the same hand-placed topic, checked alone (topics=clicks): broker 0 "
+                        + "holds none of its replicas, like a broker added after the topics were created", DISTRIBUTION)
+                        .param("topics", TopicFaults.PILED_TOPIC)
+                        .breaks(lab -> lab.topics().piledOnTwoBrokers())
+                        .expect(code("REPLICA_IMBALANCE").severity(WARNING).evidence("min_broker", 0).evidence("min", 0)
+                                .says("broker 0 holds no replicas at all")).build(),
+                scenario("single-partition-topic", "a topic was created with 1 partition on the 3-broker cluster",
+                        DISTRIBUTION)
+                        .breaks(lab -> lab.topics().singlePartitionTopic())
+                        .expect(code("PARTITIONS_FEWER_THAN_BROKERS").severity(INFO)
+                                .evidence("topic", TopicFaults.SINGLE_PARTITION_TOPIC).evidence("partitions", 1)
+                                .evidence("brokers", 3).says("at most 1 consumer"))
+                        .absent("REPLICA_IMBALANCE").build(),
 
                 // kafka-consumer-lag: two samples 2 s apart, a real group misbehaving between them
                 group("group-keeping-up", "a consumer group reads orders as fast as they are written", GROUP_CAUGHT_UP)

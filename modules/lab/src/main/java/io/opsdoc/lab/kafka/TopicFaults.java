@@ -31,15 +31,31 @@ public final class TopicFaults {
     /** Created by {@link #singleReplicaTopic()} and by the lab's offline-partition fault; deleted by heal(). */
     public static final String SINGLE_REPLICA_TOPIC = "audit-rf1";
 
+    /** Created by {@link #piledOnTwoBrokers()}: every replica on brokers 1 and 2, none on broker 0. */
+    public static final String PILED_TOPIC = "clicks";
+    public static final int PILED_PARTITIONS = 40;
+    /** Created by {@link #singlePartitionTopic()}. */
+    public static final String SINGLE_PARTITION_TOPIC = "ledger";
+    /** Created by {@link #defaultAssignedTopic()}: Kafka places its replicas. */
+    public static final String DEFAULT_ASSIGNED_TOPIC = "events";
+
     private final LabAdmin lab;
     private final Admin admin;
     private final Set<String> created = new TreeSet<>();
     private final Map<String, Map<String, String>> replacedConfigs = new HashMap<>();
     private final Map<TopicPartition, List<Integer>> movedReplicas = new HashMap<>();
 
-    TopicFaults(LabAdmin lab) {
+    /** Whether every running broker's own metadata cache has (true) or no longer has (false) a topic. */
+    interface BrokerMetadata {
+        boolean everyRunningBroker(String topic, boolean known);
+    }
+
+    private final BrokerMetadata brokers;
+
+    TopicFaults(LabAdmin lab, BrokerMetadata brokers) {
         this.lab = lab;
         this.admin = lab.client();
+        this.brokers = brokers;
     }
 
     /**
@@ -48,6 +64,29 @@ public final class TopicFaults {
      */
     public synchronized void singleReplicaTopic() {
         create(new NewTopic(SINGLE_REPLICA_TOPIC, 3, (short) 1));
+    }
+
+    /**
+     * A topic of {@value #PILED_PARTITIONS} partitions, RF 2, created with a hand-written assignment that alternates
+     * [1, 2] and [2, 1]: brokers 1 and 2 hold 40 more replicas and 20 more preferred leaderships each than broker 0,
+     * as when an assignment is written for the brokers that existed before broker 0 was added.
+     */
+    public synchronized void piledOnTwoBrokers() {
+        Map<Integer, List<Integer>> assignment = new LinkedHashMap<>();
+        for (int i = 0; i < PILED_PARTITIONS; i++) {
+            assignment.put(i, i % 2 == 0 ? List.of(1, 2) : List.of(2, 1));
+        }
+        create(new NewTopic(PILED_TOPIC, assignment));
+    }
+
+    /** A topic with one partition (RF 3) on the 3-broker cluster: one broker leads all its traffic. */
+    public synchronized void singlePartitionTopic() {
+        create(new NewTopic(SINGLE_PARTITION_TOPIC, 1, (short) 3));
+    }
+
+    /** A topic of 12 partitions, RF 2, placed by Kafka itself: the healthy counterpart of the piled-up one. */
+    public synchronized void defaultAssignedTopic() {
+        create(new NewTopic(DEFAULT_ASSIGNED_TOPIC, 12, (short) 2));
     }
 
     /** Sets {@code unclean.leader.election.enable=true} on the topic: an out-of-sync replica may become leader. */
@@ -94,6 +133,9 @@ public final class TopicFaults {
             TopicDescription d = lab.describeAll().get(topic.name());
             return d != null && d.partitions().stream().allMatch(p -> p.leader() != null);
         });
+        // brokers learn metadata asynchronously: a check that lists topics through a broker still behind would not
+        // see the topic yet, so the fault shows only once every running broker has it
+        await("every running broker knows topic " + topic.name(), () -> brokers.everyRunningBroker(topic.name(), true));
     }
 
     private void setConfig(String topic, String key, String value) {
@@ -115,6 +157,9 @@ public final class TopicFaults {
             Set<String> gone = Set.copyOf(created);
             created.clear();
             await("fault topics deleted", () -> lab.describeAll().keySet().stream().noneMatch(gone::contains));
+            // and forgotten by every broker, else the next check may list a deleted topic through a lagging one
+            await("fault topics forgotten by every running broker",
+                    () -> gone.stream().allMatch(t -> brokers.everyRunningBroker(t, false)));
         }
         if (!movedReplicas.isEmpty()) {
             Map<TopicPartition, Optional<NewPartitionReassignment>> back = new HashMap<>();

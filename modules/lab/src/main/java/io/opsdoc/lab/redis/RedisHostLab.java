@@ -83,23 +83,26 @@ public final class RedisHostLab implements Lab {
     public static RedisHostLab start() {
         Path dir = LabFiles.tempDir("opsdoc-redis-host-lab-");
         LabNetns netns = null;
-        LabSshd sshd = null;
+        LabSshd sshd;
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             netns = LabNetns.create();
             sshd = LabSshd.start(dir);
-            RedisHostLab lab = new RedisHostLab(dir, netns, sshd);
-            Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "redis-host-lab-cleanup"));
-            lab.setUp();
-            return lab;
-        } catch (IOException | RuntimeException e) {
-            if (sshd != null) {
-                sshd.close();
-            }
+        } catch (RuntimeException | IOException e) {
             if (netns != null) {
                 netns.close();
             }
             LabFiles.deleteRecursively(dir);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        RedisHostLab lab = new RedisHostLab(dir, netns, sshd);
+        // a test JVM killed mid-scenario must leave no namespace, sshd or redis-server behind
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close, "redis-host-lab-cleanup"));
+        try {
+            lab.setUp();
+            return lab;
+        } catch (IOException | RuntimeException e) {
+            lab.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }

@@ -26,6 +26,11 @@ abstract class RedisCheck extends DescribedCheck<RedisFacts> {
 
     @Override
     public void validate(Target target) {
+        validateTarget(target);
+    }
+
+    /** One server, redis:// or rediss:// with its TLS options: shared with redis-host-tuning. */
+    static void validateTarget(Target target) {
         target.host();
         if (target.hosts().size() > 1) {
             throw new UsageException("target " + target.display() + " names several hosts; a Redis check runs on one "

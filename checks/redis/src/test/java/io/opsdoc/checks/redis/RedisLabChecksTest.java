@@ -64,6 +64,7 @@ class RedisLabChecksTest {
                         RedisLabChecksTest::keptConnectionIsReusedAndReplaced),
                 test(lab, "redis-timeouts: the ACL it prints is enough", l -> grantsAreEnough(new RedisTimeouts(), l, Node.STANDALONE)),
                 test(lab, "redis-memory: the ACL it prints is enough", l -> grantsAreEnough(new RedisMemory(), l, Node.STANDALONE)),
+                test(lab, "redis-hit-ratio: the ACL it prints is enough", l -> grantsAreEnough(new RedisHitRatio(), l, Node.STANDALONE)),
                 test(lab, "redis-persistence: the ACL it prints is enough",
                         l -> grantsAreEnough(new RedisPersistence(), l, Node.STANDALONE)),
                 test(lab, "redis-replication: the ACL it prints is enough",

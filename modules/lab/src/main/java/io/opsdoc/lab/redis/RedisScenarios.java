@@ -27,6 +27,7 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
     static final String PERSISTENCE = "redis-persistence";
     static final String REPLICATION = "redis-replication";
     static final String SECURITY = "redis-security";
+    static final String HIT_RATIO = "redis-hit-ratio";
     /**
      * redis-timeouts' client-timeout where RTT_HIGH is not what a healthy scenario is about: it warns at a tenth of
      * it, and a machine running parallel builds stalls one PING in twenty past 100 ms now and then. RTT_HIGH itself
@@ -82,6 +83,7 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
         List<Scenario<RedisLab>> all = new ArrayList<>();
         all.addAll(timeouts());
         all.addAll(memory());
+        all.addAll(hitRatio());
         all.addAll(persistence());
         all.addAll(security());
         all.addAll(replication());
@@ -177,6 +179,24 @@ public final class RedisScenarios implements ScenarioSet<RedisLab> {
                 standalone("redis-fragmented", "96 MiB of small keys, then 90 % of them deleted", MEMORY)
                         .param("fragmentation-min", "32MiB").param("window", SNAPSHOT_ONLY_WINDOW).breaks(lab -> lab.standalone().fragmented(96))
                         .expect(code("FRAGMENTATION_HIGH").severity(WARNING)).build());
+    }
+
+    /**
+     * The reader runs until heal (about 2,500 lookups a second), so a 1 s window always holds far more than
+     * min-lookups: the verdict does not depend on how busy the machine is.
+     */
+    private static List<Scenario<RedisLab>> hitRatio() {
+        return List.of(
+                standalone("redis-hit-ratio-healthy", "an application reads 100 keys that exist, over and over", HIT_RATIO)
+                        .param("window", "1s").breaks(lab -> lab.standalone().readTraffic(true)).healthy()
+                        .metrics("hit_ratio_percent", "lookups_in_window").build(),
+                standalone("redis-hit-ratio-low", "an application keeps reading keys nobody ever wrote", HIT_RATIO)
+                        .param("window", "1s").breaks(lab -> lab.standalone().readTraffic(false))
+                        .expect(code("HIT_RATIO_LOW").severity(WARNING).positive("misses_in_window")
+                                .evidence("hits_in_window", 0).evidence("evicted_keys_in_window", 0)
+                                .says("no key was evicted")).build(),
+                standalone("redis-hit-ratio-idle", "nobody reads the cache: no hit ratio to judge", HIT_RATIO)
+                        .param("window", "1s").healthy().absent("HIT_RATIO_LOW").metrics("lookups_in_window").build());
     }
 
     private static List<Scenario<RedisLab>> persistence() {

@@ -328,4 +328,35 @@ public final class StandaloneFaults {
             RedisWire.fill(j, "lab:unsaved:", 50, 10);
         }
     }
+    /**
+     * An application reading the cache for the rest of the scenario: batches of 50 GETs every 20 ms (about 2,500
+     * lookups a second, far above any min-lookups over a window of a second or more), of keys that exist when
+     * {@code present}, else of keys nobody ever wrote. The traffic runs until heal, so every sampling window sees it;
+     * returns once the server has counted the first lookups of the kind asked for.
+     */
+    public void readTraffic(boolean present) {
+        nodes.touch(NODE);
+        int keys = 100;
+        if (present) {
+            try (Jedis j = admin()) {
+                RedisWire.fill(j, "lab:hot:", keys, 64);
+            }
+        }
+        String prefix = present ? "lab:hot:" : "lab:absent:";
+        String counter = present ? "keyspace_hits" : "keyspace_misses";
+        long before = Long.parseLong(nodes.info(NODE).getOrDefault(counter, "0"));
+        long[] n = {0};
+        servers.background.loop("reader-" + (present ? "hits" : "misses"), () -> {
+            Jedis j = servers.background.keep(nodes.server(NODE).admin());
+            return () -> {
+                Pipeline pipe = j.pipelined();
+                for (int i = 0; i < 50; i++) {
+                    pipe.get(prefix + (n[0]++ % keys));
+                }
+                pipe.sync();
+                RedisWire.sleep(20);
+            };
+        });
+        nodes.await(NODE, counter + " rising by 500", i -> Long.parseLong(i.getOrDefault(counter, "0")) > before + 500);
+    }
 }

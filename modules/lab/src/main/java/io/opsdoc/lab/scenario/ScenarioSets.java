@@ -19,6 +19,7 @@ import io.opsdoc.lab.memcached.MemcachedScenarios;
 import io.opsdoc.lab.prometheus.PrometheusScenarios;
 import io.opsdoc.lab.mysql.MysqlScenarios;
 import io.opsdoc.lab.rabbitmq.RabbitScenarios;
+import io.opsdoc.lab.redis.RedisHostScenarios;
 import io.opsdoc.lab.redis.RedisScenarios;
 import io.opsdoc.lab.zookeeper.ZookeeperScenarios;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class ScenarioSets {
     }
 
     public static List<Supplier<ScenarioSet<?>>> all() {
-        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new,
+        return List.of(MysqlScenarios::new, KubernetesScenarios::new, ControlPlaneScenarios::new, RedisScenarios::new, RedisHostScenarios::new,
                 KafkaScenarios::new, NginxTuningScenarios::new, EdgeScenarios::new, HttpScenarios::new, HostScenarios::new, EtcdScenarios::new,
                 KubePkiScenarios::new, TlsScenarios::new,
                 ZookeeperScenarios::new, MemcachedScenarios::new, RabbitScenarios::new, PrometheusScenarios::new,

@@ -90,7 +90,7 @@ public final class PrometheusConfig extends DescribedCheck<ConfigFacts> {
         }
         String file = configFile(facts);
         String since = facts.lastConfigTime() == null ? "an unknown time"
-                : facts.lastConfigTime() + " (" + Runner.human(age.isNegative() ? Duration.ZERO : age) + " ago)";
+                : facts.lastConfigTime() + " (" + Runner.human(Duration.ofSeconds(Math.max(0, age.toSeconds()))) + " ago)";
         out.finding(CONFIG_RELOAD_FAILED, Severity.CRITICAL, facts.url() + ": the last reload of " + file
                 + " failed, so Prometheus still runs the configuration and rules it loaded at " + since
                 + ": every change to the config or its rule files since then (new alerts, new scrape jobs) is not "

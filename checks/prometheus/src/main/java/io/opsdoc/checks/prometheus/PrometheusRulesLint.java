@@ -147,35 +147,50 @@ public final class PrometheusRulesLint extends DescribedCheck<RulesLintFacts> {
             checked.add(current);
             counts.add(rules);
         }
+        java.util.Map<String, List<String>> errorsOf = errors(files, err);
         for (int i = 0; i < checked.size(); i++) {
             String file = checked.get(i);
             if (!files.contains(file)) {
                 continue;
             }
-            List<String> errors = new ArrayList<>();
-            int total = 0;
-            for (String line : err.split("\\R")) {
-                String l = line.replaceFirst("\\s+FAILED:$", "").strip();
-                if (l.startsWith(file + ": ") && owner(files, l).equals(file)) {
-                    String e = cut(l.substring(file.length() + 2));
-                    if (!errors.contains(e)) {
-                        total++;
-                        if (errors.size() < MAX_ERRORS) {
-                            errors.add(e);
-                        }
-                    }
-                }
-            }
+            List<String> all = errorsOf.getOrDefault(file, List.of());
             boolean ok = counts.get(i) >= 0;
+            List<String> errors = new ArrayList<>(all.subList(0, Math.min(MAX_ERRORS, all.size())));
             if (!ok && errors.isEmpty()) {
                 errors.add("promtool printed no error line for this file");
             }
-            if (total > MAX_ERRORS) {
-                errors.add("... and " + (total - MAX_ERRORS) + " more");
+            if (all.size() > MAX_ERRORS) {
+                errors.add("... and " + (all.size() - MAX_ERRORS) + " more");
             }
             results.add(new RulesLintFacts.FileResult(file, ok, counts.get(i), ok ? List.of() : List.copyOf(errors)));
         }
         return results;
+    }
+
+    /**
+     * Each file's distinct error lines from stderr. A YAML error continues on indented lines
+     * ({@code yaml: unmarshal errors:} then {@code   line 1: field ... not found}): those join the error above.
+     */
+    private static java.util.Map<String, List<String>> errors(List<String> files, String err) {
+        java.util.Map<String, List<String>> errorsOf = new java.util.LinkedHashMap<>();
+        List<String> last = null;
+        for (String line : err.split("\\R")) {
+            String l = line.replaceFirst("\\s+FAILED:$", "");
+            String owner = owner(files, l.strip());
+            if (!owner.isEmpty()) {
+                String e = l.strip().substring(owner.length() + 2);
+                last = errorsOf.computeIfAbsent(owner, k -> new ArrayList<>());
+                last.add(e);
+            } else if (last != null && !last.isEmpty() && line.startsWith(" ") && !l.isBlank()
+                    && !l.strip().equals("FAILED:")) {
+                last.set(last.size() - 1, last.get(last.size() - 1) + " " + l.strip());
+            } else {
+                last = null;
+            }
+        }
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        errorsOf.forEach((f, es) -> out.put(f, es.stream().map(PrometheusRulesLint::cut).distinct().toList()));
+        return out;
     }
 
     /** The file an error line belongs to: the longest checked name it starts with (a.yml vs a.yml.bak). */
@@ -198,11 +213,11 @@ public final class PrometheusRulesLint extends DescribedCheck<RulesLintFacts> {
         String capped = facts.matched() > facts.files().size() ? " (" + facts.files().size() + " of the "
                 + facts.matched() + " files " + facts.glob() + " matches, the newest)" : "";
         for (RulesLintFacts.FileResult f : bad) {
-            out.finding(RULES_INVALID, Severity.CRITICAL, facts.promtool() + " check rules rejects " + f.file() + " on "
-                    + facts.where() + capped + ": " + String.join("; ", f.errors()) + ". Prometheus refuses a reload "
+            out.finding(RULES_INVALID, Severity.CRITICAL, facts.promtool() + " check rules on " + facts.where()
+                    + " rejects " + f.file() + capped + ": " + String.join("; ", f.errors()) + ". Prometheus refuses a reload "
                     + "that includes this file and keeps its previous rules (and would not start with it): fix the "
                     + "file, then run promtool check rules again before reloading",
-                    Evidence.of("file", f.file(), "errors", String.join("\n", f.errors()), "error_lines", f.errors().size(),
+                    Evidence.of("file", f.file(), "errors", String.join("; ", f.errors()), "error_lines", f.errors().size(),
                             "files_checked", facts.files().size(), "exit_status", facts.exitStatus()),
                     f.file());
         }

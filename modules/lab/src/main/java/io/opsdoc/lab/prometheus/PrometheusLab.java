@@ -68,6 +68,7 @@ public final class PrometheusLab implements Lab {
             lab.close();
             throw e;
         }
+        lab.warmUpSsh();
         return lab;
     }
 
@@ -133,10 +134,31 @@ public final class PrometheusLab implements Lab {
      */
     public synchronized String sshTarget(io.opsdoc.lab.host.LabSshAccess.HostKey key) {
         if (ssh == null) {
-            ssh = new io.opsdoc.lab.host.LabSshAccess(dir);
-            ssh.shareWithTestUser(dir);
+            var access = new io.opsdoc.lab.host.LabSshAccess(dir);
+            access.shareWithTestUser(dir); // starts the sshd: kept only once that worked
+            ssh = access;
         }
         return ssh.target(key);
+    }
+
+    /**
+     * Starts the sshd of the ssh:// scenarios (key generation, a user, the daemon: seconds of CPU) on a daemon thread
+     * while the HTTP scenarios run, which mostly wait for Prometheus; the first ssh:// scenario then finds it up.
+     * A failure here is left to that scenario, which starts it again and reports why.
+     */
+    private void warmUpSsh() {
+        if (io.opsdoc.lab.host.LabSshd.unavailable() != null) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                sshTarget(io.opsdoc.lab.host.LabSshAccess.HostKey.KNOWN);
+            } catch (RuntimeException e) {
+                // the ssh:// scenarios start it again and fail with the cause
+            }
+        }, "prometheus-lab-ssh-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     public synchronized String sshPassphrase() {

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PrometheusApi {
     private static final HttpClient CLIENT = HttpClient.newBuilder().executor(executor())
             .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
-    private static final String USER_AGENT = "opsdoc/" + OpsdocVersion.get() + " (prometheus-targets)";
+    private static final String USER_AGENT = "opsdoc/" + OpsdocVersion.get() + " (prometheus)";
 
     private PrometheusApi() {
     }
@@ -58,7 +58,7 @@ final class PrometheusApi {
 
     static URI base(Target target) {
         if (target.hosts().size() != 1) {
-            throw new UsageException("prometheus-targets needs one server, e.g. prometheus://prom.example:9090, not "
+            throw new UsageException("a prometheus:// target names one server, e.g. prometheus://prom.example:9090, not "
                     + target.display());
         }
         String tls = target.query().getOrDefault("tls", "false");
@@ -124,13 +124,13 @@ final class PrometheusApi {
         return out;
     }
 
-    private static String text(JsonNode n, String field) {
+    static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
 
     /** A v1 API call: 200 with {@code status: success}, else PROTOCOL_ERROR naming what came back. */
-    private static JsonNode api(CheckContext context, URI base, String path, String where)
+    static JsonNode api(CheckContext context, URI base, String path, String where)
             throws ProbeException, InterruptedException {
         HttpResponse<String> r = get(context, base, path, where);
         if (r.statusCode() == 401 || r.statusCode() == 403) {

@@ -35,6 +35,7 @@ public final class PrometheusLab implements Lab {
     private final Path dir;
     private final int port;
     private final PeerProcess prometheus;
+    private io.opsdoc.lab.host.LabSshAccess ssh;
 
     private PrometheusLab(Path dir, int port, PeerProcess prometheus) {
         this.dir = dir;
@@ -67,6 +68,7 @@ public final class PrometheusLab implements Lab {
             lab.close();
             throw e;
         }
+        lab.warmUpSsh();
         return lab;
     }
 
@@ -126,6 +128,82 @@ public final class PrometheusLab implements Lab {
                         && "firing".equals(a.path("state").asText())));
     }
 
+    /**
+     * ssh:// to this machine as the host lab's test user, for prometheus-rules-lint over SSH (started on first use),
+     * with the lab directory's files readable by that user's group.
+     */
+    public synchronized String sshTarget(io.opsdoc.lab.host.LabSshAccess.HostKey key) {
+        if (ssh == null) {
+            var access = new io.opsdoc.lab.host.LabSshAccess(dir);
+            access.shareWithTestUser(dir); // starts the sshd: kept only once that worked
+            ssh = access;
+        }
+        return ssh.target(key);
+    }
+
+    /**
+     * Starts the sshd of the ssh:// scenarios (key generation, a user, the daemon: seconds of CPU) on a daemon thread
+     * while the HTTP scenarios run, which mostly wait for Prometheus; the first ssh:// scenario then finds it up.
+     * A failure here is left to that scenario, which starts it again and reports why.
+     */
+    private void warmUpSsh() {
+        if (io.opsdoc.lab.host.LabSshd.unavailable() != null) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                sshTarget(io.opsdoc.lab.host.LabSshAccess.HostKey.KNOWN);
+            } catch (RuntimeException e) {
+                // the ssh:// scenarios start it again and fail with the cause
+            }
+        }, "prometheus-lab-ssh-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public synchronized String sshPassphrase() {
+        return ssh.passphrase();
+    }
+
+    /** The lab's rule files as prometheus-rules-lint's rule-files= glob (not prometheus.yml beside them). */
+    public String ruleFilesGlob() {
+        return dir.resolve("rules*.yml").toString();
+    }
+
+    /**
+     * The rule file rewritten with two alerts promtool rejects and no reload (a deploy that has not reached the
+     * server yet): the notes' invented pipe and timezone(), and an offset without its duration.
+     */
+    public void writeInvalidRules() throws IOException {
+        writeRules(dir, """
+                  - name: lab-business-hours
+                    rules:
+                      - alert: LabOffHoursTraffic
+                        expr: 'rate(http_requests_total[5m]) | timezone(offset: 8h)'
+                      - alert: LabYesterdayTraffic
+                        expr: rate(http_requests_total[5m]) offset
+                """);
+    }
+
+    /**
+     * A new alert written with the source notes' invented PromQL (a pipe and a timezone() function) and a reload: the
+     * rule manager cannot parse it, the reload fails, and Prometheus keeps the previous rules (Watchdog only).
+     */
+    public void failReload() throws IOException {
+        writeRules(dir, """
+                  - name: lab-business-hours
+                    rules:
+                      - alert: LabOffHoursTraffic
+                        expr: 'rate(http_requests_total[5m]) | timezone(offset: 8h)'
+                """);
+        int status = post("/-/reload");
+        if (status == 200) {
+            throw new IllegalStateException("prometheus accepted a rule file with a pipe in PromQL");
+        }
+        await("reloadConfigSuccess false", "/api/v1/status/runtimeinfo",
+                d -> d.path("reloadConfigSuccess").isBoolean() && !d.path("reloadConfigSuccess").asBoolean());
+    }
+
     @Override
     public void heal() {
         try {
@@ -140,6 +218,8 @@ public final class PrometheusLab implements Lab {
 
     /** Itself up, nothing else scraped, only Watchdog's rule, Watchdog firing (activeTargets is empty at first). */
     private void awaitHealthy() {
+        await("last reload successful", "/api/v1/status/runtimeinfo",
+                d -> d.path("reloadConfigSuccess").asBoolean(false));
         await("self-scrape up", "/api/v1/targets?state=active", d -> d.path("activeTargets").size() == 1
                 && "up".equals(d.path("activeTargets").get(0).path("health").asText()));
         await("only Watchdog's rule", "/api/v1/rules", d -> d.path("groups").size() == 1
@@ -149,13 +229,17 @@ public final class PrometheusLab implements Lab {
     }
 
     private void reload() {
+        int status = post("/-/reload");
+        if (status != 200) {
+            throw new IllegalStateException("prometheus reload answered " + status);
+        }
+    }
+
+    private int post(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prometheus.url("/-/reload")))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(prometheus.url(path)))
                     .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("prometheus reload answered " + r.statusCode() + ": " + r.body());
-            }
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -219,6 +303,11 @@ public final class PrometheusLab implements Lab {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (ssh != null) {
+                ssh.close();
+            }
+        }
         prometheus.close();
         LabFiles.deleteRecursively(dir);
     }

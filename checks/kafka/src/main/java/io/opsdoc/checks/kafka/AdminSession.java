@@ -79,16 +79,7 @@ final class AdminSession implements AutoCloseable {
 
     /** Waits for a result within the deadline; translates what Kafka reports into precise reasons. */
     <T> T get(KafkaFuture<T> future, String what) throws ProbeException, InterruptedException {
-        try {
-            return future.get(Math.max(1, context.remainingMillis() - MARGIN_MS / 2), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            future.cancel(true);
-            lease.broken();
-            throw timeout(what, e, context);
-        } catch (ExecutionException e) {
-            lease.broken();
-            throw translate(e.getCause() == null ? e : e.getCause(), what);
-        }
+        return getUnless(future, what, null);
     }
 
     /**
@@ -104,7 +95,7 @@ final class AdminSession implements AutoCloseable {
             lease.broken();
             throw timeout(what, e, context);
         } catch (ExecutionException e) {
-            if (absent.isInstance(e.getCause())) {
+            if (absent != null && absent.isInstance(e.getCause())) {
                 return null;
             }
             lease.broken();

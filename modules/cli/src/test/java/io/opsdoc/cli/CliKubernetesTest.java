@@ -140,7 +140,7 @@ class CliKubernetesTest {
         Cli c = Cli.run("grants", "k8s-node-notready", "k8s-workloads");
         assertThat(c.exit()).as(c.all()).isZero();
         assertThat(c.out()).contains("# k8s:// targets, for k8s-node-notready, k8s-workloads: read-only", "kind: ClusterRole", "kind: ClusterRoleBinding",
-                "name: opsdoc-k8s-node-notready", "resources: [\"nodes\", \"pods\"]", "apiGroups: [\"coordination.k8s.io\"]",
+                "name: opsdoc-k8s-node-notready", "resources: [\"nodes\", \"pods\", \"events\"]", "apiGroups: [\"coordination.k8s.io\"]",
                 "name: opsdoc-k8s-workloads", "resources: [\"deployments\", \"statefulsets\", \"daemonsets\"]");
         assertThat(Cli.run("grants", "k8s-control-plane").out()).contains("nonResourceURLs: [\"/readyz\"", "verbs: [\"get\"]");
         assertThat(c.out().lines().filter(l -> l.contains("verbs:"))).allSatisfy(l -> assertThat(l.trim())

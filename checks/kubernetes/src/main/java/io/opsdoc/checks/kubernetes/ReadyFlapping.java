@@ -102,6 +102,6 @@ final class ReadyFlapping {
                                     + "the larger count of kubelet and node-controller"),
                     node.getKey());
         }
-        out.metric(new Metric("node_ready_transitions_max", worst, "", Map.of(), null, (double) threshold));
+        out.metric(new Metric("node_ready_transitions_max", worst, "", Map.of(), (double) threshold, null));
     }
 }

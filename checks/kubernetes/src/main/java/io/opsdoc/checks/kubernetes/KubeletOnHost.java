@@ -3,6 +3,8 @@ package io.opsdoc.checks.kubernetes;
 import io.opsdoc.checks.host.HostAccess;
 import io.opsdoc.checks.host.ProcStat;
 import io.opsdoc.core.CheckContext;
+import io.opsdoc.core.ProbeErrors;
+import io.opsdoc.core.ProbeException;
 import io.opsdoc.core.Target;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +34,10 @@ final class KubeletOnHost {
         return HostAccess.with(onNode, h -> {
             List<ProcStat> table = ProcStat.parse(h.processStats());
             Map<String, String> systemd = null;
-            if ("systemd".equals(ProcStat.init(table))) {
-                HostAccess.Result r = h.command(List.of("systemctl", "show", "kubelet.service", "--no-pager",
-                        "--property=" + String.join(",", PROPERTIES)));
-                systemd = r.status() != null && r.status() == 0 ? properties(r.out()) : null;
+            String init = ProcStat.init(table);
+            // under hidepid PID 1 is hidden too: ask systemctl, which fails where systemd is not init
+            if (init == null || init.equals("systemd")) {
+                systemd = systemctlShow(h);
             }
             return of(where, ProcStat.liveByCommand(table), systemd);
         });
@@ -56,6 +58,20 @@ final class KubeletOnHost {
         Map<String, Integer> runtimes = new LinkedHashMap<>();
         RUNTIMES.forEach(name -> runtimes.put(name, live.getOrDefault(name, 0)));
         return new NodeFacts.KubeletHost(where, kubelets, runtimes, systemd);
+    }
+
+    /** The kubelet unit's properties; null when systemctl is missing or answers nothing (systemd is not init). */
+    private static Map<String, String> systemctlShow(HostAccess.Host h) throws Exception {
+        try {
+            HostAccess.Result r = h.command(List.of("systemctl", "show", "kubelet.service", "--no-pager",
+                    "--property=" + String.join(",", PROPERTIES)));
+            return r.status() != null && r.status() == 0 ? properties(r.out()) : null;
+        } catch (ProbeException e) {
+            if (e.code() == ProbeErrors.TIMEOUT) {
+                throw e;
+            }
+            return null; // not installed on local:; the process table alone decides
+        }
     }
 
     /** {@code systemctl show}'s KEY=VALUE lines. */

@@ -50,8 +50,9 @@ class TimeoutWindowLabTest {
             Cli c = run(check, "3s");
             assertThat(c.exit()).as(c.all()).isZero();
             assertThat(c.millis()).as(check).isLessThan(3_000);
-            // shortened from 2 s, but still a real sample, and reported as such
-            assertThat(window(c)).as(check).isBetween(1.0, 2.0);
+            // shortened from 2 s (at most 3 s minus the 1 s reserve), but still a real sample, and reported as such;
+            // the reported window ends after the closing INFO, whose round trip a fast connect leaves above 2.000 s
+            assertThat(window(c)).as(check).isBetween(1.0, 2.2);
             assertThat(c.out()).doesNotContain("PROBE_FAILED", "does not fit");
         }
     }
